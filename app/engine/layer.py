@@ -1,0 +1,215 @@
+"""Layers: one changeset each, as the OCI image spec defines a layer.
+
+A layer maps absolute paths to nodes. A node is what a tar entry of that layer
+would hold: a directory (possibly opaque), a regular file (an inode, so two
+paths can share it: a hard link), a symbolic link, or a whiteout that hides the
+same path in the layers below.
+
+Why inodes: overlayfs and tar both know hard links; a write through one name
+must show through the other while both live in the same layer, and a copy-up
+of one name must break the link with the lower name (Docker mounts with
+index=off). Sharing one ``Inode`` object between paths gives exactly that.
+
+A layer is writable until ``freeze()``; image layers are frozen, the one layer
+a RUN step or a container writes to is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from typing import Iterator, Literal, Union
+
+from .errors import ReadOnly
+
+ZERO_CHUNK = bytes(1 << 16)
+
+
+def _zeros_sha256(size: int, _cache: dict[int, str] = {}) -> str:
+    """sha256 of ``size`` zero bytes (contents the catalog does not carry)."""
+    if size not in _cache:
+        h = hashlib.sha256()
+        left = size
+        while left > 0:
+            n = min(left, len(ZERO_CHUNK))
+            h.update(ZERO_CHUNK[:n])
+            left -= n
+        _cache[size] = h.hexdigest()
+    return _cache[size]
+
+
+@dataclass(eq=False)
+class Inode:
+    """A regular file's contents and metadata, shared by its hard links.
+
+    ``data`` is None for a file whose size is known but whose bytes are not
+    (files from the package catalog): it reads as ``size`` zero bytes.
+    """
+
+    data: bytes | None = b""
+    size: int = 0
+    mode: int = 0o644
+    uid: int = 0
+    gid: int = 0
+    mtime: int = 0
+
+    def __post_init__(self) -> None:
+        if self.data is not None:
+            self.size = len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        if self.data is None:
+            return _zeros_sha256(self.size)
+        return hashlib.sha256(self.data).hexdigest()
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else bytes(self.size)
+
+    def copy(self) -> "Inode":
+        """A new inode with the same contents and metadata: what copy-up makes."""
+        return Inode(self.data, self.size, self.mode, self.uid, self.gid, self.mtime)
+
+
+@dataclass(eq=False)
+class File:
+    inode: Inode
+    type: Literal["file"] = "file"
+
+    @property
+    def mode(self) -> int:
+        return self.inode.mode
+
+    @property
+    def size(self) -> int:
+        return self.inode.size
+
+
+@dataclass(eq=False)
+class Dir:
+    mode: int = 0o755
+    uid: int = 0
+    gid: int = 0
+    mtime: int = 0
+    opaque: bool = False
+    type: Literal["dir"] = "dir"
+    size: int = 0
+
+
+@dataclass(eq=False)
+class Symlink:
+    target: str
+    mode: int = 0o777
+    uid: int = 0
+    gid: int = 0
+    mtime: int = 0
+    type: Literal["symlink"] = "symlink"
+
+    @property
+    def size(self) -> int:
+        return len(self.target.encode())
+
+
+@dataclass(eq=False)
+class Whiteout:
+    """Marks a path deleted: hides it in every layer below, and is itself invisible."""
+
+    type: Literal["whiteout"] = "whiteout"
+    mode: int = 0
+    size: int = 0
+
+
+Node = Union[File, Dir, Symlink, Whiteout]
+
+
+def normalize(path: str) -> str:
+    """Absolute, normalized path: ``etc//motd/`` -> ``/etc/motd``."""
+    path = posixpath.normpath("/" + path)
+    if path.startswith("//"):
+        path = "/" + path.lstrip("/")
+    return path
+
+
+def parent_of(path: str) -> str:
+    return posixpath.dirname(path) or "/"
+
+
+@dataclass(eq=False)
+class Layer:
+    """One changeset: path -> node, with a child index for fast listings."""
+
+    entries: dict[str, Node] = field(default_factory=dict)
+    frozen: bool = False
+    _children: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        items, self.entries = self.entries, {}
+        frozen, self.frozen = self.frozen, False
+        for path, node in items.items():
+            self.put(path, node)
+        self.frozen = frozen
+
+    # -- reading ---------------------------------------------------------------
+    def get(self, path: str) -> Node | None:
+        return self.entries.get(path)
+
+    def children(self, path: str) -> set[str]:
+        """Names stored directly under ``path`` in this layer (whiteouts included)."""
+        return self._children.get(path, set())
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.entries))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def items(self) -> list[tuple[str, Node]]:
+        return sorted(self.entries.items())
+
+    @property
+    def size(self) -> int:
+        """Bytes this layer stores, as ``docker history`` counts them: each
+        inode's contents once, plus symlink targets."""
+        seen: set[int] = set()
+        total = 0
+        for node in self.entries.values():
+            if isinstance(node, File):
+                if id(node.inode) not in seen:
+                    seen.add(id(node.inode))
+                    total += node.inode.size
+            elif isinstance(node, Symlink):
+                total += node.size
+        return total
+
+    # -- writing ---------------------------------------------------------------
+    def _check_writable(self, path: str) -> None:
+        if self.frozen:
+            raise ReadOnly(path)
+
+    def put(self, path: str, node: Node) -> None:
+        self._check_writable(path)
+        self.entries[path] = node
+        if path != "/":
+            self._children.setdefault(parent_of(path), set()).add(posixpath.basename(path))
+
+    def remove(self, path: str) -> None:
+        self._check_writable(path)
+        if self.entries.pop(path, None) is not None and path != "/":
+            kids = self._children.get(parent_of(path))
+            if kids is not None:
+                kids.discard(posixpath.basename(path))
+
+    def remove_subtree(self, path: str) -> None:
+        """Drop ``path`` and everything stored below it in this layer."""
+        for name in list(self.children(path)):
+            self.remove_subtree(posixpath.join(path, name))
+        self._children.pop(path, None)
+        self.remove(path)
+
+    def freeze(self) -> "Layer":
+        self.frozen = True
+        return self

@@ -1,0 +1,66 @@
+"""The union mount: read-only lower layers under one writable upper layer.
+
+This is the engine's overlayfs. A RUN step writes through one (the layer being
+built is the upper); a container writes through one (its container layer is
+the upper). The semantics follow the kernel's overlayfs as Docker mounts it
+(redirect_dir, metacopy and index off): see ../shared/reference.
+
+Every public operation returns a ``Trace``; every failure raises an
+``FSError`` subclass carrying the trace so far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from .layer import Layer, Node
+from .trace import Trace
+
+
+@dataclass
+class Stat:
+    """What ``stat``/``lstat`` sees through the union."""
+
+    path: str
+    type: str  # "file" | "dir" | "symlink"
+    mode: int
+    size: int
+    uid: int
+    gid: int
+    mtime: int
+    layer: int  # index of the layer the visible object comes from
+    target: str | None = None
+    sha256: str | None = None
+    nlink: int = 1
+
+
+class UnionFS:
+    """lowers[0] is the bottom (rootfs); ``upper`` is on top and writable."""
+
+    def __init__(self, lowers: Sequence[Layer], upper: Layer | None = None, clock: int = 0):
+        raise NotImplementedError
+
+    # reading -------------------------------------------------------------
+    def stat(self, path: str, follow: bool = True) -> tuple[Stat, Trace]: ...
+    def exists(self, path: str, follow: bool = True) -> bool: ...
+    def read(self, path: str) -> tuple[bytes, Trace]: ...
+    def listdir(self, path: str) -> tuple[list[str], Trace]: ...
+    def readlink(self, path: str) -> tuple[str, Trace]: ...
+    def walk(self, path: str = "/") -> list[tuple[str, Stat]]: ...
+
+    # writing -------------------------------------------------------------
+    def write(self, path: str, data: bytes, append: bool = False, mode: int = 0o644) -> Trace: ...
+    def truncate(self, path: str, size: int = 0) -> Trace: ...
+    def mkdir(self, path: str, parents: bool = False, mode: int = 0o755) -> Trace: ...
+    def unlink(self, path: str) -> Trace: ...
+    def rmdir(self, path: str) -> Trace: ...
+    def remove_tree(self, path: str) -> Trace: ...
+    def rename(self, src: str, dst: str) -> Trace: ...
+    def symlink(self, target: str, path: str) -> Trace: ...
+    def link(self, existing: str, new: str) -> Trace: ...
+    def chmod(self, path: str, mode: int) -> Trace: ...
+    def chown(self, path: str, uid: int, gid: int) -> Trace: ...
+    def touch(self, path: str) -> Trace: ...
+    def open_rw(self, path: str) -> Trace: ...
+    def add_node(self, path: str, node: Node) -> Trace: ...
