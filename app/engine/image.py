@@ -26,8 +26,13 @@ class Image:
     layers: tuple[Layer, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     config: dict = field(default_factory=dict)
-    # What the base image says about itself (distribution, approximate sizes).
+    # What the base image says about itself: its reference ("debian:bookworm",
+    # "scratch"), how many of ``layers`` are its rootfs, its PRETTY_NAME, and
+    # whether its data is approximate (hand-made catalog, placeholder).
+    base: str = "scratch"
+    base_layers: int = 0
     os_release: str = ""
+    approximate: bool = False
 
     def layer_for_history(self, index: int) -> int | None:
         """Index in ``layers`` of the layer that history entry ``index`` made."""
