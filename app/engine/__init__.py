@@ -5,5 +5,5 @@ Knows nothing of Dockerfiles, HTML or Flask. Every operation returns a trace.
 from .errors import *  # noqa: F401,F403
 from .layer import Dir, File, Inode, Layer, Node, Symlink, Whiteout, normalize  # noqa: F401
 from .trace import Change, CopyUp, Probe, Trace  # noqa: F401
-from .image import Container, HistoryEntry, Image  # noqa: F401
+from .image import Container, HistoryEntry, Image, commit, copy_layer  # noqa: F401
 from .union import Stat, UnionFS  # noqa: F401

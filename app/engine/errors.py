@@ -63,6 +63,13 @@ class TooManyLinks(FSError):
     explanation = "Too many levels of symbolic links"
 
 
+class Busy(FSError):
+    """rmdir or rename of the root of the union (a mount point)."""
+
+    errno = _errno.EBUSY
+    explanation = "Device or resource busy"
+
+
 class CrossDevice(FSError):
     errno = _errno.EXDEV
     explanation = (

@@ -8,9 +8,14 @@ here knows what a Dockerfile is: ``created_by`` is just text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .layer import Layer
+from typing import TYPE_CHECKING
+
+from .layer import Dir, File, Inode, Layer, Symlink, Whiteout
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .union import UnionFS
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,14 @@ class Container:
     upper: Layer = field(default_factory=Layer)
 
     @property
+    def fs(self) -> "UnionFS":
+        """The container's root filesystem: the image's layers under its own
+        writable layer. A new view each time; all share ``upper``."""
+        from .union import UnionFS
+
+        return UnionFS(self.image.layers, self.upper)
+
+    @property
     def size(self) -> int:
         """``docker ps -s`` SIZE: the bytes in the writable layer only."""
         return self.upper.size
@@ -64,3 +77,36 @@ class Container:
     @property
     def virtual_size(self) -> int:
         return self.image.size + self.upper.size
+
+
+def copy_layer(layer: Layer) -> Layer:
+    """A deep copy of a layer that keeps its hard links (shared inodes) shared."""
+    inodes: dict[int, Inode] = {}
+    out = Layer()
+    for path, node in layer.entries.items():
+        if isinstance(node, File):
+            ino = inodes.get(id(node.inode))
+            if ino is None:
+                ino = inodes[id(node.inode)] = node.inode.copy()
+            out.put(path, File(ino))
+        elif isinstance(node, Dir):
+            out.put(path, Dir(node.mode, node.uid, node.gid, node.mtime, node.opaque))
+        elif isinstance(node, Symlink):
+            out.put(path, Symlink(node.target, node.mode, node.uid, node.gid, node.mtime))
+        else:
+            out.put(path, Whiteout())
+    return out
+
+
+def commit(container: Container, created_by: str, name: str | None = None) -> Image:
+    """``docker commit``: the container's writable layer, frozen, on top of
+    its image. The container keeps writing to its own layer afterwards; the
+    new image does not see those writes (it holds a copy)."""
+    image = container.image
+    return replace(
+        image,
+        name=name or image.name,
+        layers=image.layers + (copy_layer(container.upper).freeze(),),
+        history=image.history + (HistoryEntry(created_by),),
+        config=dict(image.config),
+    )

@@ -57,12 +57,24 @@ class Inode:
     def __post_init__(self) -> None:
         if self.data is not None:
             self.size = len(self.data)
+        self._sha_of: object = None
+        self._sha: str = ""
 
     @property
     def sha256(self) -> str:
+        """Content hash, cached until ``data`` is replaced (bytes never change
+        in place, so identity of the bytes object is a safe cache key)."""
         if self.data is None:
             return _zeros_sha256(self.size)
-        return hashlib.sha256(self.data).hexdigest()
+        if self._sha_of is not self.data:
+            self._sha = hashlib.sha256(self.data).hexdigest()
+            self._sha_of = self.data
+        return self._sha
+
+    def set_data(self, data: bytes | None, size: int | None = None) -> None:
+        """Replace the contents (a write): every hard link sees the change."""
+        self.data = data
+        self.size = len(data) if data is not None else (size or 0)
 
     def read(self) -> bytes:
         return self.data if self.data is not None else bytes(self.size)
@@ -142,6 +154,8 @@ class Layer:
     entries: dict[str, Node] = field(default_factory=dict)
     frozen: bool = False
     _children: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    # id(inode) -> number of paths in this layer naming it (hard links).
+    _links: dict[int, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}
@@ -153,6 +167,10 @@ class Layer:
     # -- reading ---------------------------------------------------------------
     def get(self, path: str) -> Node | None:
         return self.entries.get(path)
+
+    def nlink(self, inode: Inode) -> int:
+        """How many names this layer gives ``inode`` (st_nlink of a file)."""
+        return self._links.get(id(inode), 0)
 
     def children(self, path: str) -> set[str]:
         """Names stored directly under ``path`` in this layer (whiteouts included)."""
@@ -192,13 +210,28 @@ class Layer:
 
     def put(self, path: str, node: Node) -> None:
         self._check_writable(path)
+        old = self.entries.get(path)
+        if isinstance(old, File):
+            self._unlink_inode(old.inode)
         self.entries[path] = node
+        if isinstance(node, File):
+            self._links[id(node.inode)] = self._links.get(id(node.inode), 0) + 1
         if path != "/":
             self._children.setdefault(parent_of(path), set()).add(posixpath.basename(path))
 
+    def _unlink_inode(self, inode: Inode) -> None:
+        n = self._links.get(id(inode), 0) - 1
+        if n > 0:
+            self._links[id(inode)] = n
+        else:
+            self._links.pop(id(inode), None)
+
     def remove(self, path: str) -> None:
         self._check_writable(path)
-        if self.entries.pop(path, None) is not None and path != "/":
+        old = self.entries.pop(path, None)
+        if isinstance(old, File):
+            self._unlink_inode(old.inode)
+        if old is not None and path != "/":
             kids = self._children.get(parent_of(path))
             if kids is not None:
                 kids.discard(posixpath.basename(path))
