@@ -1,0 +1,228 @@
+"""Load lesson files from lessons/ and check them, with file and line for every error.
+
+YAML is read with ruamel.yaml because it remembers where every key and value
+stood in the file; the shape is checked by the pydantic models in model.py; a
+validation error's location (a path of keys and indexes) is walked back through
+the YAML tree to the line an instructor has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from .model import ImageSpec, LessonSpec
+
+LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a lesson file, printed as ``file:line: message``."""
+
+    file: str
+    line: int
+    message: str
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class LessonError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Lesson:
+    """A validated lesson with its Dockerfiles and build contexts read in."""
+
+    spec: LessonSpec
+    path: Path
+    dockerfiles: dict[str, str] = field(default_factory=dict)
+    contexts: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    # Where each image's Dockerfile text starts in a file, so that a Dockerfile
+    # error points at the line an instructor edits: (file, line of its line 1).
+    dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    step_lines: list[int] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers -> plain dicts and lists for pydantic."""
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    return node
+
+
+def line_of(tree: Any, loc: tuple, default: int = 1) -> int:
+    """1-based line of the deepest node of ``loc`` that exists in the YAML tree."""
+    line = default
+    node = tree
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _describe(err: dict) -> str:
+    loc = [str(p) for p in err["loc"] if not str(p).startswith(("function-after", "tagged-union"))]
+    # Drop pydantic's union tags ("build", "exec"...) that are not keys in the file.
+    where = ".".join(loc)
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = f"unknown key '{loc[-1]}'" if loc else "unknown key"
+        where = ".".join(loc[:-1])
+    elif err["type"] == "missing":
+        msg = f"missing required key '{loc[-1]}'"
+        where = ".".join(loc[:-1])
+    return f"{where}: {msg}" if where else msg
+
+
+def _clean_loc(loc: tuple, data: Any) -> tuple:
+    """Remove union tag names from a pydantic location, keeping real keys."""
+    out: list = []
+    node = data
+    for key in loc:
+        if isinstance(node, dict) and key in node:
+            out.append(key)
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            out.append(key)
+            node = node[key]
+        elif isinstance(node, dict) or isinstance(node, list):
+            # a union tag such as 'build' that is not itself a key: skip it,
+            # unless it is the name of the missing/extra key
+            if key in ("build", "run", "exec", "show") and not (isinstance(node, dict) and key in node):
+                continue
+            out.append(key)
+            node = None
+        else:
+            out.append(key)
+    return tuple(out)
+
+
+def _read_text(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> str | None:
+    target = (base / rel).resolve()
+    if not target.is_file():
+        problems.append(Problem(file, line, f"file not found: {rel}"))
+        return None
+    try:
+        return target.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(file, line, f"{rel} is not UTF-8 text"))
+        return None
+
+
+def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> dict[str, bytes]:
+    root = (base / rel).resolve()
+    if not root.is_dir():
+        problems.append(Problem(file, line, f"build context folder not found: {rel}"))
+        return {}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def load_lesson(path: Path | str) -> Lesson:
+    """Read and validate one lesson file; raise LessonError listing every problem."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LessonError([Problem(file, 1, f"cannot read lesson: {exc}")]) from None
+    try:
+        tree = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else None
+        raise LessonError([Problem(file, line, f"YAML: {exc.problem or exc}", col)]) from None
+    except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys...)
+        raise LessonError([Problem(file, 1, f"YAML: {exc}")]) from None
+    if not isinstance(tree, CommentedMap):
+        raise LessonError([Problem(file, 1, "a lesson file must be a mapping (id, title, summary, steps...)")])
+
+    data = _plain(tree)
+    try:
+        spec = LessonSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = _clean_loc(err["loc"], data)
+            problems.append(Problem(file, line_of(tree, loc), _describe({**err, "loc": loc})))
+        raise LessonError(problems) from None
+
+    lesson = Lesson(spec=spec, path=path)
+    problems: list[Problem] = []
+    base = path.parent
+    names = set()
+    for i, image in enumerate(spec.images):
+        iline = line_of(tree, ("images", i))
+        if image.name in names:
+            problems.append(Problem(file, iline, f"images: '{image.name}' is defined twice"))
+        names.add(image.name)
+        _load_image(lesson, image, tree, i, base, file, problems)
+
+    lesson.step_lines = [line_of(tree, ("steps", i)) for i in range(len(spec.steps))]
+    if problems:
+        raise LessonError(problems)
+    return lesson
+
+
+def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path, file: str, problems: list[Problem]) -> None:
+    imap = tree["images"][i]
+    if image.dockerfile is not None:
+        # A block scalar (dockerfile: |) starts on the line after its key.
+        key_line = imap.lc.key("dockerfile")[0] + 1
+        value_line = imap.lc.value("dockerfile")[0] + 1
+        first = value_line + 1 if value_line == key_line else value_line
+        lesson.dockerfiles[image.name] = image.dockerfile
+        lesson.dockerfile_origin[image.name] = (file, first)
+    else:
+        line = imap.lc.key("dockerfile_file")[0] + 1
+        text = _read_text(base, image.dockerfile_file, file, line, problems)
+        if text is not None:
+            lesson.dockerfiles[image.name] = text
+            lesson.dockerfile_origin[image.name] = (str(base / image.dockerfile_file), 1)
+    context = {name: body.encode() for name, body in image.context.items()}
+    if image.context_dir:
+        line = imap.lc.key("context_dir")[0] + 1
+        context.update(_read_context_dir(base, image.context_dir, file, line, problems))
+    lesson.contexts[image.name] = context
+
+
+def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:
+    root = Path(root)
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.glob("*.yaml") if p.is_file())

@@ -1,0 +1,117 @@
+"""What a lesson file may contain, as pydantic models.
+
+A lesson is data an instructor writes by hand, so the schema is strict
+(unknown keys are errors: a typo must not silently drop a step) and every
+error can be traced back to a line of the YAML file by the loader.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+LANGS = ("en", "zh")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both languages the app speaks. Markdown is allowed."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class ImageSpec(Strict):
+    """An image the lesson builds, from an inline Dockerfile or a file beside the lesson."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    dockerfile: str | None = None
+    dockerfile_file: str | None = None
+    context: dict[str, str] = {}
+    context_dir: str | None = None
+    target: str | None = None
+
+    @model_validator(mode="after")
+    def _one_dockerfile(self) -> "ImageSpec":
+        if (self.dockerfile is None) == (self.dockerfile_file is None):
+            raise ValueError("give exactly one of 'dockerfile' (inline text) or 'dockerfile_file' (a path)")
+        return self
+
+
+class StepBase(Strict):
+    say: Text | None = None
+
+
+class BuildStep(StepBase):
+    """Build one instruction of an image, or (without ``instruction``) every
+    remaining instruction, one step each."""
+
+    build: str
+    instruction: Annotated[int, Field(ge=1)] | None = None
+
+
+class RunStep(StepBase):
+    """``docker run``: a new container with its own empty writable layer."""
+
+    run: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    image: str
+
+
+class ExecStep(StepBase):
+    """A file operation inside a running container, written as a shell command."""
+
+    exec: str
+    in_: str = Field(alias="in")
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ShowStep(StepBase):
+    """Look at images (and their containers) side by side, changing nothing."""
+
+    show: list[str]
+    containers: bool = True
+
+
+STEP_KINDS = ("build", "run", "exec", "show")
+
+
+def _step_kind(value: object) -> str | None:
+    """Which kind of step a mapping is: the one step key it carries."""
+    if isinstance(value, BaseModel):
+        return next(k for k in STEP_KINDS if hasattr(value, k))
+    if isinstance(value, dict):
+        found = [k for k in STEP_KINDS if k in value]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+Step = Annotated[
+    Union[
+        Annotated[BuildStep, Tag("build")],
+        Annotated[RunStep, Tag("run")],
+        Annotated[ExecStep, Tag("exec")],
+        Annotated[ShowStep, Tag("show")],
+    ],
+    Discriminator(
+        _step_kind,
+        custom_error_type="step_kind",
+        custom_error_message="a step needs exactly one of: build, run, exec, show",
+    ),
+]
+
+
+class LessonSpec(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    order: int = 100
+    title: Text
+    summary: Text
+    kernel: str = "Linux kernel 6.1"
+    images: list[ImageSpec] = []
+    steps: Annotated[list[Step], Field(min_length=1)]

@@ -1,0 +1,87 @@
+"""Default narration, in English and Chinese, for steps a lesson leaves unnarrated.
+
+An instructor can write ``- build: app`` and get one step per instruction;
+each then needs a sentence that says what the instruction did to the stack.
+These sentences are computed from the build itself (sizes, entry counts), so
+they are never out of date with the Dockerfile.
+"""
+
+from __future__ import annotations
+
+from app.build import BuildStep
+
+from .model import Text
+
+
+def human_size(n: int) -> str:
+    """Bytes as ``docker images`` prints them: decimal units, 3 significant digits."""
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= factor:
+            value = n / factor
+            return f"{value:.3g}{unit}" if value < 100 else f"{value:.0f}{unit}"
+    return f"{n}B"
+
+
+def _t(en: str, zh: str) -> Text:
+    return Text(en=en, zh=zh)
+
+
+def for_build_step(step: BuildStep) -> Text:
+    kw = step.keyword
+    image = step.image
+    if kw == "FROM":
+        if image.base == "scratch" and not image.layers:
+            return _t(
+                "`FROM scratch` starts from nothing: no rootfs, no files at all. The image will hold only what the next instructions add.",
+                "`FROM scratch` 从零开始：没有 rootfs，一个文件也没有。镜像里只会有后面的指令加入的内容。",
+            )
+        if image.layers:
+            size = human_size(image.layers[0].size)
+            files = len(image.layers[0])
+            return _t(
+                f"`{step.text}` puts the base image's rootfs at the bottom of the stack: {files:,} entries, {size}. "
+                "The kernel and bootfs are not in it: every container uses the host's.",
+                f"`{step.text}` 把基础镜像的 rootfs 放在最底层：{files:,} 个条目，{size}。"
+                "其中没有内核和 bootfs：所有容器都使用宿主机的。",
+            )
+        return _t(f"`{step.text}` starts from an earlier stage.", f"`{step.text}` 从前面的构建阶段开始。")
+    if step.error:
+        return _t(
+            f"`{step.text}` failed, so the build stops here, as `docker build` does: {step.error}",
+            f"`{step.text}` 执行失败，构建像 `docker build` 一样在此停止：{step.error}",
+        )
+    if step.created_layer:
+        layer = image.layers[-1]
+        size = human_size(layer.size)
+        n = len(layer)
+        verb_en = {"RUN": "ran the command and kept what it changed", "COPY": "copied files from the build context",
+                   "ADD": "added files", "WORKDIR": "created the working directory"}.get(kw, "changed files")
+        verb_zh = {"RUN": "执行了命令，并保存它改动的内容", "COPY": "从构建上下文复制了文件",
+                   "ADD": "添加了文件", "WORKDIR": "创建了工作目录"}.get(kw, "改动了文件")
+        return _t(
+            f"`{kw}` {verb_en}: a new read-only layer on top, {n:,} entries, {size}. The layers below do not change.",
+            f"`{kw}` {verb_zh}：在顶部新增一个只读层，{n:,} 个条目，{size}。下面的层保持不变。",
+        )
+    return _t(
+        f"`{kw}` changes only the image's configuration: no new filesystem layer (0B in `docker history`).",
+        f"`{kw}` 只修改镜像的配置：不产生新的文件系统层（`docker history` 中显示 0B）。",
+    )
+
+
+def for_run(container: str, image: str) -> Text:
+    return _t(
+        f"`docker run` starts container `{container}` from image `{image}`: a new, empty, writable container layer on top of the image's read-only layers.",
+        f"`docker run` 从镜像 `{image}` 启动容器 `{container}`：在镜像的只读层之上加一个新的、空的可写容器层。",
+    )
+
+
+def for_exec(command: str) -> Text:
+    return _t(
+        f"Inside the container: `{command}`. Every change lands in the container layer; the image layers stay as they are.",
+        f"在容器内执行：`{command}`。所有改动都写入容器层；镜像层保持不变。",
+    )
+
+
+def for_show(names: list[str]) -> Text:
+    joined = ", ".join(f"`{n}`" for n in names)
+    return _t(f"The images {joined} side by side, on one host.", f"镜像 {joined} 并排在同一台宿主机上。")

@@ -1,0 +1,322 @@
+"""Play a lesson: turn its steps into self-contained snapshots, one per step.
+
+Like Online Python Tutor, every step carries everything its page shows: the
+images and containers as they stand after it (container layers are copied, so
+a later step cannot change an earlier snapshot), the engine traces of the
+step's effect, its text, output and notes. Pages are then a pure function of
+the lesson file and the URL, which keeps the web tier stateless.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app import build as builder
+from app import catalog, shell
+from app.build import BuildResult, BuildStep
+from app.dockerfile import DockerfileError
+from app.engine import Container, File, Image, Inode, Layer, Trace, UnionFS
+from app.render import Scene
+
+from . import narration
+from .loader import Lesson, LessonError, Problem, lesson_files, load_lesson
+from .model import BuildStep as BuildSpec
+from .model import ExecStep, RunStep, ShowStep, Text
+
+
+@dataclass
+class Frame:
+    """One step of a played lesson: everything its page and diagram need."""
+
+    number: int
+    kind: str  # "build" | "run" | "exec" | "show"
+    command: str
+    say: Text
+    images: list[Image]
+    containers: list[Container] = field(default_factory=list)
+    traces: list[Trace] = field(default_factory=list)
+    target: str | None = None
+    new_layer: bool = False
+    notes: list[str] = field(default_factory=list)
+    output: str = ""
+    error: str | None = None
+    expanded: str | None = None
+    source_line: int | None = None  # Dockerfile line of a build step
+
+    def scene(self, lang: str, kernel: str) -> Scene:
+        return Scene(
+            images=self.images,
+            containers=self.containers,
+            traces=self.traces,
+            target=self.target,
+            command=self.command,
+            new_layer=self.new_layer,
+            notes=self.notes + ([self.error] if self.error else []),
+            lang=lang,
+            kernel=kernel,
+        )
+
+
+@dataclass
+class PlayedLesson:
+    lesson: Lesson
+    frames: list[Frame]
+    builds: dict[str, BuildResult]
+
+    @property
+    def id(self) -> str:
+        return self.lesson.id
+
+
+def snapshot_layer(layer: Layer) -> Layer:
+    """A deep copy of a writable layer, keeping hard links (shared inodes) shared."""
+    inodes: dict[int, Inode] = {}
+    copy = Layer()
+    for path, node in layer.items():
+        if isinstance(node, File):
+            key = id(node.inode)
+            if key not in inodes:
+                inodes[key] = node.inode.copy()
+            copy.put(path, File(inodes[key]))
+        else:
+            copy.put(path, _copy_node(node))
+    return copy
+
+
+def _copy_node(node):
+    from dataclasses import replace
+
+    return replace(node)
+
+
+class _Player:
+    def __init__(self, lesson: Lesson):
+        self.lesson = lesson
+        self.builds: dict[str, BuildResult] = {}
+        self.shown_build_steps: dict[str, int] = {}
+        self.containers: dict[str, Container] = {}
+        self.frames: list[Frame] = []
+
+    # -- building ---------------------------------------------------------------
+    def build_image(self, name: str) -> BuildResult:
+        if name not in self.builds:
+            spec = next(i for i in self.lesson.spec.images if i.name == name)
+            file, first = self.lesson.dockerfile_origin[name]
+            self.builds[name] = builder.build(
+                self.lesson.dockerfiles[name], self.lesson.contexts.get(name, {}),
+                filename=file, name=name, target=spec.target,
+            )
+        return self.builds[name]
+
+    def image(self, name: str) -> Image:
+        return self.build_image(name).image
+
+    # -- steps -------------------------------------------------------------------
+    def play(self) -> list[Frame]:
+        for spec in self.lesson.spec.steps:
+            if isinstance(spec, BuildSpec):
+                self._build_steps(spec)
+            elif isinstance(spec, RunStep):
+                self._run(spec)
+            elif isinstance(spec, ExecStep):
+                self._exec(spec)
+            elif isinstance(spec, ShowStep):
+                self._show(spec)
+        return self.frames
+
+    def _add(self, frame: Frame) -> None:
+        frame.number = len(self.frames) + 1
+        self.frames.append(frame)
+
+    def _build_steps(self, spec: BuildSpec) -> None:
+        result = self.build_image(spec.build)
+        steps = result.steps
+        if spec.instruction is not None:
+            wanted = [spec.instruction - 1]
+        else:
+            start = self.shown_build_steps.get(spec.build, 0)
+            wanted = list(range(start, len(steps)))
+        for index in wanted:
+            if index >= len(steps):
+                continue
+            step = steps[index]
+            self.shown_build_steps[spec.build] = index + 1
+            self._add(self._build_frame(spec, step, result))
+
+    def _build_frame(self, spec: BuildSpec, step: BuildStep, result: BuildResult) -> Frame:
+        say = spec.say if spec.say is not None and (spec.instruction is not None) else None
+        if say is None:
+            say = narration.for_build_step(step)
+        notes = list(step.notes)
+        for ns in step.not_simulated:
+            notes.append(f"not simulated: {getattr(ns, 'command', ns)}")
+        return Frame(
+            number=0, kind="build", command=step.text, say=say, images=[step.image],
+            traces=step.traces, target=step.image.name, new_layer=step.created_layer,
+            notes=notes, output=step.stdout, error=step.error, expanded=step.expanded,
+            source_line=step.line,
+        )
+
+    def _run(self, spec: RunStep) -> None:
+        image = self.image(spec.image)
+        container = Container(spec.run, image, Layer())
+        self.containers[spec.run] = container
+        self._add(Frame(
+            number=0, kind="run", command=f"docker run --name {spec.run} {spec.image}",
+            say=spec.say or narration.for_run(spec.run, spec.image),
+            images=[image], containers=self._snapshots(image), target=spec.run,
+        ))
+
+    def _exec(self, spec: ExecStep) -> None:
+        container = self.containers[spec.in_]
+        image = container.image
+        fs = UnionFS(list(image.layers), container.upper)
+        env = dict(item.partition("=")[::2] for item in image.config.get("Env", []))
+        env.setdefault("HOME", "/root")
+        distro = image.config.get("layerlab.distro")
+        packages = catalog.package_tool(distro) if distro else None
+        result = shell.run(spec.exec, fs, env=env, cwd=image.config.get("WorkingDir") or "/", packages=packages)
+        notes = [f"not simulated: {n.command}" for n in result.not_simulated]
+        self._add(Frame(
+            number=0, kind="exec", command=f"$ {spec.exec}",
+            say=spec.say or narration.for_exec(spec.exec),
+            images=[image], containers=self._snapshots(image), traces=list(result.traces),
+            target=spec.in_, notes=notes, output=(result.stdout or "") + (result.stderr or ""),
+            error=None if result.status == 0 else f"exit status {result.status}",
+        ))
+
+    def _show(self, spec: ShowStep) -> None:
+        images = [self.image(name) for name in spec.show]
+        containers = [c for img in images for c in self._snapshots(img)] if spec.containers else []
+        self._add(Frame(
+            number=0, kind="show", command="docker images" if not containers else "docker ps -s",
+            say=spec.say or narration.for_show(spec.show), images=images, containers=containers,
+        ))
+
+    def _snapshots(self, image: Image) -> list[Container]:
+        return [
+            Container(c.name, c.image, snapshot_layer(c.upper))
+            for c in self.containers.values() if c.image is image
+        ]
+
+
+def check_references(lesson: Lesson) -> list[Problem]:
+    """Steps that name images or containers the lesson does not define."""
+    problems: list[Problem] = []
+    file = str(lesson.path)
+    images = {i.name for i in lesson.spec.images}
+    containers: set[str] = set()
+    for spec, line in zip(lesson.spec.steps, lesson.step_lines):
+        if isinstance(spec, BuildSpec) and spec.build not in images:
+            problems.append(Problem(file, line, f"build: no image named '{spec.build}' in images"))
+        elif isinstance(spec, RunStep):
+            if spec.image not in images:
+                problems.append(Problem(file, line, f"run: no image named '{spec.image}' in images"))
+            containers.add(spec.run)
+        elif isinstance(spec, ExecStep) and spec.in_ not in containers:
+            problems.append(Problem(file, line, f"exec: no container named '{spec.in_}' was started by an earlier run step"))
+        elif isinstance(spec, ShowStep):
+            for name in spec.show:
+                if name not in images:
+                    problems.append(Problem(file, line, f"show: no image named '{name}' in images"))
+    return problems
+
+
+def dockerfile_problem(lesson: Lesson, image: str, exc: Any) -> Problem:
+    """A Dockerfile error, placed at the line of the lesson (or .Dockerfile) file."""
+    file, first = lesson.dockerfile_origin[image]
+    line = getattr(exc, "line", 0) or 1
+    column = getattr(exc, "column", None)
+    message = getattr(exc, "message", str(exc))
+    return Problem(file, first + line - 1, f"Dockerfile of image '{image}', line {line}: {message}", column)
+
+
+def play(lesson: Lesson) -> PlayedLesson:
+    """Build every image and play every step. Raises LessonError with file:line problems."""
+    problems = check_references(lesson)
+    if problems:
+        raise LessonError(problems)
+    player = _Player(lesson)
+    for spec in lesson.spec.images:
+        try:
+            result = player.build_image(spec.name)
+        except DockerfileError as exc:
+            problems.append(dockerfile_problem(lesson, spec.name, exc))
+            continue
+        except builder.BuildError as exc:
+            problems.append(dockerfile_problem(lesson, spec.name, exc))
+            continue
+        if result.failed is not None:
+            problems.append(dockerfile_problem(lesson, spec.name, _Failed(result.failed)))
+    if problems:
+        raise LessonError(problems)
+    return PlayedLesson(lesson, player.play(), player.builds)
+
+
+class _Failed:
+    def __init__(self, step: BuildStep):
+        self.line = step.line
+        self.column = 1
+        self.message = f"{step.keyword} failed: {step.error}"
+
+
+# -- a per-process cache: pages are pure functions of the files ------------------
+_cache: dict[Path, tuple[tuple, PlayedLesson | LessonError]] = {}
+
+
+def _stamp(path: Path) -> tuple:
+    """Changes whenever the lesson file or anything beside it changes."""
+    files = [path, *sorted(p for p in path.parent.rglob("*") if p.is_file() and p != path)]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+
+
+def played(path: Path) -> PlayedLesson:
+    """Load and play a lesson file, cached per process until a file changes."""
+    path = Path(path).resolve()
+    stamp = _stamp(path)
+    hit = _cache.get(path)
+    if hit is None or hit[0] != stamp:
+        try:
+            value: PlayedLesson | LessonError = play(load_lesson(path))
+        except LessonError as exc:
+            value = exc
+        _cache[path] = (stamp, value)
+        hit = _cache[path]
+    if isinstance(hit[1], LessonError):
+        raise hit[1]
+    return hit[1]
+
+
+def lesson_index(root: Path) -> list[tuple[Path, Lesson | LessonError]]:
+    """Every lesson file in ``root`` with its loaded lesson, or what is wrong with it."""
+    out = []
+    for path in lesson_files(root):
+        try:
+            out.append((path, load_lesson(path)))
+        except LessonError as exc:
+            out.append((path, exc))
+    out.sort(key=lambda item: (item[1].spec.order, item[1].id) if isinstance(item[1], Lesson) else (10**6, str(item[0])))
+    return out
+
+
+def find(root: Path, lesson_id: str) -> Path | None:
+    """The file of the lesson with this id in ``root``, if any (ids are in the files)."""
+    for path, lesson in lesson_index(root):
+        if isinstance(lesson, Lesson) and lesson.id == lesson_id:
+            return path
+    return None
+
+
+def diagram(played_lesson: PlayedLesson, number: int, lang: str, fmt: str = "svg") -> str | bytes:
+    """The step's diagram as SVG text or PNG bytes, rendered once per process."""
+    from app import render
+
+    cache = played_lesson.__dict__.setdefault("_diagrams", {})
+    key = (number, lang, fmt)
+    if key not in cache:
+        frame = played_lesson.frames[number - 1]
+        dot = render.scene_dot(frame.scene(lang, played_lesson.lesson.spec.kernel))
+        cache[key] = render.to_svg(dot) if fmt == "svg" else render.to_png(dot)
+    return cache[key]

@@ -1,0 +1,117 @@
+"""Pages: the lesson list, one step of a lesson, and a step's diagram as SVG or PNG.
+
+A step is a full page on first load; htmx's Next/Previous ask for the same URL
+with an ``HX-Request`` header and get only the step panel, then push the URL,
+so Back, Reload and permalinks all work. Without JavaScript the links are plain
+links and every page still works.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from markupsafe import escape
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+from app.lessons import Lesson, LessonError
+from app.lessons import player
+
+from . import current_lang
+
+bp = Blueprint("pages", __name__)
+
+STEP = re.compile(r"^(?P<n>[0-9]{1,6})(?:\.(?P<fmt>svg|png))?$")
+
+
+def _root() -> Path:
+    return Path(current_app.config["LAYERLAB_LESSONS"])
+
+
+@bp.get("/")
+def index():
+    lang = current_lang()
+    entries = []
+    for path, lesson in player.lesson_index(_root()):
+        if isinstance(lesson, Lesson):
+            entries.append({"lesson": lesson, "steps": _step_count(path), "problems": []})
+        else:
+            entries.append({"lesson": None, "path": path.name, "problems": lesson.problems})
+    return render_template("index.html", entries=entries, lang=lang)
+
+
+def _step_count(path: Path) -> int | None:
+    try:
+        return len(player.played(path).frames)
+    except LessonError:
+        return None
+
+
+def _played(lesson_id: str):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,80}", lesson_id):
+        abort(404)
+    path = player.find(_root(), lesson_id)
+    if path is None:
+        abort(404)
+    return player.played(path)
+
+
+@bp.get("/lessons/<lesson_id>")
+@bp.get("/lessons/<lesson_id>/")
+def lesson_start(lesson_id: str):
+    _played_or_problems(lesson_id)
+    return redirect(url_for("pages.step", lesson_id=lesson_id, step="1", lang=current_lang()))
+
+
+def _played_or_problems(lesson_id: str):
+    try:
+        return _played(lesson_id), None
+    except LessonError as exc:
+        return None, exc
+
+
+@bp.get("/lessons/<lesson_id>/<step>")
+def step(lesson_id: str, step: str):
+    lang = current_lang()
+    match = STEP.match(step)
+    if not match:
+        abort(404)
+    played, problem = _played_or_problems(lesson_id)
+    if problem is not None:
+        return render_template("error.html", lang=lang, problems=problem.problems), 422
+    number = int(match["n"])
+    if not 1 <= number <= len(played.frames):
+        abort(404)
+    fmt = match["fmt"]
+    if fmt == "svg":
+        svg = player.diagram(played, number, lang, "svg")
+        return Response(svg, mimetype="image/svg+xml")
+    if fmt == "png":
+        png = player.diagram(played, number, lang, "png")
+        return Response(png, mimetype="image/png",
+                        headers={"Content-Disposition": f'inline; filename="{lesson_id}-step{number}.png"'})
+
+    context = dict(
+        played=played,
+        lesson=played.lesson,
+        frame=played.frames[number - 1],
+        number=number,
+        total=len(played.frames),
+        svg=player.diagram(played, number, lang, "svg"),
+        dockerfiles=played.lesson.dockerfiles,
+        lang=lang,
+    )
+    if request.htmx and not request.htmx.history_restore_request:
+        # htmx takes the page title from a <title> in the swapped content.
+        title = f"<title>{escape(_title(played.lesson, number, lang))}</title>"
+        response = Response(title + render_block("step.html", "step_panel", **context))
+    else:
+        response = Response(render_template("step.html", **context))
+    response.headers["Vary"] = "HX-Request, HX-History-Restore-Request"
+    return response
+
+
+def _title(lesson: Lesson, number: int, lang: str) -> str:
+    return f"{lesson.spec.title.get(lang)} · {number} · layerlab"
