@@ -1,0 +1,3 @@
+import sys
+from app.cli import main
+sys.exit(main())
