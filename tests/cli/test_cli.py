@@ -1,0 +1,69 @@
+"""The layerlab command, run as an instructor runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def layerlab(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_check_passes_on_the_bundled_lessons():
+    result = layerlab("check")
+    assert result.returncode == 0, result.stderr
+    assert "all good" in result.stdout
+
+
+def test_check_reports_a_broken_dockerfile_with_file_and_line(tmp_path):
+    lesson = tmp_path / "broken.yaml"
+    lesson.write_text(
+        "id: broken\n"
+        "title: {en: Broken, zh: 坏}\n"
+        "summary: {en: x, zh: y}\n"
+        "images:\n"
+        "  - name: app\n"
+        "    dockerfile: |\n"
+        "      FROM debian:bookworm\n"
+        "      RUN echo hi\n"
+        "      FORM scratch\n"
+        "steps:\n"
+        "  - build: app\n"
+    )
+    result = layerlab("check", str(lesson))
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{lesson}:9:"), first
+    assert "FORM" in first and "FROM" in first
+
+
+def test_render_writes_svg_and_png(tmp_path):
+    svg, png = tmp_path / "s.svg", tmp_path / "s.png"
+    assert layerlab("render", "container-layer", "--step", "5", "-o", str(svg)).returncode == 0
+    assert svg.read_text().lstrip().startswith("<svg")
+    assert layerlab("render", "container-layer", "--step", "5", "--format", "png", "-o", str(png)).returncode == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_render_rejects_a_step_out_of_range():
+    result = layerlab("render", "hello-world", "--step", "99", "-o", "-")
+    assert result.returncode == 1 and "out of range" in result.stderr
+
+
+def test_build_json_of_hello_world(tmp_path):
+    (tmp_path / "hello").write_text("hi\n")
+    (tmp_path / "Dockerfile").write_text('FROM scratch\nCOPY hello /\nCMD ["/hello"]\n')
+    result = layerlab("build", str(tmp_path / "Dockerfile"), "--json")
+    assert result.returncode == 0, result.stderr
+    image = json.loads(result.stdout)
+    assert [layer["empty_layer"] for layer in image["layers"]] == [False, True]
+    [entry] = [e for e in image["layers"][0]["entries"] if e["path"] == "/hello"]
+    assert entry["type"] == "file" and entry["size"] == 3 and entry["mode"] == "0644"
+    assert image["layers"][0]["diff_id"].startswith("sha256:")
+    assert image["layers"][1]["diff_id"] is None
+    assert [m["path"] for m in image["merged"] if m["type"] == "file"] == ["/hello"]

@@ -1,0 +1,102 @@
+"""Lesson files: what an instructor writes, and the errors they get back, with lines."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from app.lessons import LessonError, load_lesson
+from app.lessons.player import play
+
+GOOD = """\
+id: tiny
+title: {en: Tiny, zh: 小}
+summary: {en: A tiny lesson, zh: 一个小课}
+images:
+  - name: app
+    dockerfile: |
+      FROM scratch
+      COPY hello /
+    context:
+      hello: "hi"
+steps:
+  - build: app
+  - run: c1
+    image: app
+  - exec: cat /hello
+    in: c1
+"""
+
+
+def write(tmp_path, text, name="lesson.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def problems(path):
+    with pytest.raises(LessonError) as info:
+        play(load_lesson(path))
+    return [(p.line, p.message) for p in info.value.problems]
+
+
+def test_a_good_lesson_loads_and_plays(tmp_path):
+    played = play(load_lesson(write(tmp_path, GOOD)))
+    kinds = [f.kind for f in played.frames]
+    assert kinds == ["build", "build", "run", "exec"]
+    assert played.frames[-1].output == "hi"
+
+
+def test_a_yaml_syntax_error_has_its_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - run: c1", "  - run: [c1"))
+    [(line, message)] = problems(path)
+    assert message.startswith("YAML:")
+    assert line >= 12
+
+
+def test_an_unknown_key_is_an_error_at_its_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("    image: app", "    image: app\n    imagee: app"))
+    assert (14, "steps.1: unknown key 'imagee'") in problems(path)
+
+
+def test_a_missing_title_language_is_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("title: {en: Tiny, zh: 小}", "title: {en: Tiny}"))
+    assert (2, "title: missing required key 'zh'") in problems(path)
+
+
+def test_a_step_with_no_kind_is_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - exec: cat /hello\n    in: c1\n", "  - say: {en: x, zh: y}\n"))
+    [(line, message)] = problems(path)
+    assert line == 15 and "exactly one of: build, run, exec, show" in message
+
+
+def test_a_dockerfile_error_points_at_the_lesson_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("COPY hello /", "COPPY hello /"))
+    [(line, message)] = problems(path)
+    assert line == 8  # line 2 of the Dockerfile, which starts on line 7 of the file
+    assert "line 2" in message and "COPPY" in message
+
+
+def test_a_step_naming_a_missing_image_is_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("    image: app", "    image: ap"))
+    assert (12, "run: no image named 'ap' in images") in problems(path)
+
+
+def test_exec_in_a_container_that_was_never_started(tmp_path):
+    path = write(tmp_path, GOOD.replace("    in: c1", "    in: c9"))
+    assert (14, "exec: no container named 'c9' was started by an earlier run step") in problems(path)
+
+
+def test_a_failing_run_is_reported_at_its_dockerfile_line(tmp_path):
+    path = write(tmp_path, GOOD.replace("COPY hello /", "RUN false"))
+    [(line, message)] = problems(path)
+    assert line == 8 and "RUN failed" in message
+
+
+def test_every_step_snapshot_is_independent(tmp_path):
+    text = GOOD + "  - exec: rm /hello\n    in: c1\n"
+    played = play(load_lesson(write(tmp_path, text)))
+    before, after = played.frames[3], played.frames[4]
+    assert len(before.containers[0].upper) == 0
+    assert after.containers[0].upper.get("/hello").type == "whiteout"
