@@ -74,16 +74,19 @@ class Lexer:
 
     raw_quotes keeps quote characters in the output, raw_escapes keeps escape
     characters, skip_unset_env leaves references to unset variables as they
-    were written.  The parser uses those three to find heredoc words; builds
+    were written, skip_process_quotes treats quotes as plain text (heredoc
+    bodies).  The parser uses those three to find heredoc words; builds
     use none.  `case_insensitive` gives Windows' environment lookup.
     """
 
     def __init__(self, escape: str = "\\", *, raw_quotes: bool = False, raw_escapes: bool = False,
-                 skip_unset_env: bool = False, case_insensitive: bool = False):
+                 skip_unset_env: bool = False, skip_process_quotes: bool = False,
+                 case_insensitive: bool = False):
         self.escape = escape
         self.raw_quotes = raw_quotes
         self.raw_escapes = raw_escapes
         self.skip_unset_env = skip_unset_env
+        self.skip_process_quotes = skip_process_quotes
         self.case_insensitive = case_insensitive
 
     # -- public -----------------------------------------------------------
@@ -127,7 +130,7 @@ class Lexer:
                 if stop is not None and ch == stop:
                     self._next()
                     return "".join(result), words.get_words()
-                if ch in ("'", '"', "$"):
+                if ch == "$" or (ch in ("'", '"') and not self.skip_process_quotes):
                     if ch == "'":
                         text = self._single_quote()
                     elif ch == '"':
