@@ -1,0 +1,632 @@
+"""Scene -> DOT text: three bands (container, image layers, host) and the step.
+
+Layout rules learnt from the design sketch (/work/shared/design):
+- every box is an HTML table of a fixed width, so a step changes only what
+  its layers change and screenshots line up when a student flips steps;
+- node names come from image/container names and history numbers (stable);
+- the story edges join whole nodes (edges into table cells route badly) and
+  carry ``constraint=false`` so they never move the stack;
+- the op box hangs beside the top band through an invisible ``weight=0``
+  edge (``rank=same`` across clusters breaks the cluster borders);
+- not colour alone: A/C/D letters as ``docker diff`` prints them, and words.
+Colours are the Okabe–Ito palette.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Iterable
+
+from app.engine import Container, Dir, File, Image, Layer, Symlink, Whiteout
+
+from .diff import OPAQUE_MARKER, DiffLine, diff_lines, whiteout_name
+from .labels import esc, text
+from .scene import Scene
+from .sizes import human_size
+from .stack import Column, Row, Stack, plan, slug
+from .story import OP, TOP, UPPER, Story, tell
+
+# Okabe–Ito
+ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE = (
+    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7")
+GREY_TEXT = "#555555"
+TOUCHED_BG = "#FFF1C9"   # this step's lines: also bold, never colour alone
+LETTER_COLOUR = {"A": GREEN, "C": VERMILLION, "D": PURPLE}
+# (tail row, head row) each story edge kind attaches to, when the node has it
+EDGE_PORTS = {"search": ("", "probe"), "copyup": ("copy", "touched"),
+              "write": ("", "touched"), "read": ("found", "")}
+
+WIDTH = 360          # points: every stack box
+GAP = 108            # points between columns (nodesep + cluster margins)
+INSTRUCTION_CHARS = 44
+PATH_CHARS = 40
+MAX_DIFF_LINES = 9
+MAX_OP_CHARS = 42
+DETAIL_UNITS = 60     # characters of a 10 pt detail line in a WIDTH box
+FONT = "Noto Sans CJK SC"
+MONO = "DejaVu Sans Mono"
+
+
+# -- small helpers -----------------------------------------------------------
+def clip(value: str, limit: int) -> str:
+    """Shorten to ``limit`` characters with an ellipsis (keeps box widths fixed)."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def clip_path(path: str, limit: int = PATH_CHARS) -> str:
+    """Shorten a path from the left: the file name is what students look for."""
+    return path if len(path) <= limit else "…" + path[-(limit - 1):]
+
+
+def instruction(created_by: str) -> str:
+    """``docker history`` CREATED BY text, without the legacy builder's shell prefix."""
+    t = " ".join(created_by.split())
+    if t.endswith(" # buildkit"):
+        t = t[: -len(" # buildkit")]
+    if t.startswith("RUN /bin/sh -c "):
+        t = "RUN " + t[len("RUN /bin/sh -c "):]
+    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c #(nop)"):
+        if t.startswith(prefix):
+            return t[len(prefix):].strip()
+    if t.startswith("/bin/sh -c "):
+        return "RUN " + t[len("/bin/sh -c "):]
+    return t
+
+
+def font(value: str, colour: str = GREY_TEXT, size: int | None = None) -> str:
+    size_attr = f' POINT-SIZE="{size}"' if size else ""
+    return f'<FONT COLOR="{colour}"{size_attr}>{value}</FONT>'
+
+
+def attrs(**values: object) -> str:
+    parts = []
+    for key, value in values.items():
+        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+            parts.append(f"{key}={value}")
+        else:
+            parts.append(f'{key}="{value}"')
+    return ", ".join(parts)
+
+
+def text_units(value: str) -> int:
+    """Rough width of ``value`` in Latin characters: CJK characters count twice."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in value)
+
+
+def fit(items: list[str], budget: int = DETAIL_UNITS) -> str:
+    """Join ``items`` with `` · `` while the line stays within ``budget`` (then ``…``).
+
+    Items are plain text here and escaped on the way out: the budget is what
+    keeps every box of a column the same width.
+    """
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        cost = text_units(item) + (3 if shown else 0)
+        if used + cost > budget:
+            shown.append("…")
+            break
+        shown.append(item)
+        used += cost
+    return " · ".join(esc(s) for s in shown)
+
+
+def count_items(layer: Layer, lang: str) -> list[str]:
+    files = sum(1 for _, n in layer.items() if isinstance(n, (File, Symlink)))
+    dirs = sum(1 for p, n in layer.items() if isinstance(n, Dir) and p != "/")
+    items = [plain(text(lang, "file_one" if files == 1 else "files", n=f"{files:,}"))]
+    if dirs:
+        items.append(plain(text(lang, "dir_one" if dirs == 1 else "dirs", n=f"{dirs:,}")))
+    return items
+
+
+def plain(html_text: str) -> str:
+    """Back from label markup to text, for items that ``fit`` escapes again."""
+    import html
+    return html.unescape(html_text)
+
+
+def path_items(layer: Layer, limit: int = 4) -> list[str]:
+    """A few paths that say what a layer holds: its files if it has few, else its top dirs."""
+    files = [(p, n) for p, n in layer.items() if isinstance(n, (File, Symlink))]
+    if 0 < len(files) <= 2:
+        return [f"{clip_path(p, 28)} ({human_size(n.size)})" for p, n in files]
+    tops = sorted({"/" + p.split("/")[1] for p, _ in layer.items() if p != "/"})
+    return tops[:limit] + (["…"] if len(tops) > limit else [])
+
+
+def shorten_digests(value: str) -> str:
+    """``ADD file:6a6a9b3b4b5b…`` : long hex digests say nothing to a student."""
+    return re.sub(r"([0-9a-f]{8})[0-9a-f]{8,}", r"\1…", value)
+
+
+# -- the step's context ---------------------------------------------------------
+class Target:
+    """The column the step happened in and how trace indexes map to nodes."""
+
+    def __init__(self, scene: Scene, stack: Stack):
+        self.column_index: int | None = None
+        self.container: Container | None = None
+        self.layers: list[Layer] = []
+        self.upper_index = -1
+        for k, col in enumerate(stack.columns):
+            for c in col.containers:
+                if scene.target is not None and c.name == scene.target:
+                    self.column_index, self.container = k, c
+            if self.container is None and scene.target is not None and col.image.name == scene.target:
+                self.column_index = k
+        if self.column_index is None:
+            return
+        image = stack.columns[self.column_index].image
+        self.image = image
+        self.layers = list(image.layers)
+        if self.container is not None:
+            self.layers.append(self.container.upper)
+            self.upper_index = len(image.layers)
+        else:
+            self.upper_index = len(image.layers) - 1
+
+    @property
+    def found(self) -> bool:
+        return self.column_index is not None
+
+
+# -- the writer ------------------------------------------------------------------
+class DotWriter:
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.lang = scene.lang if scene.lang in ("en", "zh") else "en"
+        self.stack = plan(scene.images, scene.containers)
+        self.target = Target(scene, self.stack)
+        if self.target.found:
+            self.story = tell(scene.traces, self.target.layers, self.target.upper_index)
+        else:
+            self.story = Story()
+        self.lines: list[str] = []
+        self.node_html: dict[str, str] = {}
+
+    # numbers and names
+    def t(self, key: str, **values: object) -> str:
+        return text(self.lang, key, **values)
+
+    def number_of(self, image: Image, layer: int) -> int:
+        """History number (#n) of the row that made ``layer``."""
+        for i in range(len(image.history)):
+            if image.layer_for_history(i) == layer:
+                return i
+        return len(image.history) + layer - sum(1 for h in image.history if not h.empty_layer)
+
+    def node_of(self, ref: str | int) -> str | None:
+        tgt = self.target
+        if not tgt.found:
+            return None
+        col = self.stack.columns[tgt.column_index]
+        if ref == OP:
+            return "op"
+        if ref == TOP:
+            if tgt.container is not None:
+                return container_node(tgt.container)
+            return self.top_row_node(col)
+        if ref == UPPER or ref == tgt.upper_index:
+            if tgt.container is not None:
+                return container_node(tgt.container)
+            return self.stack.layer_nodes.get((tgt.column_index, tgt.upper_index))
+        return self.stack.layer_nodes.get((tgt.column_index, ref))
+
+    def top_row_node(self, col: Column) -> str | None:
+        if col.rows:
+            return col.rows[0].node
+        if col.joins_shared:
+            return col.joins_shared
+        return f"{column_prefix(col)}_none"
+
+    # output
+    def emit(self, line: str, indent: int = 1) -> None:
+        self.lines.append("  " * indent + line)
+
+    def node(self, name: str, table: str, indent: int = 1) -> None:
+        """Emit one box; its id is its name, so SVG ids stay stable across steps."""
+        self.node_html[name] = table
+        self.emit(f'{name} [id="{name}", label=<{table}>];', indent)
+
+    def write(self) -> str:
+        e = self.emit
+        self.lines = ["digraph layerlab {"]
+        e(f'graph [rankdir=TB, nodesep=1.3, ranksep=0.3, fontname="{FONT}", bgcolor="white", '
+          f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst];')
+        e(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
+        e(f'edge [fontname="{FONT}", fontsize=10, arrowsize=0.8];')
+        for col in self.stack.columns:
+            for c in col.containers:
+                self.container_cluster(c, col)
+        for col in self.stack.columns:
+            self.image_cluster(col)
+        if self.stack.shared:
+            self.shared_cluster()
+        self.host_cluster()
+        self.skeleton()
+        self.op_box()
+        self.story_edges()
+        self.lines.append("}")
+        return "\n".join(self.lines) + "\n"
+
+    # -- bands -----------------------------------------------------------------
+    def container_cluster(self, c: Container, col: Column) -> None:
+        name = container_node(c)
+        e = self.emit
+        e(f"subgraph cluster_{name} {{")
+        band = self.t("container_band", name=c.name) + " · " + esc(human_size(c.upper.size))
+        e("graph [" + attrs(id=f"cluster_{name}", label=f"<{band}>",
+                labeljust="l", style="dashed,rounded", color=VERMILLION, fontcolor=VERMILLION,
+                fontsize=11, penwidth=1.4) + "];", 2)
+        self.node(name, self.container_table(c, col), 2)
+        e("}")
+
+    def container_table(self, c: Container, col: Column) -> str:
+        is_target = self.target.container is c
+        traces = self.scene.traces if is_target else []
+        lines = diff_lines(c.upper, c.image.layers, traces)
+        rows = []
+        if is_target and self.target.upper_index in self.story.markers:
+            rows.append(self.marker_row(self.target.upper_index, 1))
+        rows += self.diff_rows(lines, c.image)
+        if not lines:
+            rows.append(f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH}">{font(self.t("container_empty"))}</TD></TR>')
+        return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" WIDTH="{WIDTH}" '
+                f'BGCOLOR="#FBE3D6">{"".join(rows)}</TABLE>')
+
+    def diff_rows(self, lines: list[DiffLine], image: Image, colspan: int = 1) -> list[str]:
+        """docker-diff lines. Directories that are only parents of what changed
+        (copied up or created for it) fold into one line; touched lines come
+        first when the list must be cut."""
+        parents = [ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
+                   and not ln.touched and any(o.path.startswith(ln.path + "/") for o in lines)]
+        lines = [ln for ln in lines if ln not in parents]
+        if len(lines) > MAX_DIFF_LINES:
+            keep = [ln for ln in lines if ln.touched][:MAX_DIFF_LINES - 1]
+            keep += [ln for ln in lines if not ln.touched][: MAX_DIFF_LINES - 1 - len(keep)]
+            shown = [ln for ln in lines if ln in keep]
+            hidden = len(lines) - len(shown)
+        else:
+            shown, hidden = lines, 0
+        first_touched = next((ln for ln in shown if ln.touched), None)
+        rows = [self.diff_row(ln, image, colspan, "touched" if ln is first_touched else "")
+                for ln in shown]
+        for letter in ("C", "A"):
+            group = [ln.path + "/" for ln in parents if ln.letter == letter]
+            if group:
+                key = "parents_copied" if letter == "C" else "parents_new"
+                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 30)}  "
+                                      f"{font(self.t(key, n=len(group)), GREY_TEXT, 10)}", colspan))
+        if hidden:
+            rows.append(self.cell(font(self.t("more", n=hidden)), colspan))
+        return rows
+
+    @staticmethod
+    def letter(value: str) -> str:
+        return f'<FONT COLOR="{LETTER_COLOUR[value]}"><B>{value}</B></FONT>'
+
+    @staticmethod
+    def cell(body: str, colspan: int = 1, bg: str = "", port: str = "") -> str:
+        span = f' COLSPAN="{colspan}"' if colspan > 1 else ""
+        colour = f' BGCOLOR="{bg}"' if bg else ""
+        port_attr = f' PORT="{port}"' if port else ""
+        return f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 6}"{span}{colour}{port_attr}>{body}</TD></TR>'
+
+    def diff_row(self, ln: DiffLine, image: Image, colspan: int = 1, port: str = "") -> str:
+        letter = self.letter(ln.letter)
+        path = esc(clip_path(ln.path + ("/" if ln.kind == "dir" else ""), 34))
+        if ln.how == "whiteout":
+            how = self.t("diff_whiteout", wh=whiteout_name(ln.path))
+        elif ln.how == "opaque":
+            how = self.t("diff_opaque", wh=OPAQUE_MARKER)
+        elif ln.how == "copied" and ln.kind == "dir":
+            how = self.t("diff_copied_dir")
+        elif ln.how == "copied":
+            k = self.number_of(image, ln.from_layer) if ln.from_layer is not None else "?"
+            how = self.t("diff_copied", k=k, size=human_size(ln.size))
+        elif ln.kind == "dir":
+            how = self.t("diff_new_dir")
+        else:
+            how = esc(human_size(ln.size))
+        path_html = f"<B>{path}</B>" if ln.touched else path
+        return self.cell(f"{letter}  {path_html}  {font(how, GREY_TEXT, 10)}", colspan,
+                         TOUCHED_BG if ln.touched else "", port)
+
+    def marker_row(self, layer: int, colspan: int = 2) -> str:
+        """Step 1 inside a layer: what the top-down search saw here.
+
+        The topmost layer searched carries "1 search", so the numbering of
+        the story starts where the student's eye does."""
+        result = self.story.markers[layer]
+        colour = {"found": GREEN, "whiteout": PURPLE, "opaque": PURPLE}.get(result, GREY_TEXT)
+        path = esc(clip_path(self.story.probe_path or "", 30))
+        body = f"{path} · {self.t('probe_' + result)}"
+        if result in ("found", "whiteout", "opaque"):
+            body = f"<B>{body}</B>"
+        if layer == max(self.story.markers):
+            body = f"<B>{self.t('search_step')}</B> " + body
+        return self.cell(font(body, colour, 10), colspan, port="probe")
+
+    def image_cluster(self, col: Column) -> None:
+        e = self.emit
+        img = col.image
+        key = "image_band_approx" if img.approximate else "image_band"
+        name = column_prefix(col)
+        e(f"subgraph cluster_{name} {{")
+        e("graph [" + attrs(id=f"cluster_{name}", label=f"<{self.t(key, name=img.name)}>", labeljust="l",
+                style="rounded", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
+        k = self.stack.columns.index(col)
+        for row in col.rows:
+            self.node(row.node, self.row_table(row, k), 2)
+        if not col.rows:
+            note = "no_own_layers" if col.joins_shared else None
+            label = self.t(note) if note else ""
+            e(f'{name}_none [id="{name}_none", label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
+              f'{font(label)}</TD></TR></TABLE>>];', 2)
+        if img.base == "scratch" and img.base_layers == 0 and not col.joins_shared:
+            e(f'{name}_scratch [id="{name}_scratch", label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
+              f'CELLBORDER="0" CELLPADDING="4" WIDTH="{WIDTH}"><TR><TD>{font(self.t("no_rootfs"), BLUE, 10)}'
+              f'</TD></TR></TABLE>>];', 2)
+        e("}")
+
+    def shared_cluster(self) -> None:
+        e = self.emit
+        names = ", ".join(self.stack.shared_by)
+        e("subgraph cluster_shared {")
+        e("graph [" + attrs(id="cluster_shared", label=f"<{self.t('shared_band', names=names)}>", labeljust="l",
+                            labelloc="b",
+                style="rounded,bold", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
+        for row in self.stack.shared:
+            k = next(i for i, col in enumerate(self.stack.columns) if col.image is row.image)
+            self.node(row.node, self.row_table(row, k), 2)
+        e("}")
+
+    def host_width(self) -> int:
+        n = max(1, len(self.stack.columns))
+        widest = max([1] + [len(col.containers) for col in self.stack.columns])
+        n = max(n, widest)
+        return n * WIDTH + (n - 1) * GAP
+
+    def host_cluster(self) -> None:
+        e = self.emit
+        w = self.host_width()
+        e("subgraph cluster_host {")
+        e("graph [" + attrs(id="cluster_host", label=f"<{self.t('host_band')}>", labeljust="l",
+                style="filled,rounded", fillcolor="#F2F2F2", color="#999999", fontcolor=GREY_TEXT,
+                fontsize=11) + "];", 2)
+        e(f'host_bootfs [id="host_bootfs", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+          f'WIDTH="{w}"><TR><TD>{self.t("bootfs")}</TD></TR></TABLE>>];', 2)
+        kernel = self.t("kernel", kernel=self.scene.kernel)
+        e(f'host_kernel [id="host_kernel", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+          f'WIDTH="{w}"><TR><TD>{kernel}</TD></TR></TABLE>>];', 2)
+        e("}")
+
+    # -- one layer row --------------------------------------------------------------
+    def row_table(self, row: Row, column: int) -> str:
+        img = row.image
+        is_target_col = self.target.found and column == self.target.column_index
+        new = (self.scene.new_layer and is_target_col and row.layer is not None
+               and self.target.container is None and row.layer == len(img.layers) - 1)
+        this_step = (is_target_col and self.target.container is None
+                     and row is self.this_step_row(column))
+        number = f"<B>#{row.number}</B>"
+        instr = esc(clip(shorten_digests(instruction(row.created_by)), INSTRUCTION_CHARS))
+        if row.is_metadata:
+            size = self.t("metadata")
+            border, bg, style = "#9ABFE0", "#FFFFFF", ' STYLE="dashed"'
+        else:
+            layer = img.layers[row.layer]
+            size = esc(human_size(layer.size))
+            border, bg, style = "#9ABFE0", ("#D6E6F5" if row.is_rootfs else "#EAF2FA"), ""
+        penwidth = 1
+        details: list[str] = []
+        if this_step:
+            border, penwidth = ORANGE, 2
+            tag = self.t("new_layer") if new else self.t("this_step")
+            details.append(font(f"<B>{tag}</B>", "#B07800", 10))
+            if row.is_metadata:
+                details.append(font(self.t("metadata_only"), GREY_TEXT, 10))
+        if not row.is_metadata:
+            layer = img.layers[row.layer]
+            if row.is_rootfs:
+                line = f"<B>{self.t('rootfs')}</B>"
+                if img.os_release:
+                    line += " · " + esc(clip(img.os_release, 40))
+                details.append(font(line, GREY_TEXT, 10))
+            items = count_items(layer, self.lang)
+            if not new:
+                items += path_items(layer)
+            details.append(font(fit(items), GREY_TEXT, 10))
+        body = [f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 90}">{number} {instr}</TD>'
+                f'<TD ALIGN="RIGHT" WIDTH="90">{font(size)}</TD></TR>']
+        for d in details:
+            body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{d}</TD></TR>')
+        if new:
+            lowers = img.layers[: row.layer]
+            lines = diff_lines(img.layers[row.layer], lowers, self.scene.traces)
+            body += self.diff_rows(lines, img, colspan=2)
+        if is_target_col and row.layer is not None:
+            body += self.step_rows(row.layer)
+            if row.layer in self.story.markers and self.story.markers[row.layer] == "found":
+                border, penwidth = GREEN, 2
+            elif self.story.markers.get(row.layer) in ("whiteout", "opaque"):
+                border, penwidth = PURPLE, 2
+        return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
+                f'CELLPADDING="3" WIDTH="{WIDTH}" BGCOLOR="{bg}">{"".join(body)}</TABLE>')
+
+    def this_step_row(self, column: int) -> Row | None:
+        """In a build step, the newest history row of the target image is the step."""
+        if self.scene.command is None and not self.scene.new_layer:
+            return None
+        col = self.stack.columns[column]
+        if col.rows:
+            return col.rows[0]
+        return None
+
+    def step_rows(self, layer: int) -> list[str]:
+        """This step's lines inside a read-only layer: where the search passed or
+        stopped, the file found or copied up from here, what is now hidden."""
+        rows = []
+        highlights = self.story.highlights.get(layer, [])
+        found_here = any(h.kind == "found" for h in highlights)
+        if layer in self.story.markers and not found_here:
+            rows.append(self.marker_row(layer))
+        ports = set()
+        for h in highlights:
+            path = esc(clip_path(h.path, 34))
+            if h.kind == "found":
+                body = f"<B>{self.t('probe_found')} · {path}</B> · {esc(human_size(h.size or 0))}"
+                colour = GREEN
+            elif h.kind == "copy":
+                body = f"→ <B>{path}</B> · {self.t('copy_source')}"
+                colour = VERMILLION
+            elif h.kind == "hidden_wh":
+                body = f"<S>{path}</S> · {self.t('hidden_by_whiteout')}"
+                colour = PURPLE
+            else:
+                body = f"<S>{path}/…</S> · {self.t('hidden_by_opaque')}"
+                colour = PURPLE
+            port = "" if h.kind in ports else h.kind
+            ports.add(h.kind)
+            rows.append(self.cell(font(body, colour, 10), 2, port=port))
+        return rows
+
+    def port(self, node: str, wanted: str) -> str:
+        """``node:port:e`` when the node's table has that row, else ``node:e``.
+
+        Story edges end at the row they are about (the file copied up, the
+        line found) and always on the east side, away from the stack."""
+        if node == "op":
+            return "op:w"
+        if wanted and f'PORT="{wanted}"' in self.node_html.get(node, ""):
+            return f"{node}:{wanted}:e"
+        return f"{node}:e"
+
+    # -- structure and story ------------------------------------------------------------
+    def skeleton(self) -> None:
+        """Invisible edges that stack every column over the host."""
+        e = self.emit
+        bottoms = []
+        for col in self.stack.columns:
+            chain = [container_node(c) for c in col.containers]
+            nodes = [r.node for r in col.rows] or [f"{column_prefix(col)}_none"]
+            for c in chain:
+                e(f"{c} -> {nodes[0]} [style=invis];")
+            if col.image.base == "scratch" and col.image.base_layers == 0 and not col.joins_shared:
+                nodes.append(f"{column_prefix(col)}_scratch")
+            if len(nodes) > 1:
+                e(" -> ".join(nodes) + " [style=invis];")
+            if col.joins_shared:
+                e(f'{nodes[-1]} -> {col.joins_shared} [color="{BLUE}", penwidth=2, arrowhead=none];')
+            else:
+                bottoms.append(nodes[-1])
+        if self.stack.shared:
+            shared = [r.node for r in self.stack.shared]
+            if len(shared) > 1:
+                e(" -> ".join(shared) + " [style=invis];")
+            bottoms.append(shared[-1])
+        for b in bottoms:
+            e(f"{b} -> host_bootfs [style=invis];")
+        e("host_bootfs -> host_kernel [style=invis];")
+
+    def op_box(self) -> None:
+        scene = self.scene
+        if scene.command is None and not scene.notes and not self.story.error:
+            return
+        e = self.emit
+        rows = []
+        if scene.command is not None:
+            prompt = "$ " if self.target.container is not None else ""
+            for i, part in enumerate(textwrap.wrap(scene.command, MAX_OP_CHARS) or [""]):
+                rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
+                            f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
+        if self.story.error:
+            from .errors_text import explain
+            msg = explain(self.story.error)
+            rows.append(f'<TR><TD ALIGN="LEFT">{font("<B>" + self.t("error", code=self.story.error, message=msg) + "</B>", VERMILLION)}</TD></TR>')
+            stop = self.story.stopped_by_whiteout
+            if stop is not None and self.target.container is not None and stop == self.target.upper_index:
+                reason = self.t("error_whiteout_upper")
+            elif stop is not None:
+                reason = self.t("error_whiteout", k=self.number_of(self.target.image, stop))
+            elif self.story.error == "ENOENT":
+                reason = self.t("error_notfound")
+            else:
+                reason = ""
+            if reason:
+                rows.append(f'<TR><TD ALIGN="LEFT">{font(reason, VERMILLION, 10)}</TD></TR>')
+        for note in scene.notes:
+            for part in textwrap.wrap(note, MAX_OP_CHARS + 4):
+                rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
+        border = VERMILLION if self.story.error else ORANGE
+        self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
+                  f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>')
+        anchor = self.op_anchor()
+        if anchor:
+            e(f"op -> {anchor} [style=invis, weight=0];")
+
+    def op_anchor(self) -> str | None:
+        """The node the op box hangs beside: through an invisible ``weight=0``
+        edge from op to the box *below* the target's top box, op lands on the
+        top box's rank, to its right (the design sketch's trick)."""
+        tgt = self.target
+        col = self.stack.columns[tgt.column_index] if tgt.found else (
+            self.stack.columns[0] if self.stack.columns else None)
+        if col is None:
+            return "host_bootfs"
+        if tgt.found and tgt.container is not None:
+            nodes = [container_node(tgt.container)]
+        else:
+            nodes = [container_node(c) for c in col.containers]
+        nodes += [r.node for r in col.rows] or [f"{column_prefix(col)}_none"]
+        if len(nodes) > 1:
+            return nodes[1]
+        return col.joins_shared or "host_bootfs"
+
+    def story_edges(self) -> None:
+        e = self.emit
+        style = {
+            "search": f'color="#888888", fontcolor="#555555", style=dashed',
+            "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
+            "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
+            "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',
+        }
+        has_op = "op" in self.node_html
+        for edge in self.story.edges:
+            src, dst = self.node_of(edge.src), self.node_of(edge.dst)
+            if src is None or dst is None or src == dst:
+                continue
+            if not has_op and "op" in (src, dst):
+                continue
+            values = dict(edge.values)
+            if "size" in values:
+                values["size"] = human_size(values["size"])
+            label = self.t(edge.key, **values)
+            src_port, dst_port = EDGE_PORTS[edge.kind]
+            # Edges to the op box carry a real label: its place in the layout
+            # widens the gap between stack and op box. Edges inside the stack
+            # use xlabel, which never moves the boxes (fixed widths).
+            kind = "label" if "op" in (src, dst) else "xlabel"
+            e(f"{self.port(src, src_port)} -> {self.port(dst, dst_port)} "
+              f"[{kind}=<{label}>, {style[edge.kind]}, constraint=false];")
+        if has_op and self.target.found and self.target.container is None and not self.story.edges:
+            row = self.this_step_row(self.target.column_index)
+            if row is not None:
+                e(f'op:w -> {row.node}:e [label=<{self.t("edge_step", n=1)}>, {style["write"]}, '
+                  f'constraint=false];')
+
+
+def container_node(c: Container) -> str:
+    return f"c_{slug(c.name)}"
+
+
+def column_prefix(col: Column) -> str:
+    return f"i_{col.slug}"
+
+
+def scene_dot(scene: Scene) -> str:
+    """Deterministic DOT text for ``scene`` (same scene, same text: golden-testable)."""
+    return DotWriter(scene).write()

@@ -1,0 +1,41 @@
+"""What one diagram shows: images over a host, containers on top, and a step's effect.
+
+The renderer draws a ``Scene`` and nothing else. Web and CLI build it from
+engine state after every step (a lesson step, a shell command, a build
+instruction), so it uses only ``app.engine`` types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.engine import Container, Image, Trace
+
+
+@dataclass
+class Scene:
+    """Everything a step's diagram needs.
+
+    images: stacks drawn side by side over one host. A ``Layer`` object used by
+        several images is drawn once, in a band of shared layers ("stored once").
+    containers: each drawn above its image, each with its own writable layer.
+    traces: the step's effect, as the engine recorded it. Layer indexes count
+        from 0 at the bottom of the target's stack; the container's writable
+        layer is ``len(image.layers)``.
+    target: the container the traces happened in, or the image for a build step
+        (then the upper of the traces is that image's top layer).
+    command: the operation or instruction text, shown in the op box.
+    new_layer: build step: the target image's top layer was just made.
+    notes: short remarks for the student ("not simulated: make install").
+    lang: "en" or "zh"; taught terms are bilingual in both.
+    """
+
+    images: list[Image]
+    containers: list[Container] = field(default_factory=list)
+    traces: list[Trace] = field(default_factory=list)
+    target: str | None = None
+    command: str | None = None
+    new_layer: bool = False
+    notes: list[str] = field(default_factory=list)
+    lang: str = "en"
+    kernel: str = "Linux kernel 6.1"

@@ -1,0 +1,148 @@
+"""What a step did, in the order a student should read it.
+
+From the engine's traces this builds the numbered story of the diagram:
+1 the search down the layers (and where it stopped), 2 the copy-up from the
+layer that held the file, 3 the write into the writable layer; or a read, a
+whiteout, an opaque directory, a failure. It speaks in layer indexes of the
+target's stack (0 = bottom, ``upper`` = the writable layer) and label keys;
+``dot.py`` turns those into nodes and words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from app.engine import File, Layer, Symlink, Trace, Whiteout
+
+OP = "op"
+UPPER = "upper"
+TOP = "top"
+
+
+@dataclass
+class Edge:
+    src: str | int          # OP, UPPER, TOP or a layer index
+    dst: str | int
+    key: str                # label key in labels.json
+    values: dict = field(default_factory=dict)
+    kind: str = "write"     # search, copyup, write, read: picks the edge style
+
+
+@dataclass
+class Highlight:
+    """A path worth naming inside a read-only layer for this step."""
+
+    kind: str               # found, copy, hidden_wh, hidden_opq
+    path: str
+    size: int | None = None
+
+
+@dataclass
+class Story:
+    probe_path: str | None = None
+    markers: dict[int, str] = field(default_factory=dict)       # layer index -> probe result
+    highlights: dict[int, list[Highlight]] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    error: str | None = None         # errno name
+    stopped_by_whiteout: int | None = None  # layer whose whiteout ended a failed search
+
+
+def _main_probes(trace: Trace) -> tuple[str | None, list]:
+    """The probes for the path the operation is about (not its parent dirs)."""
+    mine = [p for p in trace.probes if p.path == trace.path]
+    if not mine and trace.probes:
+        last = trace.probes[-1].path
+        mine = [p for p in trace.probes if p.path == last]
+    return (mine[0].path if mine else None), mine
+
+
+def _size_at(layers: Sequence[Layer], index: int, path: str) -> int | None:
+    if 0 <= index < len(layers):
+        node = layers[index].get(path)
+        if isinstance(node, (File, Symlink)):
+            return node.size
+    return None
+
+
+def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
+    """The story of ``traces`` over ``layers`` (lowers then upper, bottom first)."""
+    story = Story()
+    if not traces:
+        return story
+    single = traces[0] if len(traces) == 1 else None
+    step = 1
+    if single is not None and single.probes:
+        story.probe_path, probes = _main_probes(single)
+        for p in probes:
+            story.markers[p.layer] = p.result
+            if p.result == "whiteout" and single.error:
+                story.stopped_by_whiteout = p.layer
+        # The search is drawn inside the layers (a numbered line in each one it
+        # looked at), not as an edge: an edge from the op box would cross the
+        # write edge in the narrow gap beside the top band.
+        step += 1
+
+    copies = [c for t in traces for c in t.copied_up if c.kind != "dir"]
+    by_source: dict[int, list] = {}
+    for c in copies:
+        by_source.setdefault(c.from_layer, []).append(c)
+        story.highlights.setdefault(c.from_layer, []).append(Highlight("copy", c.path, c.size))
+    for source in sorted(by_source, reverse=True):
+        group = by_source[source]
+        size = sum(c.size for c in group)
+        if len(group) == 1:
+            edge = Edge(source, UPPER, "edge_copyup", {"n": step, "size": size}, "copyup")
+        else:
+            edge = Edge(source, UPPER, "edge_copyup_many",
+                        {"n": step, "size": size, "count": len(group)}, "copyup")
+        story.edges.append(edge)
+    if copies:
+        step += 1
+
+    whiteouts = [w for t in traces for w in t.whiteouts]
+    opaques = [o for t in traces for o in t.opaque_dirs]
+    changes = [c for t in traces for c in t.changes]
+    for w in whiteouts:
+        _mark_hidden(story, layers, upper, w, "hidden_wh", lambda lay, p=w: _holds(lay, p))
+    for o in opaques:
+        _mark_hidden(story, layers, upper, o, "hidden_opq", lambda lay, p=o: _holds_below(lay, p))
+
+    if changes or whiteouts or opaques:
+        main = {c.letter for c in changes if single is not None and c.path == single.path}
+        if copies:
+            key = "edge_write"
+        elif single is not None and single.path in opaques:
+            key = "edge_opaque"
+        elif single is not None and "D" in main and whiteouts:
+            key = "edge_whiteout"
+        elif single is not None and main == {"A"}:
+            key = "edge_new"
+        else:
+            key = "edge_write"
+        story.edges.append(Edge(OP, UPPER, key, {"n": step}, "write"))
+    elif single is not None and single.error is None and single.found_in is not None:
+        path = story.probe_path or single.path
+        size = single.bytes_read or _size_at(layers, single.found_in, path) or 0
+        story.highlights.setdefault(single.found_in, []).append(Highlight("found", path, size))
+        story.edges.append(Edge(single.found_in, OP, "edge_read", {"n": step, "size": size}, "read"))
+
+    story.error = next((t.error for t in traces if t.error), None)
+    return story
+
+
+def _holds(layer: Layer, path: str) -> bool:
+    node = layer.get(path)
+    return node is not None and not isinstance(node, Whiteout)
+
+
+def _holds_below(layer: Layer, path: str) -> bool:
+    return bool(layer.children(path))
+
+
+def _mark_hidden(story: Story, layers, upper: int, path: str, kind: str, test) -> None:
+    """Name ``path`` in the topmost lower layer it is now hidden in."""
+    for index in range(min(upper, len(layers)) - 1, -1, -1):
+        if test(layers[index]):
+            story.highlights.setdefault(index, []).append(Highlight(kind, path))
+            return

@@ -1,0 +1,50 @@
+"""Write PNGs (and DOT) of the renderer's example scenes, to look at them.
+
+    .venv/bin/python tools/render_demo.py [OUT_DIR] [--lang zh] [--only NAME ...]
+
+Prints dot's time per scene: a step is rendered per request, so it must stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.render import scene_dot, to_png, to_svg  # noqa: E402
+from app.render.examples import EXAMPLES  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default="/tmp/layerlab-render")
+    parser.add_argument("--lang", default="en", choices=["en", "zh"])
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--dpi", type=int, default=110)
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, make in EXAMPLES.items():
+        if args.only and name not in args.only:
+            continue
+        scene = make()
+        scene.lang = args.lang
+        dot = scene_dot(scene)
+        stem = f"{name}.{args.lang}"
+        (out / f"{stem}.dot").write_text(dot, encoding="utf-8")
+        start = time.perf_counter()
+        png = to_png(dot, dpi=args.dpi)
+        png_s = time.perf_counter() - start
+        start = time.perf_counter()
+        to_svg(dot)
+        svg_s = time.perf_counter() - start
+        (out / f"{stem}.png").write_bytes(png)
+        print(f"{stem:28s} png {png_s * 1000:6.0f} ms  svg {svg_s * 1000:6.0f} ms  -> {out / stem}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
