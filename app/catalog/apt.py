@@ -1,0 +1,600 @@
+"""apt-get, apt and dpkg on Debian images, touching the files the real tools touch.
+
+Why this matters for the course: the size of a ``RUN apt-get ...`` layer is
+made of the package files *and* apt's and dpkg's own bookkeeping: the lists
+``apt-get update`` downloads (tens of MB, kept unless removed in the same
+RUN), the copied-up /var/lib/dpkg/status, /var/lib/dpkg/info/*, logs, the
+.debs in /var/cache/apt/archives (deleted right away by the official image's
+docker-clean hook, which this tool honours only if the image still has
+/etc/apt/apt.conf.d/docker-clean). Everything is read from and written to the
+image's filesystem (``ctx.fs``), so the state is the tree, as in a real image:
+no lists in the tree means ``apt-get install`` cannot locate anything, as
+real apt cannot in a fresh ``debian`` container.
+
+Output follows apt's wording; the numbers are the real ones from the catalog.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import data_files
+from .debian_packages import DebianCatalog, Installed, Package, Unresolvable, catalog, resolve
+from .fs_ops import Ops
+
+LISTS = "/var/lib/apt/lists"
+ARCHIVES = "/var/cache/apt/archives"
+STATUS = "/var/lib/dpkg/status"
+INFO = "/var/lib/dpkg/info"
+EXTENDED = "/var/lib/apt/extended_states"
+DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
+MIRROR = "http://deb.debian.org/debian"
+STAMP = "2026-01-01  00:00:00"  # logs need a date; builds stay reproducible
+
+
+def apt_size(n: float) -> str:
+    """apt's SizeToStr: '85.6 kB', '1,546 kB', '27.5 MB'."""
+    units = ["B", "kB", "MB", "GB", "TB"]
+    i = 0
+    while n >= 10000 and i < len(units) - 1:
+        n /= 1000
+        i += 1
+    if i == 0 or n >= 100:
+        return f"{int(round(n)):,} {units[i]}"
+    return f"{n:.1f} {units[i]}"
+
+
+@dataclass
+class Options:
+    yes: bool = False
+    quiet: int = 0
+    recommends: bool = True
+    auto_remove: bool = False
+    purge: bool = False
+    simulate: bool = False
+    args: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def parse_options(argv: list[str]) -> Options:
+    o = Options()
+    it = iter(argv)
+    for a in it:
+        if a in ("-y", "--yes", "--assume-yes"):
+            o.yes = True
+        elif a in ("-q", "--quiet"):
+            o.quiet += 1
+        elif a == "-qq":
+            o.quiet += 2
+        elif a.startswith("--quiet="):
+            o.quiet = int(a.split("=", 1)[1] or 1)
+        elif a == "--no-install-recommends":
+            o.recommends = False
+        elif a == "--install-recommends":
+            o.recommends = True
+        elif a in ("--auto-remove", "--autoremove"):
+            o.auto_remove = True
+        elif a == "--purge":
+            o.purge = True
+        elif a in ("-s", "--simulate", "--dry-run", "--just-print", "--no-act"):
+            o.simulate = True
+        elif a in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
+            value = next(it, "")
+            if a in ("-o", "--option"):
+                key, _, val = value.partition("=")
+                if key.lower() == "apt::install-recommends":
+                    o.recommends = val.lower() in ("1", "true", "yes")
+                elif key.lower() == "apt::get::assume-yes":
+                    o.yes = val.lower() in ("1", "true", "yes")
+        elif a.startswith("--") or (a.startswith("-") and len(a) > 1):
+            if a.startswith("-") and not a.startswith("--") and set(a[1:]) <= set("yqfmsuV"):
+                o.yes = o.yes or "y" in a
+                o.quiet += a.count("q")
+                o.simulate = o.simulate or "s" in a
+            else:
+                o.unknown.append(a)  # --fix-missing, --no-install-suggests...: no effect here
+        else:
+            o.args.append(a)
+    return o
+
+
+class AptTool:
+    """The ``PackageTool`` of Debian images: apt-get, apt, dpkg (and pip, see pip.py)."""
+
+    commands = frozenset({"apt-get", "apt", "dpkg"})
+
+    def __init__(self, cat: DebianCatalog | None = None):
+        self._cat = cat
+
+    @property
+    def cat(self) -> DebianCatalog:
+        if self._cat is None:
+            self._cat = catalog()
+        return self._cat
+
+    # -- entry point ---------------------------------------------------------------
+    def run(self, argv: list[str], ctx: Any) -> int:
+        prog = posixpath.basename(argv[0])
+        if prog == "dpkg":
+            return Dpkg(self, ctx).run(argv[1:])
+        if prog == "apt" and not ctx.env.get("LAYERLAB_QUIET_APT"):
+            ctx.err("\nWARNING: apt does not have a stable CLI interface. "
+                    "Use with caution in scripts.\n\n")
+        opts = parse_options(argv[1:])
+        if not opts.args:
+            ctx.err(f"E: Invalid operation {''}\n" if False else "E: No command given\n")
+            return 100
+        sub, opts.args = opts.args[0], opts.args[1:]
+        session = AptSession(self, ctx, opts, prog)
+        handler = {
+            "update": session.update, "install": session.install, "reinstall": session.install,
+            "remove": session.remove, "purge": session.purge, "autoremove": session.autoremove,
+            "auto-remove": session.autoremove, "clean": session.clean, "autoclean": session.clean,
+            "upgrade": session.upgrade, "dist-upgrade": session.upgrade,
+            "full-upgrade": session.upgrade,
+        }.get(sub)
+        if handler is None:
+            ctx.not_simulated(f"{prog} {sub}", f"layerlab simulates {prog} update, install, remove, "
+                                                "purge, autoremove, clean and upgrade")
+            ctx.err(f"E: Invalid operation {sub}\n" if sub.isalpha() and sub not in
+                    ("search", "show", "list", "policy", "download", "source", "check", "changelog",
+                     "build-dep", "satisfy", "markauto", "unmarkauto", "dselect-upgrade", "moo")
+                    else f"layerlab: '{prog} {sub}' is not simulated\n")
+            return 100
+        return handler()
+
+
+class AptSession:
+    """One apt-get command: its options, the tree it works on, its output."""
+
+    def __init__(self, tool: AptTool, ctx: Any, opts: Options, prog: str):
+        self.tool, self.ctx, self.opts, self.prog = tool, ctx, opts, prog
+        self.cat = tool.cat
+        self.ops = Ops(ctx)
+
+    def out(self, text: str, level: int = 0) -> None:
+        """Print unless -q hides it (level 1: progress lines, 2: everything but errors)."""
+        if self.opts.quiet < level or (level == 0 and self.opts.quiet >= 2):
+            return
+        self.ctx.out(text)
+
+    # -- update --------------------------------------------------------------------
+    def lists_rows(self) -> list[list]:
+        return data_files.load("debian-bookworm.json.gz").get("apt_lists", [])
+
+    def has_lists(self) -> bool:
+        return any("_Packages" in n for n in self.ops.listdir(LISTS))
+
+    def update(self) -> int:
+        sources = self.ops.read_text("/etc/apt/sources.list.d/debian.sources") or ""
+        sources += self.ops.read_text("/etc/apt/sources.list") or ""
+        if "deb.debian.org" not in sources and "debian" not in sources:
+            self.ctx.err("E: The list of sources could not be read.\n")
+            return 100
+        rows = self.lists_rows()
+        files = [r for r in rows if r[1] == "f"]
+        n = 0
+        for r in files:
+            name = posixpath.basename(r[0])
+            if "InRelease" in name or "_Packages" in name:
+                n += 1
+                uri = name.replace("deb.debian.org_debian-security_dists_", f"{MIRROR}-security ") \
+                          .replace("deb.debian.org_debian_dists_", f"{MIRROR} ")
+                uri = uri.replace("_main_binary-amd64_Packages", "/main amd64 Packages") \
+                         .replace("_InRelease", " InRelease").split(".lz4")[0].split(".gz")[0]
+                self.out(f"Get:{n} {uri} [{apt_size(r[5])}]\n", 1)
+        total = sum(r[5] for r in files)
+        # The lists replace what was there: apt rewrites each file whole.
+        self.ops.add_rows(rows, f"{LISTS} (apt-get update)", keep_existing_dirs=True)
+        self.out(f"Fetched {apt_size(total)} in 1s ({apt_size(total)}/s)\n", 1)
+        self.out("Reading package lists...\n", 1)
+        self.post_invoke()
+        return 0
+
+    # -- install -------------------------------------------------------------------
+    def installed(self) -> Installed:
+        return Installed.from_status(self.ops.read_text(STATUS) or "")
+
+    def install(self) -> int:
+        o = self.opts
+        self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
+        names = [a.split("=")[0].split("/")[0] for a in o.args if not a.endswith(".deb")]
+        if any(a.endswith(".deb") for a in o.args):
+            self.ctx.not_simulated(f"{self.prog} install ./file.deb",
+                                   "installing a local .deb through apt is not simulated; use dpkg -i")
+        installed = self.installed()
+        lists = self.has_lists()
+        missing = [n for n in names if not (lists and self.cat.get(n)) and n not in installed.names]
+        if missing:
+            for n in missing:
+                self.ctx.err(f"E: Unable to locate package {n}\n")
+            if not lists:
+                self.ctx.not_simulated(
+                    f"{self.prog} install {' '.join(missing)}",
+                    "the package lists are empty (/var/lib/apt/lists): the image ships without them, "
+                    "so real apt fails the same way; run `apt-get update` first, in the same RUN")
+            else:
+                archive = set(data_files.load("debian-bookworm-packages.json.gz").get("archive_names", []))
+                unknown_here = [n for n in missing if n in archive]
+                if unknown_here:
+                    self.ctx.not_simulated(
+                        f"{self.prog} install {' '.join(unknown_here)}",
+                        "these packages exist in Debian bookworm, but layerlab's catalog has no file "
+                        "list for them (tools/build_catalog.py PACKAGES)")
+            return 100
+        for n in names:
+            if n in installed.names:
+                pkg = self.cat.get(n)
+                version = pkg.version if pkg else "installed"
+                self.out(f"{n} is already the newest version ({version}).\n")
+        try:
+            plan = resolve(names, installed, self.cat, recommends=o.recommends)
+        except Unresolvable as exc:
+            self.ctx.err("Some packages could not be installed.\nThe following packages have unmet "
+                         f"dependencies:\n {exc}\nE: Unable to correct problems, you have held "
+                         "broken packages.\n")
+            return 100
+        extra = [p for p in plan if p.name not in names]
+        if extra:
+            self.out("The following additional packages will be installed:\n" + wrap([p.name for p in extra]))
+        if not o.recommends:
+            rec = sorted({alt["name"] for p in plan for g in p.relations("Recommends") for alt in g[:1]}
+                         - {p.name for p in plan} - installed.names)
+            if rec:
+                self.out("Recommended packages:\n" + wrap(rec))
+        if plan:
+            self.out("The following NEW packages will be installed:\n" + wrap(sorted(p.name for p in plan)))
+        self.out(f"0 upgraded, {len(plan)} newly installed, 0 to remove and 0 not upgraded.\n")
+        if not plan:
+            return 0
+        download = sum(p.deb_size for p in plan)
+        disk = sum(p.installed_size_kib for p in plan) * 1024
+        self.out(f"Need to get {apt_size(download)} of archives.\n")
+        self.out(f"After this operation, {apt_size(disk)} of additional disk space will be used.\n")
+        if extra and not o.yes and not o.simulate:
+            self.ctx.out("Do you want to continue? [Y/n] ")
+            if not self.ctx.stdin.strip().lower().startswith("y"):
+                self.ctx.out("Abort.\n")
+                return 1
+        if o.simulate:
+            for p in plan:
+                self.out(f"Inst {p.name} ({p.version} Debian:12/stable [{p.architecture}])\n")
+            return 0
+        for i, p in enumerate(plan, 1):
+            self.out(f"Get:{i} {MIRROR} bookworm/main amd64 {p.name} {p.architecture} "
+                     f"{p.version} [{apt_size(p.deb_size)}]\n", 1)
+            self.ops.add_sized(f"{ARCHIVES}/{p.deb_name}", p.deb_size)
+        self.out(f"Fetched {apt_size(download)} in 1s ({apt_size(download)}/s)\n", 1)
+        Dpkg(self.tool, self.ctx, quiet=o.quiet).install_packages(plan)
+        auto = [p for p in plan if p.name not in names]
+        self.mark_auto(auto)
+        self.log_history("Install", plan, auto)
+        self.post_invoke()
+        return 0
+
+    def upgrade(self) -> int:
+        self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
+                 "Calculating upgrade...\n", 1)
+        self.out("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n")
+        return 0
+
+    # -- remove ----------------------------------------------------------------------
+    def remove(self) -> int:
+        return self._remove(purge=self.opts.purge)
+
+    def purge(self) -> int:
+        return self._remove(purge=True)
+
+    def _remove(self, purge: bool) -> int:
+        self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
+        installed = self.installed()
+        names = [a.split("=")[0] for a in self.opts.args]
+        unknown = [n for n in names if n not in installed.names and not self.cat.get(n)]
+        if unknown:
+            for n in unknown:
+                self.ctx.err(f"E: Unable to locate package {n}\n")
+            return 100
+        targets = []
+        for n in names:
+            if n not in installed.names:
+                self.out(f"Package '{n}' is not installed, so not removed\n")
+                continue
+            pkg = self.cat.get(n)
+            if pkg is None:
+                self.ctx.not_simulated(f"{self.prog} remove {n}",
+                                       f"{n} is part of the base image; layerlab only removes packages "
+                                       "from its catalog")
+                continue
+            targets.append(pkg)
+        if self.opts.auto_remove:
+            targets += [p for p in self.autoremovable(exclude={p.name for p in targets})
+                        if p not in targets]
+        return self._do_remove(targets, purge)
+
+    def _do_remove(self, targets: list[Package], purge: bool) -> int:
+        if targets:
+            word = "REMOVED" if not purge else "REMOVED"
+            self.out(f"The following packages will be {word}:\n" +
+                     wrap([p.name + ("*" if purge else "") for p in targets]))
+        self.out(f"0 upgraded, 0 newly installed, {len(targets)} to remove and 0 not upgraded.\n")
+        if not targets:
+            return 0
+        freed = sum(p.installed_size_kib for p in targets) * 1024
+        self.out(f"After this operation, {apt_size(freed)} disk space will be freed.\n")
+        if not self.opts.yes and len(targets) > len(self.opts.args):
+            self.ctx.out("Do you want to continue? [Y/n] ")
+            if not self.ctx.stdin.strip().lower().startswith("y"):
+                self.ctx.out("Abort.\n")
+                return 1
+        Dpkg(self.tool, self.ctx, quiet=self.opts.quiet).remove_packages(targets, purge)
+        self.log_history("Purge" if purge else "Remove", targets, [])
+        self.post_invoke()
+        return 0
+
+    def autoremovable(self, exclude: set[str] = frozenset()) -> list[Package]:
+        """Auto-installed catalog packages nothing manually installed needs any more."""
+        installed = self.installed()
+        auto = auto_installed(self.ops.read_text(EXTENDED) or "")
+        manual = [n for n in installed.names if n not in auto and n not in exclude]
+        keep_roots = [self.cat.get(n) for n in manual if self.cat.get(n)]
+        needed: set[str] = set()
+        empty = Installed(set(), set())
+        for root in keep_roots:
+            try:
+                needed.update(p.name for p in resolve([root.name], empty, self.cat, recommends=True))
+            except (Unresolvable, KeyError):
+                pass
+        return [self.cat.get(n) for n in sorted(auto & installed.names)
+                if self.cat.get(n) and n not in needed and n not in exclude]
+
+    def autoremove(self) -> int:
+        self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
+        return self._do_remove(self.autoremovable(), purge=self.opts.purge)
+
+    # -- clean -----------------------------------------------------------------------
+    def clean(self) -> int:
+        """Empty /var/cache/apt/archives (and partial/) and remove /var/cache/apt/*.bin."""
+        removed = self.delete_caches()
+        if not removed:
+            self.ops.record(None)
+        return 0
+
+    def delete_caches(self) -> int:
+        paths = [f"{ARCHIVES}/{n}" for n in self.ops.listdir(ARCHIVES) if n.endswith(".deb")]
+        paths += [f"{ARCHIVES}/partial/{n}" for n in self.ops.listdir(f"{ARCHIVES}/partial")]
+        paths += [f"/var/cache/apt/{n}" for n in self.ops.listdir("/var/cache/apt") if n.endswith(".bin")]
+        if paths:
+            self.ops.remove_paths(paths, "/var/cache/apt (clean)")
+        return len(paths)
+
+    def post_invoke(self) -> None:
+        """The official image's docker-clean hook: ``apt-get clean`` after every dpkg run/update.
+
+        Without the hook (a student deleted it) the .debs and apt's binary caches stay,
+        as they would.
+        """
+        if self.ops.exists(DOCKER_CLEAN):
+            self.delete_caches()
+        elif not self.ops.exists("/var/cache/apt/pkgcache.bin"):
+            # apt's binary caches (docker-clean also sets Dir::Cache::pkgcache "": none made then).
+            self.ops.add_sized("/var/cache/apt/pkgcache.bin", 41_000_000)
+            self.ops.add_sized("/var/cache/apt/srcpkgcache.bin", 40_900_000)
+
+    # -- bookkeeping -------------------------------------------------------------
+    def mark_auto(self, auto: list[Package]) -> None:
+        if not auto:
+            return
+        text = "".join(f"Package: {p.name}\nArchitecture: amd64\nAuto-Installed: 1\n\n" for p in auto)
+        self.ops.write(EXTENDED, text, append=True)
+
+    def log_history(self, action: str, pkgs: list[Package], auto: list[Package]) -> None:
+        names = {p.name for p in auto}
+        items = ", ".join(f"{p.name}:amd64 ({p.version}{', automatic' if p.name in names else ''})"
+                          for p in pkgs)
+        line = (f"\nStart-Date: {STAMP}\nCommandline: {self.prog} {' '.join(self.ctx_argv())}\n"
+                f"{action}: {items}\nEnd-Date: {STAMP}\n")
+        self.ops.write("/var/log/apt/history.log", line, append=True)
+        self.ops.write("/var/log/apt/term.log", f"\nLog started: {STAMP}\n" +
+                       "".join(f"Unpacking {p.name} ({p.version}) ...\n" for p in pkgs) +
+                       f"Log ended: {STAMP}\n", append=True)
+
+    def ctx_argv(self) -> list[str]:
+        argv = getattr(self.ctx, "argv", None)
+        return list(argv[1:]) if argv else []
+
+
+def auto_installed(extended_states: str) -> set[str]:
+    out, name = set(), None
+    for line in extended_states.splitlines():
+        if line.startswith("Package:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("Auto-Installed:") and line.split(":", 1)[1].strip() == "1" and name:
+            out.add(name)
+    return out
+
+
+def wrap(names: list[str]) -> str:
+    """apt's indented, wrapped package list."""
+    lines, cur = [], " "
+    for n in names:
+        if len(cur) + len(n) + 1 > 79:
+            lines.append(cur)
+            cur = " "
+        cur += " " + n
+    lines.append(cur)
+    return "\n".join(lines) + "\n"
+
+
+class Dpkg:
+    """dpkg's part: unpack files, write /var/lib/dpkg/info/*, update status, log."""
+
+    def __init__(self, tool: AptTool, ctx: Any, quiet: int = 0):
+        self.tool, self.ctx, self.quiet = tool, ctx, quiet
+        self.ops = Ops(ctx)
+
+    def out(self, text: str) -> None:
+        if self.quiet < 2:
+            self.ctx.out(text)
+
+    def run(self, args: list[str]) -> int:
+        if not args:
+            self.ctx.err("dpkg: error: need an action option\n")
+            return 2
+        action, rest = args[0], [a for a in args[1:] if not a.startswith("-")]
+        if action in ("-i", "--install"):
+            return self.install_debs(rest)
+        if action in ("-r", "--remove", "-P", "--purge"):
+            cat = self.tool.cat
+            pkgs = [cat.get(n) for n in rest if cat.get(n)]
+            self.remove_packages(pkgs, purge=action in ("-P", "--purge"))
+            return 0
+        if action in ("-l", "--list"):
+            return self.list_installed()
+        if action in ("-L", "--listfiles"):
+            return self.list_files(rest)
+        if action in ("-s", "--status"):
+            return self.show_status(rest)
+        self.ctx.not_simulated(f"dpkg {action}", "layerlab simulates dpkg -i, -r, -P, -l, -L and -s")
+        return 2
+
+    # -- install -------------------------------------------------------------------
+    def install_debs(self, paths: list[str]) -> int:
+        cat = self.tool.cat
+        plan = []
+        for path in paths:
+            full = self.ctx.path(path) if hasattr(self.ctx, "path") else path
+            if not self.ops.exists(full):
+                self.ctx.err(f"dpkg: error: cannot access archive '{path}': No such file or directory\n")
+                return 2
+            name = posixpath.basename(path).split("_")[0]
+            pkg = cat.get(name)
+            if pkg is None:
+                self.ctx.not_simulated(f"dpkg -i {path}", "layerlab only knows the contents of .debs in "
+                                                          "its catalog")
+                return 2
+            plan.append(pkg)
+        installed = Installed.from_status(self.ops.read_text(STATUS) or "")
+        self.install_packages(plan)
+        status = 0
+        for pkg in plan:
+            for group in pkg.relations("Pre-Depends") + pkg.relations("Depends"):
+                if not any(installed.has(a["name"]) or a["name"] in {p.name for p in plan}
+                           for a in group):
+                    self.ctx.err(f"dpkg: dependency problems prevent configuration of {pkg.name}:\n"
+                                 f" {pkg.name} depends on {group[0]['name']}; however:\n"
+                                 f"  Package {group[0]['name']} is not installed.\n")
+                    status = 1
+                    break
+        return status
+
+    def install_packages(self, plan: list[Package]) -> None:
+        old_status = self.ops.read_text(STATUS) or ""
+        files_count = sum(1 for _ in old_status.split("\n\n")) * 40
+        self.out("debconf: delaying package configuration, since apt-utils is not installed\n")
+        for i, p in enumerate(plan):
+            self.out(f"Selecting previously unselected package {p.name}.\n")
+            if i == 0:
+                self.out(f"(Reading database ... {files_count} files and directories currently installed.)\n")
+            self.out(f"Preparing to unpack .../{p.deb_name} ...\nUnpacking {p.name} ({p.version}) ...\n")
+            self.ops.add_rows(p.files, f"{p.name} {p.version}")
+            self.write_info(p)
+        for p in plan:
+            self.out(f"Setting up {p.name} ({p.version}) ...\n")
+            if p.generated:
+                rows = [[path, kind, mode, 0, 0, size, target, 0]
+                        for path, kind, mode, size, target in p.generated]
+                self.ops.add_rows(rows, f"{p.name} maintainer scripts")
+        self.out("Processing triggers for libc-bin (2.36-9+deb12u10) ...\n")
+        stanzas = "".join(status_stanza(p) for p in plan)
+        # dpkg keeps the previous database as status-old, then rewrites status: a copy-up.
+        self.ops.write("/var/lib/dpkg/status-old", old_status)
+        self.ops.write(STATUS, old_status.rstrip("\n") + "\n\n" + stanzas if old_status else stanzas)
+        self.ops.write("/var/log/dpkg.log", "".join(
+            f"{STAMP[:10]} {STAMP[12:]} install {p.name}:{p.architecture} <none> {p.version}\n"
+            f"{STAMP[:10]} {STAMP[12:]} status installed {p.name}:{p.architecture} {p.version}\n"
+            for p in plan), append=True)
+
+    def write_info(self, p: Package) -> None:
+        rows = []
+        list_size = sum(len(("/." if r[0] == "/" else r[0]).encode()) + 1 for r in p.files)
+        rows.append([f"{INFO}/{p.info_name}.list", "f", 0o644, 0, 0, list_size, None, 0])
+        for member, meta in p.control_members.items():
+            if member == "control":
+                continue
+            rows.append([f"{INFO}/{p.info_name}.{member}", "f", meta["mode"], 0, 0, meta["size"], None, 0])
+        self.ops.add_rows(rows, f"{INFO}/{p.info_name}.*")
+
+    # -- remove --------------------------------------------------------------------
+    def remove_packages(self, pkgs: list[Package], purge: bool) -> None:
+        status = self.ops.read_text(STATUS) or ""
+        names = {p.name for p in pkgs}
+        for p in pkgs:
+            self.out(f"{'Purging configuration files for' if purge else 'Removing'} {p.name} ({p.version}) ...\n")
+            conffiles = set(p.control_members.get("conffiles", {}).get("text", "").split())
+            paths = [r[0] for r in reversed(p.files) if purge or r[0] not in conffiles]
+            paths += [r[0] for r in p.generated]
+            self.ops.remove_paths(paths, f"{p.name} files")
+            info = [f"{INFO}/{n}" for n in self.ops.listdir(INFO)
+                    if n.startswith(p.info_name + ".")]
+            if not purge and conffiles:
+                info = [x for x in info if not x.endswith((".conffiles", ".postrm", ".list"))]
+            self.ops.remove_paths(info, f"{INFO}/{p.info_name}.*")
+        kept = []
+        for stanza in status.split("\n\n"):
+            head = stanza.split("\n", 1)[0]
+            name = head.split(":", 1)[1].strip() if head.startswith("Package:") else None
+            if name in names:
+                p = self.tool.cat.get(name)
+                has_conf = p and p.control_members.get("conffiles")
+                if not purge and has_conf:
+                    kept.append(stanza.replace("Status: install ok installed",
+                                               "Status: deinstall ok config-files"))
+                continue
+            if stanza.strip():
+                kept.append(stanza.strip("\n"))
+        self.ops.write("/var/lib/dpkg/status-old", status)
+        self.ops.write(STATUS, "\n\n".join(kept) + "\n")
+
+    # -- queries ---------------------------------------------------------------------
+    def list_installed(self) -> int:
+        status = self.ops.read_text(STATUS) or ""
+        self.ctx.out("Desired=Unknown/Install/Remove/Purge/Hold\n"
+                     "| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend\n"
+                     "|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)\n"
+                     "||/ Name           Version      Architecture Description\n"
+                     "+++-==============-============-============-=================================\n")
+        for stanza in status.split("\n\n"):
+            f = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and line[0] != " ")
+            if "Package" in f:
+                mark = "ii" if f.get("Status", "").endswith("installed") else "rc"
+                self.ctx.out(f"{mark}  {f['Package']:<14} {f.get('Version', ''):<12} "
+                             f"{f.get('Architecture', ''):<12} {f.get('Description', '')}\n")
+        return 0
+
+    def list_files(self, names: list[str]) -> int:
+        for n in names:
+            p = self.tool.cat.get(n)
+            if p is None or n not in Installed.from_status(self.ops.read_text(STATUS) or "").names:
+                self.ctx.err(f"dpkg-query: package '{n}' is not installed\n")
+                return 1
+            self.ctx.out("".join(("/." if r[0] == "/" else r[0]) + "\n" for r in p.files))
+        return 0
+
+    def show_status(self, names: list[str]) -> int:
+        status = self.ops.read_text(STATUS) or ""
+        for n in names:
+            hit = [s for s in status.split("\n\n") if s.startswith(f"Package: {n}\n")]
+            if not hit:
+                self.ctx.err(f"dpkg-query: package '{n}' is not installed and no information is available\n")
+                return 1
+            self.ctx.out(hit[0].strip("\n") + "\n")
+        return 0
+
+
+def status_stanza(p: Package) -> str:
+    """The package's control file with dpkg's Status line: what dpkg appends to status."""
+    lines = p.control_text.rstrip("\n").split("\n")
+    out = [lines[0], "Status: install ok installed"] + lines[1:]
+    return "\n".join(out) + "\n\n"
