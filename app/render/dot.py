@@ -35,11 +35,11 @@ TOUCHED_BG = "#FFF1C9"   # this step's lines: also bold, never colour alone
 LETTER_COLOUR = {"A": GREEN, "C": VERMILLION, "D": PURPLE}
 # (tail row, head row) each story edge kind attaches to, when the node has it
 EDGE_PORTS = {"search": ("", "probe"), "copyup": ("copy", "touched"),
-              "write": ("", "touched"), "read": ("found", "")}
+              "write": ("", "touched"), "read": ("found", ""), "error": ("probe", "")}
 
 WIDTH = 360          # points: every stack box
 GAP = 108            # points between columns (nodesep + cluster margins)
-INSTRUCTION_CHARS = 44
+INSTRUCTION_CHARS = 40
 PATH_CHARS = 40
 MAX_DIFF_LINES = 9
 MAX_OP_CHARS = 42
@@ -273,8 +273,8 @@ class DotWriter:
             rows.append(self.marker_row(self.target.upper_index, 1))
         rows += self.diff_rows(lines, c.image)
         if not lines:
-            rows.append(f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH}">{font(self.t("container_empty"))}</TD></TR>')
-        return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" WIDTH="{WIDTH}" '
+            rows.append(self.cell(font(self.t("container_empty"))))
+        return (f'<TABLE BORDER="1" COLOR="#FBE3D6" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" WIDTH="{WIDTH}" '
                 f'BGCOLOR="#FBE3D6">{"".join(rows)}</TABLE>')
 
     def diff_rows(self, lines: list[DiffLine], image: Image, colspan: int = 1) -> list[str]:
@@ -313,7 +313,7 @@ class DotWriter:
         span = f' COLSPAN="{colspan}"' if colspan > 1 else ""
         colour = f' BGCOLOR="{bg}"' if bg else ""
         port_attr = f' PORT="{port}"' if port else ""
-        return f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 6}"{span}{colour}{port_attr}>{body}</TD></TR>'
+        return f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 10}"{span}{colour}{port_attr}>{body}</TD></TR>'
 
     def diff_row(self, ln: DiffLine, image: Image, colspan: int = 1, port: str = "") -> str:
         letter = self.letter(ln.letter)
@@ -440,7 +440,15 @@ class DotWriter:
             if not new:
                 items += path_items(layer)
             details.append(font(fit(items), GREY_TEXT, 10))
-        body = [f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 90}">{number} {instr}</TD>'
+        if is_target_col and row.layer is not None:
+            if self.story.markers.get(row.layer) == "found":
+                border, penwidth = GREEN, 2
+            elif self.story.markers.get(row.layer) in ("whiteout", "opaque"):
+                border, penwidth = PURPLE, 2
+        # Every box is WIDTH wide, border included: a thicker border (this
+        # step, found here) eats into the cells, never widens the box.
+        inner = WIDTH - 2 * penwidth
+        body = [f'<TR><TD ALIGN="LEFT" WIDTH="{inner - 90}">{number} {instr}</TD>'
                 f'<TD ALIGN="RIGHT" WIDTH="90">{font(size)}</TD></TR>']
         for d in details:
             body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{d}</TD></TR>')
@@ -450,10 +458,6 @@ class DotWriter:
             body += self.diff_rows(lines, img, colspan=2)
         if is_target_col and row.layer is not None:
             body += self.step_rows(row.layer)
-            if row.layer in self.story.markers and self.story.markers[row.layer] == "found":
-                border, penwidth = GREEN, 2
-            elif self.story.markers.get(row.layer) in ("whiteout", "opaque"):
-                border, penwidth = PURPLE, 2
         return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
                 f'CELLPADDING="3" WIDTH="{WIDTH}" BGCOLOR="{bg}">{"".join(body)}</TABLE>')
 
@@ -476,9 +480,9 @@ class DotWriter:
             rows.append(self.marker_row(layer))
         ports = set()
         for h in highlights:
-            path = esc(clip_path(h.path, 34))
+            path = esc(clip_path(h.path, 30))
             if h.kind == "found":
-                body = f"<B>{self.t('probe_found')} · {path}</B> · {esc(human_size(h.size or 0))}"
+                body = f"<B>{self.t('probe_found')}</B> · {path} · {esc(human_size(h.size or 0))}"
                 colour = GREEN
             elif h.kind == "copy":
                 body = f"→ <B>{path}</B> · {self.t('copy_source')}"
@@ -593,6 +597,7 @@ class DotWriter:
             "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
             "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
             "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',
+            "error": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=1.6, style=dashed',
         }
         has_op = "op" in self.node_html
         for edge in self.story.edges:

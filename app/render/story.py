@@ -128,6 +128,9 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
         story.edges.append(Edge(single.found_in, OP, "edge_read", {"n": step, "size": size}, "read"))
 
     story.error = next((t.error for t in traces if t.error), None)
+    if story.error and story.stopped_by_whiteout is not None:
+        story.edges.append(Edge(story.stopped_by_whiteout, OP, "edge_error",
+                                {"n": step, "code": story.error}, "error"))
     return story
 
 
