@@ -1,0 +1,155 @@
+"""The renderer's parts, one rule each: sizes, docker-diff lines, placement, words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from app.engine import Change, Container, CopyUp, Dir, File, HistoryEntry, Image, Inode, Layer, Trace, Whiteout
+from app.render import Scene, scene_dot, to_svg
+from app.render.diff import diff_lines
+from app.render.dot import instruction, shorten_digests
+from app.render.labels import languages
+from app.render.sizes import human_size
+from app.render.stack import plan
+
+
+def layer(entries: dict, frozen: bool = True) -> Layer:
+    lay = Layer()
+    lay.put("/", Dir())
+    for path, node in entries.items():
+        lay.put(path, node)
+    return lay.freeze() if frozen else lay
+
+
+def f(data: bytes = b"", size: int | None = None) -> File:
+    return File(Inode(None, size)) if size is not None else File(Inode(data))
+
+
+# -- sizes: what `docker history` prints (go-units, 3 significant digits, decimal)
+@pytest.mark.parametrize("size,text", [
+    (0, "0 B"), (286, "286 B"), (999, "999 B"), (1000, "1 kB"), (13_256, "13.3 kB"),
+    (79_815, "79.8 kB"), (74_800_000, "74.8 MB"), (121_500_000, "122 MB"),
+    (1_450_000_000, "1.45 GB"), (999_999, "1 MB"),
+])
+def test_sizes_read_like_docker(size: int, text: str) -> None:
+    assert human_size(size) == text
+
+
+# -- docker diff lines of a writable layer
+def test_diff_letters_follow_docker_diff() -> None:
+    lower = layer({"/etc": Dir(), "/etc/motd": f(b"x" * 286), "/etc/issue": f(b"i"),
+                   "/var": Dir(), "/var/cache": Dir(), "/var/cache/a": f(b"a")})
+    upper = layer({"/etc": Dir(), "/etc/motd": f(b"y" * 300), "/etc/issue": Whiteout(),
+                   "/tmp": Dir(), "/tmp/new": f(b"n"), "/var": Dir(),
+                   "/var/cache": Dir(opaque=True)}, frozen=False)
+    got = {ln.path: (ln.letter, ln.how) for ln in diff_lines(upper, [lower])}
+    assert got == {
+        "/etc": ("C", "copied"), "/etc/motd": ("C", "copied"), "/etc/issue": ("D", "whiteout"),
+        "/tmp": ("A", "new"), "/tmp/new": ("A", "new"), "/var": ("C", "copied"),
+        "/var/cache": ("C", "opaque"),
+    }
+
+
+def test_copy_up_size_is_the_source_file_not_the_new_one() -> None:
+    lower = layer({"/etc": Dir(), "/etc/motd": f(b"x" * 286)})
+    upper = layer({"/etc": Dir(), "/etc/motd": f(b"x" * 289)}, frozen=False)
+    (motd,) = [ln for ln in diff_lines(upper, [lower]) if ln.path == "/etc/motd"]
+    assert (motd.from_layer, motd.size) == (0, 286)
+
+
+def test_a_path_deleted_below_counts_as_added() -> None:
+    bottom = layer({"/a": f(b"1")})
+    middle = layer({"/a": Whiteout()})
+    upper = layer({"/a": f(b"2")}, frozen=False)
+    assert [(ln.letter, ln.path) for ln in diff_lines(upper, [bottom, middle])] == [("A", "/a")]
+
+
+def test_trace_marks_what_the_step_touched_not_its_parent_dirs() -> None:
+    lower = layer({"/etc": Dir(), "/etc/motd": f(b"x")})
+    upper = layer({"/etc": Dir(), "/etc/motd": f(b"xy")}, frozen=False)
+    t = Trace("write", "/etc/motd", copied_up=[CopyUp("/etc", 0, 0, "dir"), CopyUp("/etc/motd", 0, 1)],
+              changes=[Change("C", "/etc"), Change("C", "/etc/motd")])
+    touched = {ln.path for ln in diff_lines(upper, [lower], [t]) if ln.touched}
+    assert touched == {"/etc/motd"}
+
+
+# -- placement
+def test_a_layer_object_shared_by_two_images_gets_one_node() -> None:
+    base = layer({"/bin": Dir()})
+    a = Image("a", (base, layer({"/a": f(b"a")})), (HistoryEntry("ADD rootfs"), HistoryEntry("RUN a")))
+    b = Image("b", (base, layer({"/b": f(b"b")})), (HistoryEntry("ADD rootfs"), HistoryEntry("RUN b")))
+    stack = plan([a, b], [])
+    assert [r.node for r in stack.shared] == ["i_a_h0"]
+    assert stack.layer_nodes[(0, 0)] == stack.layer_nodes[(1, 0)] == "i_a_h0"
+    assert [c.joins_shared for c in stack.columns] == ["i_a_h0", "i_a_h0"]
+
+
+def test_equal_but_separate_layers_are_not_shared() -> None:
+    """Sharing is identity, as in Docker's store (same digest = same object here)."""
+    a = Image("a", (layer({"/bin": Dir()}),), (HistoryEntry("ADD rootfs"),))
+    b = Image("b", (layer({"/bin": Dir()}),), (HistoryEntry("ADD rootfs"),))
+    assert plan([a, b], []).shared == []
+
+
+def test_layers_without_history_still_get_rows() -> None:
+    img = Image("bare", (layer({"/x": f(b"x")}), layer({"/y": f(b"y")})))
+    rows = plan([img], []).columns[0].rows
+    assert [(r.number, r.layer) for r in rows] == [(1, 1), (0, 0)]
+
+
+def test_container_of_an_image_not_listed_brings_its_image() -> None:
+    img = Image("only-here", (layer({"/x": f(b"x")}),), (HistoryEntry("ADD x"),))
+    stack = plan([], [Container("c", img)])
+    assert [c.image.name for c in stack.columns] == ["only-here"]
+
+
+def test_instruction_text_drops_shell_prefixes_and_digests() -> None:
+    assert instruction('/bin/sh -c #(nop)  CMD ["bash"]') == 'CMD ["bash"]'
+    assert instruction("RUN /bin/sh -c apt-get update # buildkit") == "RUN apt-get update"
+    assert instruction("/bin/sh -c apt-get update") == "RUN apt-get update"
+    assert shorten_digests("ADD file:6a6a9b3b4b5bb3a0e8b3 in /") == "ADD file:6a6a9b3b… in /"
+
+
+# -- words
+def test_every_language_has_every_label() -> None:
+    data = json.loads((Path(__file__).parents[2] / "app/render/labels.json").read_text("utf-8"))
+    keys = {lang: set(data[lang]) for lang in languages()}
+    assert keys["zh"] == keys["en"]
+    for lang in languages():
+        for key, value in data[lang].items():
+            assert set(re.findall(r"{(\w+)}", value)) == set(re.findall(r"{(\w+)}", data["en"][key])), (lang, key)
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    img = Image("x", (layer({"/x": f(b"x")}),), (HistoryEntry("ADD x"),))
+    assert scene_dot(Scene([img], lang="fr")) == scene_dot(Scene([img], lang="en"))
+
+
+def test_paths_with_markup_characters_cannot_break_the_diagram() -> None:
+    nasty = '/tmp/<b>&"quoted"]{x}'
+    upper = layer({"/tmp": Dir(), nasty: f(b"x")}, frozen=False)
+    img = Image('evil<&>"', (layer({"/tmp": Dir()}),), (HistoryEntry('RUN echo "<&>" > /x'),))
+    c = Container("c<1>", img, upper)
+    t = Trace("write", nasty, changes=[Change("A", nasty)])
+    svg = to_svg(scene_dot(Scene([img], [c], [t], target="c<1>", command=f"touch '{nasty}'")))
+    assert "/tmp/&lt;b&gt;&amp;" in svg
+
+
+def test_an_empty_scene_still_draws_the_host() -> None:
+    svg = to_svg(scene_dot(Scene([])))
+    assert "Linux kernel 6.1" in svg and 'id="host_kernel"' in svg
+
+
+def test_kernel_text_comes_from_the_scene() -> None:
+    assert "Linux kernel 5.15" in to_svg(scene_dot(Scene([], kernel="Linux kernel 5.15")))
+
+
+def test_an_image_layer_shows_a_summary_not_its_files() -> None:
+    big = layer({f"/usr/share/doc/p{i}/copyright": f(size=1000) for i in range(500)})
+    dot = scene_dot(Scene([Image("big", (big,), (HistoryEntry("ADD rootfs"),))]))
+    assert "500 files" in dot
+    assert dot.count("copyright") == 0
