@@ -1,0 +1,96 @@
+"""RUN without running: a POSIX sh interpreter that acts only on the union filesystem.
+
+Nothing a user types is ever executed on the host: no process is started, no
+Python is evaluated, no network is used. Commands layerlab knows are simulated
+against the ``UnionFS`` (so their changes land in its upper layer, with every
+engine trace recorded for the diagram); commands it does not know are listed in
+``not_simulated`` with a hint, never executed, never silently dropped.
+
+    run(script, fs, env=..., cwd=..., packages=..., limits=...) -> ShellResult
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Any, Sequence
+
+from app.engine import FSError
+
+from .context import Context, Limits, LimitReached, NotSimulated, RunRecord, ShellResult
+from .interpreter import DEFAULT_PATH, Shell, State
+from .streams import IO, Buffer
+from . import builtins  # noqa: F401  (registers sh/bash and the shell builtins)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.engine import UnionFS
+
+__all__ = ["run", "ShellResult", "NotSimulated", "Limits", "Context"]
+
+
+def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
+    """What ``shell_path`` is in this tree: Debian links /bin/sh to dash, Alpine to busybox."""
+    name = posixpath.basename(shell_path)
+    if name in ("bash", "dash", "ash"):
+        return name
+    try:
+        target = fs.readlink(shell_path)[0]
+    except FSError:
+        target = ""
+    except Exception:  # noqa: BLE001 - an engine without readlink: assume Debian
+        target = ""
+    base = posixpath.basename(target)
+    if base == "busybox":
+        return "ash"
+    if base == "bash":
+        return "bash"
+    return "dash"
+
+
+def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
+        packages: Any = None, limits: Limits | None = None,
+        shell: Sequence[str] | None = None) -> ShellResult:
+    """Simulate ``RUN <script>`` (``/bin/sh -c <script>``) against ``fs``.
+
+    ``shell`` is the SHELL instruction's argv without the script, e.g.
+    ``["/bin/bash", "-o", "pipefail", "-c"]``; default ``["/bin/sh", "-c"]``.
+    The RUN's status is the last command's (no ``set -e`` unless the script says so).
+    """
+    limits = limits or Limits()
+    shell_argv = list(shell or ["/bin/sh", "-c"])
+    record = RunRecord(fs, limits, packages)
+    record.sh_dialect = _dialect_of(fs, "/bin/sh")
+    dialect = record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh") else _dialect_of(fs, shell_argv[0])
+    env = dict(env or {})
+    env.setdefault("PATH", DEFAULT_PATH)
+    env.setdefault("HOME", "/root")
+    state = State(vars=dict(env), exported=set(env), cwd=posixpath.normpath("/" + cwd),
+                  name=shell_argv[0], dialect=dialect)
+    state.vars.setdefault("PWD", state.cwd)
+    sh = Shell(record, state)
+    out, err = Buffer(), Buffer()
+    io = IO("", {1: out, 2: err})
+    error = None
+    status = 0
+    try:
+        options = [a for a in shell_argv[1:] if a != "-c"]
+        from .builtins import apply_options
+        if options and apply_options(sh, options, io, cmd=shell_argv[0]) is None:
+            status = 2
+        else:
+            status = sh.run_script(script, io)
+    except LimitReached as exc:
+        status = 1
+        error = f"layerlab stopped this RUN: {exc}"
+        err.write(error + "\n")
+    except RecursionError:
+        status = 1
+        error = "layerlab stopped this RUN: functions or substitutions nested too deeply"
+        err.write(error + "\n")
+    if status and error is None:
+        shown = " ".join(shell_argv + [script])
+        lines = err.value().rstrip("\n")
+        error = (lines + "\n" if lines else "") + \
+            f'process "{shown}" did not complete successfully: exit code: {status}'
+    return ShellResult(status=status, stdout=out.value(), stderr=err.value(), traces=record.traces,
+                       not_simulated=record.not_simulated, error=error, commands=record.commands,
+                       failed_command=record.last_failed if status else None)

@@ -1,0 +1,43 @@
+"""layerlab's simulated commands: each acts on the union filesystem only.
+
+A command is a function ``(ctx: Context) -> int`` registered under the names
+it answers to. Messages and exit statuses are those of Debian's tools
+(coreutils, util-linux, passwd, ...), so the build log reads like docker's.
+Commands layerlab does not know are never run: the interpreter records them as
+not simulated, with a hint from ``not_simulated.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Callable
+
+REGISTRY: dict[str, Callable] = {}
+
+
+def register(*names: str):
+    def wrap(fn: Callable) -> Callable:
+        for n in names:
+            REGISTRY[n] = fn
+        return fn
+    return wrap
+
+
+def _hints() -> dict:
+    return json.loads(resources.files(__package__).joinpath("not_simulated.json").read_text())
+
+
+HINTS = _hints()
+
+
+def not_simulated_hint(name: str) -> str:
+    """Why ``name`` was not simulated, in one sentence a student can act on."""
+    if name in HINTS["interpreters"]:
+        return HINTS["interpreter_hint"].format(name=name, what=HINTS["interpreters"][name])
+    if name in HINTS["known"]:
+        return HINTS["known_hint"].format(name=name, what=HINTS["known"][name])
+    return HINTS["default_hint"].format(name=name)
+
+
+from . import archive, files, info, net, testcmd, text, users  # noqa: E402,F401  (they register)

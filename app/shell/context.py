@@ -1,0 +1,190 @@
+"""What a command sees while it runs: the tree, its environment, its streams.
+
+``Context`` is the one object every simulated command receives, ours and the
+package tool's (``packages.run(argv, ctx)`` from app/catalog). Its public part
+is the contract with the package tool:
+
+- ``ctx.fs``: the ``UnionFS`` of the RUN step (the upper layer is the new layer).
+  Call its methods directly and pass every returned ``Trace`` to ``ctx.record``.
+- ``ctx.env``: ``dict[str, str]``, the command's environment (exported
+  variables plus ``A=1 cmd`` prefixes). Read it; changes do not flow back.
+- ``ctx.cwd``: the absolute working directory.
+- ``ctx.stdin``: what the command reads on standard input (text).
+- ``ctx.out(text)`` / ``ctx.err(text)``: write to stdout / stderr (honouring
+  the command's redirections and pipes).
+- ``ctx.record(trace)``: add an engine trace to the RUN's traces (in order;
+  the diagram draws them). Also enforces the file and byte limits.
+- ``ctx.not_simulated(command, hint)``: say that something was not simulated.
+- ``ctx.limits``: the ``Limits`` of this RUN.
+- ``ctx.path(p)``: ``p`` made absolute against ``ctx.cwd``.
+
+Everything else on it (``shell``, helpers) is for the shell's own commands.
+
+Why text streams: scripts mostly move text around; file bytes are decoded with
+``surrogateescape`` so any byte survives the round trip unchanged.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from app.engine import FSError, LimitExceeded, Trace
+
+if TYPE_CHECKING:  # pragma: no cover
+    from app.engine import UnionFS
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits per RUN; exceeding one ends the RUN (status 1, message in ``error``)."""
+
+    max_loop_iterations: int = 10_000
+    max_files: int = 200_000
+    max_bytes: int = 2 * 1024**3
+    max_steps: int = 100_000
+    max_seconds: float = 5.0
+
+
+@dataclass
+class NotSimulated:
+    """A command layerlab did not run: shown to the student, never dropped silently."""
+
+    command: str
+    hint: str
+
+
+@dataclass
+class ShellResult:
+    status: int
+    stdout: str
+    stderr: str
+    traces: list[Trace]
+    not_simulated: list[NotSimulated]
+    error: str | None
+    commands: list[str]
+    failed_command: str | None = None
+
+
+class LimitReached(Exception):
+    """A safety limit ended the RUN; the message says which and how to fix it."""
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+class RunRecord:
+    """What one RUN accumulates, shared by every (sub)shell it starts."""
+
+    def __init__(self, fs: "UnionFS", limits: Limits, packages: Any = None):
+        self.fs = fs
+        self.limits = limits
+        self.packages = packages
+        self.traces: list[Trace] = []
+        self.not_simulated: list[NotSimulated] = []
+        self.commands: list[str] = []
+        self.steps = 0
+        self.loop_iterations = 0
+        self.bytes_written = 0
+        self.started = time.monotonic()
+        self.counter = 0  # for mktemp names: deterministic, never random
+        self.last_failed: str | None = None
+        self.sh_dialect = "dash"  # what /bin/sh is in this tree (dash on Debian, ash on Alpine)
+
+    def record(self, trace: Trace | None) -> None:
+        if trace is None:
+            return
+        self.traces.append(trace)
+        self.bytes_written += trace.bytes_written
+        if self.bytes_written > self.limits.max_bytes:
+            raise LimitReached(f"this RUN wrote more than {self.limits.max_bytes} bytes "
+                               f"(limit max_bytes)")
+        upper = getattr(self.fs, "upper", None)
+        if upper is not None and len(upper) > self.limits.max_files:
+            raise LimitReached(f"this RUN created more than {self.limits.max_files} files "
+                               f"(limit max_files)")
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_steps:
+            raise LimitReached(f"this RUN ran more than {self.limits.max_steps} commands "
+                               f"(limit max_steps)")
+        if time.monotonic() - self.started > self.limits.max_seconds:
+            raise LimitReached(f"this RUN took longer than {self.limits.max_seconds:g} s to "
+                               f"simulate (limit max_seconds)")
+
+    def loop(self) -> None:
+        self.loop_iterations += 1
+        if self.loop_iterations > self.limits.max_loop_iterations:
+            raise LimitReached(f"this RUN's loops ran more than {self.limits.max_loop_iterations} "
+                               f"times (limit max_loop_iterations)")
+
+
+class Context:
+    """One command's view; see the module docstring for the public contract."""
+
+    def __init__(self, shell: Any, argv: list[str], env: dict[str, str], stdin: str,
+                 stdout: Any, stderr: Any):
+        self.shell = shell
+        self.run_record: RunRecord = shell.record
+        self.fs = shell.record.fs
+        self.limits = shell.record.limits
+        self.argv = argv
+        self.env = env
+        self.cwd = shell.state.cwd
+        self.stdin = stdin
+        self._stdout = stdout
+        self._stderr = stderr
+
+    # -- contract ---------------------------------------------------------------
+    def out(self, text: str) -> None:
+        self._stdout.write(text)
+
+    def err(self, text: str) -> None:
+        self._stderr.write(text)
+
+    def record(self, trace: Trace | None) -> None:
+        self.run_record.record(trace)
+
+    def not_simulated(self, command: str, hint: str) -> None:
+        self.run_record.not_simulated.append(NotSimulated(command, hint))
+
+    def path(self, p: str) -> str:
+        return posixpath.join(self.cwd, p) if p else self.cwd
+
+    # -- helpers for the shell's commands ----------------------------------------
+    def fail(self, exc: FSError) -> None:
+        """Record the trace of a failed engine operation (limits end the RUN)."""
+        if isinstance(exc, LimitExceeded):
+            raise LimitReached(exc.message) from exc
+        self.record(exc.trace)
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """``fs.<method>(*args)``, recording its trace; re-raises FSError after recording."""
+        try:
+            result = getattr(self.fs, method)(*args, **kwargs)
+        except FSError as exc:
+            self.fail(exc)
+            raise
+        if isinstance(result, tuple):
+            self.record(result[1])
+            return result[0]
+        self.record(result)
+        return result
+
+    def stat(self, path: str, follow: bool = True):
+        """Stat without recording (existence checks are not drawn), or None."""
+        try:
+            return self.fs.stat(path, follow)[0]
+        except FSError:
+            return None
+
+    def read_text(self, path: str) -> str:
+        return decode(self.call("read", path))
