@@ -38,7 +38,8 @@ EDGE_PORTS = {"search": ("", "probe"), "copyup": ("copy", "touched"),
               "write": ("", "touched"), "read": ("found", ""), "error": ("probe", "")}
 
 WIDTH = 360          # points: every stack box
-GAP = 108            # points between columns (nodesep + cluster margins)
+NODESEP_OP = 1.3     # inches between columns when an op box and its edge labels need room
+NODESEP = 0.5        # inches between columns otherwise
 INSTRUCTION_CHARS = 40
 PATH_CHARS = 40
 MAX_DIFF_LINES = 9
@@ -186,6 +187,8 @@ class DotWriter:
             self.story = Story()
         self.lines: list[str] = []
         self.node_html: dict[str, str] = {}
+        has_op = scene.command is not None or bool(scene.notes) or bool(self.story.error)
+        self.nodesep = NODESEP_OP if has_op else NODESEP
 
     # numbers and names
     def t(self, key: str, **values: object) -> str:
@@ -234,7 +237,7 @@ class DotWriter:
     def write(self) -> str:
         e = self.emit
         self.lines = ["digraph layerlab {"]
-        e(f'graph [rankdir=TB, nodesep=1.3, ranksep=0.3, fontname="{FONT}", bgcolor="white", '
+        e(f'graph [rankdir=TB, nodesep={self.nodesep}, ranksep=0.3, fontname="{FONT}", bgcolor="white", '
           f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst];')
         e(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
         e(f'edge [fontname="{FONT}", fontsize=10, arrowsize=0.8];')
@@ -388,7 +391,8 @@ class DotWriter:
         n = max(1, len(self.stack.columns))
         widest = max([1] + [len(col.containers) for col in self.stack.columns])
         n = max(n, widest)
-        return n * WIDTH + (n - 1) * GAP
+        # each column's cluster adds an 8-point margin on either side
+        return n * WIDTH + (n - 1) * (round(self.nodesep * 72) + 16)
 
     def host_cluster(self) -> None:
         e = self.emit
@@ -461,6 +465,12 @@ class DotWriter:
         return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
                 f'CELLPADDING="3" WIDTH="{WIDTH}" BGCOLOR="{bg}">{"".join(body)}</TABLE>')
 
+    def upper_name(self) -> str:
+        """Who no longer sees a hidden file: the container, or the new layer #n."""
+        if self.target.container is not None:
+            return self.target.container.name
+        return f"#{self.number_of(self.target.image, self.target.upper_index)}"
+
     def this_step_row(self, column: int) -> Row | None:
         """In a build step, the newest history row of the target image is the step."""
         if self.scene.command is None and not self.scene.new_layer:
@@ -488,10 +498,10 @@ class DotWriter:
                 body = f"→ <B>{path}</B> · {self.t('copy_source')}"
                 colour = VERMILLION
             elif h.kind == "hidden_wh":
-                body = f"<S>{path}</S> · {self.t('hidden_by_whiteout')}"
+                body = f"<S>{path}</S> · {self.t('hidden_by_whiteout', where=self.upper_name())}"
                 colour = PURPLE
             else:
-                body = f"<S>{path}/…</S> · {self.t('hidden_by_opaque')}"
+                body = f"<S>{path}/…</S> · {self.t('hidden_by_opaque', where=self.upper_name())}"
                 colour = PURPLE
             port = "" if h.kind in ports else h.kind
             ports.add(h.kind)
@@ -525,8 +535,8 @@ class DotWriter:
                 e(" -> ".join(nodes) + " [style=invis];")
             if col.joins_shared:
                 e(f'{nodes[-1]} -> {col.joins_shared} [color="{BLUE}", penwidth=2, arrowhead=none];')
-            else:
-                bottoms.append(nodes[-1])
+            # every column pulls the host under it, so the host band spans them all
+            bottoms.append(nodes[-1])
         if self.stack.shared:
             shared = [r.node for r in self.stack.shared]
             if len(shared) > 1:
