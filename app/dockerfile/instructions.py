@@ -379,18 +379,18 @@ def _run(node: Node, escape: str) -> Run:
 
 
 def _copy(node: Node, escape: str) -> Copy:
+    sources, dest, docs = _sources_and_dest(node, "COPY")
     flags = _flags(node, {"chown": STRING, "from": STRING, "chmod": STRING, "link": BOOL,
                           "exclude": STRINGS, "parents": BOOL})
-    sources, dest, docs = _sources_and_dest(node, "COPY")
     return Copy(sources, dest, flags.string("from") or None, flags.string("chown") or None,
                 flags.string("chmod") or None, flags.boolean("link"), flags.strings("exclude"),
                 flags.boolean("parents"), docs, node.json, **_common(node))
 
 
 def _add(node: Node, escape: str) -> Add:
+    sources, dest, docs = _sources_and_dest(node, "ADD")
     flags = _flags(node, {"chown": STRING, "chmod": STRING, "link": BOOL, "keep-git-dir": BOOL,
                           "checksum": STRING, "unpack": BOOL, "exclude": STRINGS})
-    sources, dest, docs = _sources_and_dest(node, "ADD")
     unpack = flags.boolean("unpack") if flags.used("unpack") else None
     return Add(sources, dest, flags.string("chown") or None, flags.string("chmod") or None,
                flags.string("checksum") or None, flags.boolean("keep-git-dir"), flags.boolean("link"),
@@ -516,7 +516,8 @@ def _healthcheck(node: Node, escape: str) -> Healthcheck:
     if flags.string("retries"):
         text = flags.string("retries")
         if not re.fullmatch(r"[+-]?[0-9]+", text):
-            raise _Refusal(f'strconv.ParseInt: parsing {quote(text)}: invalid syntax', "--retries")
+            raise _Refusal(f'strconv.ParseInt: parsing {quote(text)}: invalid syntax', "--retries",
+                           hint="Write a whole number of retries, e.g. --retries=3.")
         retries = int(text)
         if retries < 0:
             raise _Refusal(f"--retries cannot be negative ({retries})", "--retries")
@@ -545,9 +546,11 @@ def _onbuild(node: Node, escape: str) -> Onbuild:
     _flags(node, {})
     trigger = node.next.keyword.upper()
     if trigger == "ONBUILD":
-        raise _Refusal("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", node.next.keyword)
+        raise _Refusal("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", node.next.original,
+                       hint="Give ONBUILD one ordinary instruction, e.g. ONBUILD RUN make.")
     if trigger in ("MAINTAINER", "FROM"):
-        raise _Refusal(f"{trigger} isn't allowed as an ONBUILD trigger", node.next.keyword)
+        raise _Refusal(f"{trigger} isn't allowed as an ONBUILD trigger", node.next.original,
+                       hint="A trigger runs inside the child's build; it cannot start a stage or set metadata.")
     expression = re.sub(r"(?i)^\s*ONBUILD\s*", "", node.original)
     for doc in node.heredocs:
         expression += "\n" + doc.content + doc.name
@@ -590,9 +593,19 @@ def instruction_from_node(node: Node, escape: str = "\\") -> Instruction:
 
 
 def _locate(lines: list[str], text: str | None, start: int, end: int) -> tuple[int, int]:
-    """(line, column) of `text` within lines start..end, else the instruction's first word."""
+    """(line, column) of `text` within lines start..end, else the instruction's first word.
+
+    A match that starts a word (after a blank, `=` or the line start) wins over
+    one inside another word, so `ENV a=b c` points at the lone `c`.
+    """
+    last = min(end, len(lines))
     if text:
-        for number in range(start, min(end, len(lines)) + 1):
+        pattern = re.compile(r"(?:^|(?<=[\s=]))" + re.escape(text))
+        for number in range(start, last + 1):
+            match = pattern.search(lines[number - 1])
+            if match:
+                return number, match.start() + 1
+        for number in range(start, last + 1):
             column = lines[number - 1].find(text)
             if column >= 0:
                 return number, column + 1

@@ -500,18 +500,20 @@ def _heredocs_from_line(line: str) -> list[Heredoc]:
 
 
 def _column_of(text: str, physical_lines: list[str], start: int, end: int) -> tuple[int, int]:
-    """(line, column), 1-based, where `text` first appears in lines start..end."""
+    """(line, column), 1-based, where `text` first appears (preferably as a word) in lines start..end."""
+    last = min(end, len(physical_lines))
     if text:
-        for number in range(start, end + 1):
-            col = _trim_newline(physical_lines[number - 1]).find(text)
-            if col >= 0:
-                return number, col + 1
+        pattern = re.compile(r"(?:^|(?<=[\s=]))" + re.escape(text))
+        for number in range(start, last + 1):
+            match = pattern.search(_trim_newline(physical_lines[number - 1]))
+            if match:
+                return number, match.start() + 1
         first = text.split()[0] if text.split() else text
-        for number in range(start, end + 1):
+        for number in range(start, last + 1):
             col = _trim_newline(physical_lines[number - 1]).find(first)
             if col >= 0:
                 return number, col + 1
-    line = _trim_newline(physical_lines[start - 1]) if start - 1 < len(physical_lines) else ""
+    line = _trim_newline(physical_lines[start - 1]) if 0 < start <= len(physical_lines) else ""
     return start, len(line) - len(trim_left_space(line)) + 1
 
 
