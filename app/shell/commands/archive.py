@@ -98,6 +98,8 @@ def tar(ctx: Context) -> int:
         return 2
     total = 0
     status = 0
+    if any(op.startswith("/") for op in operands):
+        ctx.err("tar: Removing leading `/' from member names\n")
     for op in operands:
         path = posixpath.join(base, op)
         try:
