@@ -14,133 +14,38 @@ Colours are the Okabe–Ito palette.
 
 from __future__ import annotations
 
-import re
 import textwrap
-from typing import Iterable
 
-from app.engine import Container, Dir, File, Image, Layer, Symlink, Whiteout
+from app.engine import Container, Image, Layer
 
 from .diff import OPAQUE_MARKER, DiffLine, diff_lines, whiteout_name
+from .errors_text import explain
+from .fitting import (
+    GREY_TEXT, attrs, clip, clip_path, count_items, fit, font, instruction, path_items,
+    shorten_digests,
+)
 from .labels import esc, text
 from .scene import Scene
 from .sizes import human_size
 from .stack import Column, Row, Stack, plan, slug
-from .story import OP, TOP, UPPER, Story, tell
+from .story import OP, UPPER, Story, tell
 
 # Okabe–Ito
-ORANGE, SKY, GREEN, BLUE, VERMILLION, PURPLE = (
-    "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7")
-GREY_TEXT = "#555555"
+ORANGE, GREEN, BLUE, VERMILLION, PURPLE = "#E69F00", "#009E73", "#0072B2", "#D55E00", "#CC79A7"
 TOUCHED_BG = "#FFF1C9"   # this step's lines: also bold, never colour alone
 LETTER_COLOUR = {"A": GREEN, "C": VERMILLION, "D": PURPLE}
 # (tail row, head row) each story edge kind attaches to, when the node has it
-EDGE_PORTS = {"search": ("", "probe"), "copyup": ("copy", "touched"),
+EDGE_PORTS = {"copyup": ("copy", "touched"),
               "write": ("", "touched"), "read": ("found", ""), "error": ("probe", "")}
 
 WIDTH = 360          # points: every stack box
 NODESEP_OP = 1.3     # inches between columns when an op box and its edge labels need room
 NODESEP = 0.5        # inches between columns otherwise
 INSTRUCTION_CHARS = 40
-PATH_CHARS = 40
 MAX_DIFF_LINES = 9
 MAX_OP_CHARS = 42
-DETAIL_UNITS = 60     # characters of a 10 pt detail line in a WIDTH box
 FONT = "Noto Sans CJK SC"
 MONO = "DejaVu Sans Mono"
-
-
-# -- small helpers -----------------------------------------------------------
-def clip(value: str, limit: int) -> str:
-    """Shorten to ``limit`` characters with an ellipsis (keeps box widths fixed)."""
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def clip_path(path: str, limit: int = PATH_CHARS) -> str:
-    """Shorten a path from the left: the file name is what students look for."""
-    return path if len(path) <= limit else "…" + path[-(limit - 1):]
-
-
-def instruction(created_by: str) -> str:
-    """``docker history`` CREATED BY text, without the legacy builder's shell prefix."""
-    t = " ".join(created_by.split())
-    if t.endswith(" # buildkit"):
-        t = t[: -len(" # buildkit")]
-    if t.startswith("RUN /bin/sh -c "):
-        t = "RUN " + t[len("RUN /bin/sh -c "):]
-    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c #(nop)"):
-        if t.startswith(prefix):
-            return t[len(prefix):].strip()
-    if t.startswith("/bin/sh -c "):
-        return "RUN " + t[len("/bin/sh -c "):]
-    return t
-
-
-def font(value: str, colour: str = GREY_TEXT, size: int | None = None) -> str:
-    size_attr = f' POINT-SIZE="{size}"' if size else ""
-    return f'<FONT COLOR="{colour}"{size_attr}>{value}</FONT>'
-
-
-def attrs(**values: object) -> str:
-    parts = []
-    for key, value in values.items():
-        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
-            parts.append(f"{key}={value}")
-        else:
-            parts.append(f'{key}="{value}"')
-    return ", ".join(parts)
-
-
-def text_units(value: str) -> int:
-    """Rough width of ``value`` in Latin characters: CJK characters count twice."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in value)
-
-
-def fit(items: list[str], budget: int = DETAIL_UNITS) -> str:
-    """Join ``items`` with `` · `` while the line stays within ``budget`` (then ``…``).
-
-    Items are plain text here and escaped on the way out: the budget is what
-    keeps every box of a column the same width.
-    """
-    shown: list[str] = []
-    used = 0
-    for item in items:
-        cost = text_units(item) + (3 if shown else 0)
-        if used + cost > budget:
-            shown.append("…")
-            break
-        shown.append(item)
-        used += cost
-    return " · ".join(esc(s) for s in shown)
-
-
-def count_items(layer: Layer, lang: str) -> list[str]:
-    files = sum(1 for _, n in layer.items() if isinstance(n, (File, Symlink)))
-    dirs = sum(1 for p, n in layer.items() if isinstance(n, Dir) and p != "/")
-    items = [plain(text(lang, "file_one" if files == 1 else "files", n=f"{files:,}"))]
-    if dirs:
-        items.append(plain(text(lang, "dir_one" if dirs == 1 else "dirs", n=f"{dirs:,}")))
-    return items
-
-
-def plain(html_text: str) -> str:
-    """Back from label markup to text, for items that ``fit`` escapes again."""
-    import html
-    return html.unescape(html_text)
-
-
-def path_items(layer: Layer, limit: int = 4) -> list[str]:
-    """A few paths that say what a layer holds: its files if it has few, else its top dirs."""
-    files = [(p, n) for p, n in layer.items() if isinstance(n, (File, Symlink))]
-    if 0 < len(files) <= 2:
-        return [f"{clip_path(p, 28)} ({human_size(n.size)})" for p, n in files]
-    tops = sorted({"/" + p.split("/")[1] for p, _ in layer.items() if p != "/"})
-    return tops[:limit] + (["…"] if len(tops) > limit else [])
-
-
-def shorten_digests(value: str) -> str:
-    """``ADD file:6a6a9b3b4b5b…`` : long hex digests say nothing to a student."""
-    return re.sub(r"([0-9a-f]{8})[0-9a-f]{8,}", r"\1…", value)
 
 
 # -- the step's context ---------------------------------------------------------
@@ -205,13 +110,8 @@ class DotWriter:
         tgt = self.target
         if not tgt.found:
             return None
-        col = self.stack.columns[tgt.column_index]
         if ref == OP:
             return "op"
-        if ref == TOP:
-            if tgt.container is not None:
-                return container_node(tgt.container)
-            return self.top_row_node(col)
         if ref == UPPER or ref == tgt.upper_index:
             if tgt.container is not None:
                 return container_node(tgt.container)
@@ -558,7 +458,6 @@ class DotWriter:
                 rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
                             f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
         if self.story.error:
-            from .errors_text import explain
             msg = explain(self.story.error)
             rows.append(f'<TR><TD ALIGN="LEFT">{font("<B>" + self.t("error", code=self.story.error, message=msg) + "</B>", VERMILLION)}</TD></TR>')
             stop = self.story.stopped_by_whiteout
@@ -603,7 +502,6 @@ class DotWriter:
     def story_edges(self) -> None:
         e = self.emit
         style = {
-            "search": f'color="#888888", fontcolor="#555555", style=dashed',
             "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
             "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
             "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',

@@ -17,16 +17,15 @@ from app.engine import File, Layer, Symlink, Trace, Whiteout
 
 OP = "op"
 UPPER = "upper"
-TOP = "top"
 
 
 @dataclass
 class Edge:
-    src: str | int          # OP, UPPER, TOP or a layer index
+    src: str | int          # OP, UPPER or a layer index
     dst: str | int
     key: str                # label key in labels.json
     values: dict = field(default_factory=dict)
-    kind: str = "write"     # search, copyup, write, read: picks the edge style
+    kind: str = "write"     # copyup, write, read, error: picks the edge style
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 from app.engine import Change, Container, CopyUp, Dir, File, HistoryEntry, Image, Inode, Layer, Trace, Whiteout
 from app.render import Scene, scene_dot, to_svg
 from app.render.diff import diff_lines
-from app.render.dot import instruction, shorten_digests
+from app.render.fitting import instruction, shorten_digests
 from app.render.labels import languages
 from app.render.sizes import human_size
 from app.render.stack import plan

@@ -1,0 +1,115 @@
+"""Fitting text into fixed-width boxes, and Graphviz HTML-label bits.
+
+Every box of the diagram has one width (see dot.py), so text is clipped or
+summarised *before* Graphviz sees it: paths lose their left end (the file
+name is what students look for), long lines stop at a budget with "…", long
+digests shrink to 8 hex digits. Widths are estimated in characters, CJK
+characters counting double; the layout tests check the estimate holds.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from app.engine import Dir, File, Layer, Symlink
+
+from .labels import esc, text
+from .sizes import human_size
+
+PATH_CHARS = 40
+DETAIL_UNITS = 60     # characters of a 10 pt detail line in a box
+GREY_TEXT = "#555555"
+
+
+def clip(value: str, limit: int) -> str:
+    """Shorten to ``limit`` characters with an ellipsis (keeps box widths fixed)."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def clip_path(path: str, limit: int = PATH_CHARS) -> str:
+    """Shorten a path from the left: the file name is what students look for."""
+    return path if len(path) <= limit else "…" + path[-(limit - 1):]
+
+
+def text_units(value: str) -> int:
+    """Rough width of ``value`` in Latin characters: CJK characters count twice."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in value)
+
+
+def fit(items: list[str], budget: int = DETAIL_UNITS) -> str:
+    """Join ``items`` with `` · `` while the line stays within ``budget`` (then ``…``).
+
+    Items are plain text here and escaped on the way out: the budget is what
+    keeps every box of a column the same width.
+    """
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        cost = text_units(item) + (3 if shown else 0)
+        if used + cost > budget:
+            shown.append("…")
+            break
+        shown.append(item)
+        used += cost
+    return " · ".join(esc(s) for s in shown)
+
+
+def instruction(created_by: str) -> str:
+    """``docker history`` CREATED BY text, without the legacy builder's shell prefix."""
+    t = " ".join(created_by.split())
+    if t.endswith(" # buildkit"):
+        t = t[: -len(" # buildkit")]
+    if t.startswith("RUN /bin/sh -c "):
+        t = "RUN " + t[len("RUN /bin/sh -c "):]
+    for prefix in ("/bin/sh -c #(nop) ", "/bin/sh -c #(nop)"):
+        if t.startswith(prefix):
+            return t[len(prefix):].strip()
+    if t.startswith("/bin/sh -c "):
+        return "RUN " + t[len("/bin/sh -c "):]
+    return t
+
+
+def shorten_digests(value: str) -> str:
+    """``ADD file:6a6a9b3b4b5b…`` : long hex digests say nothing to a student."""
+    return re.sub(r"([0-9a-f]{8})[0-9a-f]{8,}", r"\1…", value)
+
+
+def font(value: str, colour: str = GREY_TEXT, size: int | None = None) -> str:
+    size_attr = f' POINT-SIZE="{size}"' if size else ""
+    return f'<FONT COLOR="{colour}"{size_attr}>{value}</FONT>'
+
+
+def attrs(**values: object) -> str:
+    parts = []
+    for key, value in values.items():
+        if isinstance(value, str) and value.startswith("<") and value.endswith(">"):
+            parts.append(f"{key}={value}")
+        else:
+            parts.append(f'{key}="{value}"')
+    return ", ".join(parts)
+
+
+def plain(html_text: str) -> str:
+    """Back from label markup to text, for items that ``fit`` escapes again."""
+    return html.unescape(html_text)
+
+
+def count_items(layer: Layer, lang: str) -> list[str]:
+    """"1,234 files · 56 dirs": what a layer holds, without listing it."""
+    files = sum(1 for n in layer.entries.values() if isinstance(n, (File, Symlink)))
+    dirs = sum(1 for p, n in layer.entries.items() if isinstance(n, Dir) and p != "/")
+    items = [plain(text(lang, "file_one" if files == 1 else "files", n=f"{files:,}"))]
+    if dirs:
+        items.append(plain(text(lang, "dir_one" if dirs == 1 else "dirs", n=f"{dirs:,}")))
+    return items
+
+
+def path_items(layer: Layer, limit: int = 4) -> list[str]:
+    """A few paths that say what a layer holds: its files if it has few, else its top dirs."""
+    files = [(p, n) for p, n in layer.entries.items() if isinstance(n, (File, Symlink))]
+    if 0 < len(files) <= 2:
+        return [f"{clip_path(p, 28)} ({human_size(n.size)})" for p, n in sorted(files, key=lambda x: x[0])]
+    tops = sorted({"/" + p.split("/")[1] for p in layer.entries if p != "/"})
+    return tops[:limit] + (["…"] if len(tops) > limit else [])
