@@ -156,7 +156,7 @@ class AptSession:
 
     def out(self, text: str, level: int = 0) -> None:
         """Print unless -q hides it (level 1: progress lines, 2: everything but errors)."""
-        if self.opts.quiet < level or (level == 0 and self.opts.quiet >= 2):
+        if self.opts.quiet >= (level or 2):
             return
         self.ctx.out(text)
 
@@ -186,6 +186,8 @@ class AptSession:
                          .replace("_InRelease", " InRelease").split(".lz4")[0].split(".gz")[0]
                 self.out(f"Get:{n} {uri} [{apt_size(r[5])}]\n", 1)
         total = sum(r[5] for r in files)
+        Dpkg(self.tool, self.ctx).touch_rw(f"{LISTS}/lock", 0o640)
+        Dpkg(self.tool, self.ctx).touch_rw(f"{ARCHIVES}/lock", 0o640)
         # The lists replace what was there: apt rewrites each file whole.
         self.ops.add_rows(rows, f"{LISTS} (apt-get update)", keep_existing_dirs=True)
         self.out(f"Fetched {apt_size(total)} in 1s ({apt_size(total)}/s)\n", 1)
@@ -238,7 +240,7 @@ class AptSession:
             return 100
         extra = [p for p in plan if p.name not in names]
         if extra:
-            self.out("The following additional packages will be installed:\n" + wrap([p.name for p in extra]))
+            self.out("The following additional packages will be installed:\n" + wrap(sorted(p.name for p in extra)))
         if not o.recommends:
             rec = sorted({alt["name"] for p in plan for g in p.relations("Recommends") for alt in g[:1]}
                          - {p.name for p in plan} - installed.names)
@@ -268,6 +270,8 @@ class AptSession:
             self.ops.add_sized(f"{ARCHIVES}/{p.deb_name}", p.deb_size)
         self.out(f"Fetched {apt_size(download)} in 1s ({apt_size(download)}/s)\n", 1)
         Dpkg(self.tool, self.ctx, quiet=o.quiet).install_packages(plan)
+        # apt's solver dump (EIPP), compressed: 5,384 bytes after a real python3 install.
+        self.ops.add_sized("/var/log/apt/eipp.log.xz", 5384)
         auto = [p for p in plan if p.name not in names]
         self.mark_auto(auto)
         self.log_history("Install", plan, auto)
@@ -505,16 +509,45 @@ class Dpkg:
             if p.generated:
                 rows = [[path, kind, mode, 0, 0, size, target, 0]
                         for path, kind, mode, size, target in p.generated]
-                self.ops.add_rows(rows, f"{p.name} maintainer scripts")
+                self.ops.add_rows(rows, f"{p.name} maintainer scripts", make_parents=True)
+        self.bookkeeping(plan)
         self.out("Processing triggers for libc-bin (2.36-9+deb12u10) ...\n")
         stanzas = "".join(status_stanza(p) for p in plan)
-        # dpkg keeps the previous database as status-old, then rewrites status: a copy-up.
-        self.ops.write("/var/lib/dpkg/status-old", old_status)
-        self.ops.write(STATUS, old_status.rstrip("\n") + "\n\n" + stanzas if old_status else stanzas)
+        # dpkg rewrites status after every step and keeps the previous version as
+        # status-old: both end up in the layer (status is a copy-up of the image's), and
+        # status-old is then nearly the final status (it lacks only the last step).
+        new_status = old_status.rstrip("\n") + "\n\n" + stanzas if old_status else stanzas
+        self.ops.write("/var/lib/dpkg/status-old", new_status)
+        self.ops.write(STATUS, new_status)
         self.ops.write("/var/log/dpkg.log", "".join(
             f"{STAMP[:10]} {STAMP[12:]} install {p.name}:{p.architecture} <none> {p.version}\n"
             f"{STAMP[:10]} {STAMP[12:]} status installed {p.name}:{p.architecture} {p.version}\n"
             for p in plan), append=True)
+
+    def bookkeeping(self, plan: list[Package]) -> None:
+        """The small files every real dpkg run leaves in the layer (seen in a real overlay
+        upper directory, tools/measure_real_sizes.py): lock files, debconf's databases
+        (opened read-write, so copied up whole), and ldconfig's cache when libraries came."""
+        for lock in ("/var/lib/dpkg/lock", "/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/triggers/Lock"):
+            self.touch_rw(lock, 0o640)
+        for db in ("config.dat", "passwords.dat", "templates.dat"):
+            if self.ops.exists(f"/var/cache/debconf/{db}"):
+                self.ops.record(self.ops.fs.open_rw(f"/var/cache/debconf/{db}"))
+        libs = [r[0] for p in plan for r in p.files
+                if ".so" in posixpath.basename(r[0]) and "/lib/" in r[0] and r[1] in ("f", "l")]
+        if libs and self.ops.exists("/etc/ld.so.cache"):
+            old = self.ops.fs.stat("/etc/ld.so.cache")[0].size
+            # ldconfig rewrites its cache: one entry (name + ~40 bytes of header) per new library.
+            new = old + sum(len(posixpath.basename(x)) + 40 for x in libs if x.count(".so.") <= 1) // 2
+            self.ops.add_sized("/etc/ld.so.cache", new)
+            self.ops.add_sized("/var/cache/ldconfig/aux-cache", new, mode=0o600)
+
+    def touch_rw(self, path: str, mode: int = 0o644) -> None:
+        """open(O_RDWR|O_CREAT): copies an existing file up, creates a missing one empty."""
+        if self.ops.exists(path):
+            self.ops.record(self.ops.fs.open_rw(path))
+        else:
+            self.ops.add_sized(path, 0, mode=mode)
 
     def write_info(self, p: Package) -> None:
         rows = []

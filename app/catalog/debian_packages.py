@@ -109,7 +109,7 @@ class Installed:
             if "install ok installed" not in para.get("Status", ""):
                 continue
             names.add(para["Package"])
-            for group in PkgRelation.parse_relations(para.get("Provides", "")):
+            for group in PkgRelation.parse_relations(para.get("Provides", "")) if "Provides" in para else []:
                 for alt in group:
                     provided.add(alt["name"])
         return cls(names, provided)

@@ -80,11 +80,21 @@ class Ops:
 
     # -- batches, one summary trace ------------------------------------------------
     def add_rows(self, rows: Iterable[list], label: str, contents: dict[str, str] | None = None,
-                 keep_existing_dirs: bool = True) -> tuple[int, int]:
-        """Add catalog rows through the union; return (entries added, bytes)."""
+                 keep_existing_dirs: bool = True, make_parents: bool = False) -> tuple[int, int]:
+        """Add catalog rows through the union; return (entries added, bytes).
+
+        ``make_parents``: rows may lack their directories (files maintainer
+        scripts made): create missing ones first, as the script's mkdir did.
+        """
         summary = Trace("unpack", label, note="")
         count = nbytes = 0
+        known_dirs: set[str] = set()
         for path, node in nodes_from_rows(rows, contents):
+            parent = posixpath.dirname(path)
+            if make_parents and parent not in known_dirs:
+                if not self.exists(parent):
+                    self._merge(summary, self.fs.mkdir(parent, parents=True))
+                known_dirs.add(parent)
             if isinstance(node, Dir) and keep_existing_dirs and self.exists(path):
                 continue  # dpkg leaves an existing directory alone
             self._merge(summary, self.fs.add_node(path, node))

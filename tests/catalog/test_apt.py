@@ -1,0 +1,215 @@
+"""apt-get, apt and dpkg on debian:bookworm: the files they touch and what they say.
+
+These tests call the package tool directly with a minimal context (see
+conftest.py), one command at a time, as the shell would for
+``apt-get update && apt-get install ...``: they pin down the tool, not the shell.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from app.catalog.debian_packages import Installed, catalog, resolve
+from app.engine.layer import File, Whiteout
+
+from conftest import Step
+
+REAL_SIZES = Path(__file__).resolve().parents[2] / "app/catalog/data/real_sizes.json"
+
+
+def real_sizes() -> dict:
+    """Numbers tools/measure_real_sizes.py measured on a real debootstrap + overlayfs."""
+    return json.loads(REAL_SIZES.read_text())
+
+
+def updated(ref: str = "debian:bookworm") -> Step:
+    step = Step(ref)
+    rc, ctx = step.run("apt-get", "update")
+    assert rc == 0, ctx.errors
+    return step
+
+
+def test_python3_layer_is_within_10_percent_of_the_real_layer():
+    step = Step("debian:bookworm")
+    assert step.run("apt-get", "update")[0] == 0
+    rc, ctx = step.run("apt-get", "install", "-y", "--no-install-recommends", "python3")
+    assert rc == 0, ctx.errors
+    simulated = step.fs.upper.size
+    REAL = real_sizes()
+    real = REAL["python3_layer"]["bytes"]
+    assert abs(simulated - real) <= 0.10 * real, (
+        f"simulated layer of `{REAL['python3_layer']['run']}`: {simulated} bytes; "
+        f"real (chroot on overlayfs, measured {REAL['measured']}): {real} bytes")
+
+
+def test_update_fills_the_lists_with_real_names_and_sizes():
+    step = updated()
+    names = step.fs.listdir("/var/lib/apt/lists")[0]
+    assert any(n.startswith("deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages") for n in names)
+    assert any(n.endswith("bookworm-security_InRelease") for n in names)
+    lists = sum(n.size for p, n in step.fs.upper.items() if p.startswith("/var/lib/apt/lists/")
+                and isinstance(n, File))
+    assert 10_000_000 < lists < 100_000_000  # tens of MB, as a real update leaves them
+
+
+def test_install_without_update_fails_as_apt_does():
+    step = Step("debian:bookworm")
+    rc, ctx = step.run("apt-get", "install", "-y", "emacs")
+    assert rc == 100
+    assert "E: Unable to locate package emacs" in ctx.errors
+    assert ctx.skipped and "apt-get update" in ctx.skipped[0][1]
+    assert not [p for p in step.fs.upper if p.startswith("/usr/")]
+
+
+def test_unknown_package_fails_as_apt_does():
+    step = updated()
+    rc, ctx = step.run("apt-get", "install", "-y", "no-such-package-xyz")
+    assert rc == 100
+    assert ctx.errors == "E: Unable to locate package no-such-package-xyz\n"
+
+
+def test_without_yes_apt_asks_and_aborts_on_empty_stdin():
+    step = updated()
+    rc, ctx = step.run("apt-get", "install", "python3")
+    assert rc == 1
+    assert ctx.output.endswith("Do you want to continue? [Y/n] Abort.\n")
+    assert step.fs.exists("/usr/bin/python3") is False
+
+
+def test_dpkg_status_is_copied_up_and_extended():
+    step = updated()
+    lower_status = step.lowers[0].get("/var/lib/dpkg/status").inode.data
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    status_traces = [t for t in step.traces if t.path == "/var/lib/dpkg/status"]
+    assert status_traces and status_traces[0].copied_up[0].from_layer == 0
+    node = step.fs.upper.get("/var/lib/dpkg/status")
+    assert isinstance(node, File)
+    text = node.inode.data.decode()
+    assert text.startswith(lower_status.decode().rstrip("\n"))
+    assert "Package: curl\nStatus: install ok installed\n" in text
+    assert step.lowers[0].get("/var/lib/dpkg/status").inode.data == lower_status  # the image never changes
+    assert isinstance(step.fs.upper.get("/var/lib/dpkg/info/curl.list"), File)
+    assert isinstance(step.fs.upper.get("/var/lib/dpkg/info/curl.md5sums"), File)
+    assert step.fs.exists("/usr/bin/curl")
+
+
+def test_docker_clean_hook_leaves_no_debs_behind():
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "wget")
+    assert not [n for n in step.fs.listdir("/var/cache/apt/archives")[0] if n.endswith(".deb")]
+    # Added and deleted in the same layer: gone without a trace, no whiteout.
+    assert not any(p.endswith(".deb") for p in step.fs.upper)
+
+
+def test_clean_empties_the_caches_when_docker_clean_is_gone():
+    step = updated()
+    step.fs.unlink("/etc/apt/apt.conf.d/docker-clean")
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "wget")
+    debs = [n for n in step.fs.listdir("/var/cache/apt/archives")[0] if n.endswith(".deb")]
+    assert debs and step.fs.exists("/var/cache/apt/pkgcache.bin")
+    rc, _ = step.run("apt-get", "clean")
+    assert rc == 0
+    assert not [n for n in step.fs.listdir("/var/cache/apt/archives")[0] if n.endswith(".deb")]
+    assert not [n for n in step.fs.listdir("/var/cache/apt")[0] if n.endswith(".bin")]
+
+
+def test_no_install_recommends_installs_less():
+    a, b = updated(), updated()
+    a.run("apt-get", "install", "-y", "git")
+    b.run("apt-get", "install", "-y", "--no-install-recommends", "git")
+    assert b.fs.upper.size < a.fs.upper.size
+
+
+def test_purge_removes_the_files_and_the_status_entry():
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    rc, ctx = step.run("apt-get", "purge", "-y", "curl")
+    assert rc == 0, ctx.errors
+    assert not step.fs.exists("/usr/bin/curl")
+    assert "Package: curl\n" not in step.fs.read("/var/lib/dpkg/status")[0].decode()
+
+
+def test_removing_a_file_of_a_lower_layer_makes_a_whiteout():
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    layer2 = step.commit()
+    nxt = Step("debian:bookworm", lowers=[step.lowers[0], layer2])
+    rc, ctx = nxt.run("apt-get", "purge", "-y", "curl")
+    assert rc == 0, ctx.errors
+    assert isinstance(nxt.fs.upper.get("/usr/bin/curl"), Whiteout)
+    assert not nxt.fs.exists("/usr/bin/curl")
+
+
+def test_autoremove_removes_what_was_pulled_in():
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    step.run("apt-get", "purge", "-y", "curl")
+    assert step.fs.exists("/usr/lib/x86_64-linux-gnu/libcurl.so.4")
+    rc, ctx = step.run("apt-get", "autoremove", "-y")
+    assert rc == 0, ctx.errors
+    assert not step.fs.exists("/usr/lib/x86_64-linux-gnu/libcurl.so.4")
+
+
+def test_dpkg_i_installs_a_deb_from_the_cache():
+    step = updated()
+    step.fs.unlink("/etc/apt/apt.conf.d/docker-clean")
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "tree")
+    step.run("dpkg", "-r", "tree")
+    deb = [n for n in step.fs.listdir("/var/cache/apt/archives")[0] if n.startswith("tree_")][0]
+    rc, ctx = step.run("dpkg", "-i", f"/var/cache/apt/archives/{deb}")
+    assert rc == 0, ctx.errors
+    assert step.fs.exists("/usr/bin/tree")
+
+
+def test_logs_are_written():
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "jq")
+    for path in ("/var/log/apt/history.log", "/var/log/apt/term.log", "/var/log/dpkg.log",
+                 "/var/lib/apt/extended_states"):
+        assert step.fs.exists(path), path
+    assert "Auto-Installed: 1" in step.fs.read("/var/lib/apt/extended_states")[0].decode()
+
+
+REQUESTED = catalog().requested
+
+
+@pytest.mark.parametrize("name", REQUESTED)
+def test_every_requested_package_installs(name):
+    step = updated()
+    rc, ctx = step.run("apt-get", "install", "-y", name)
+    assert rc == 0, ctx.errors
+    assert f"Package: {name}\nStatus: install ok installed" in \
+        step.fs.read("/var/lib/dpkg/status")[0].decode() or name in base_names()
+
+
+def base_names() -> set[str]:
+    from app.catalog import base_image
+    status = base_image("debian:bookworm").layer().get("/var/lib/dpkg/status").inode.data.decode()
+    return Installed.from_status(status).names
+
+
+@pytest.mark.skipif(not os.environ.get("LAYERLAB_ALL_PACKAGES"),
+                    reason="set LAYERLAB_ALL_PACKAGES=1 to install each of the catalog's ~365 packages")
+def test_every_catalog_package_installs():
+    for name in sorted(catalog().packages):
+        step = updated()
+        rc, ctx = step.run("apt-get", "install", "-y", "--no-install-recommends", name)
+        assert rc == 0, (name, ctx.errors)
+
+
+@pytest.mark.parametrize("recommends", [True, False], ids=["recommends", "no-recommends"])
+@pytest.mark.parametrize("name", REQUESTED)
+def test_resolver_agrees_with_apt(name, recommends):
+    cat = catalog()
+    want = set(cat.apt_closures[name]["recommends" if recommends else "no_recommends"])
+    got = {p.name for p in resolve([name], Installed.from_status(base_status()), cat, recommends)}
+    assert got == want, f"only ours: {sorted(got - want)}; only apt's: {sorted(want - got)}"
+
+
+def base_status() -> str:
+    from app.catalog import base_image
+    return base_image("debian:bookworm").layer().get("/var/lib/dpkg/status").inode.data.decode()
