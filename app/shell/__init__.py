@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any, Sequence
 
-from app.engine import FSError
+from app.engine import FSError, normalize
 
 from .context import Context, Limits, LimitReached, NotSimulated, RunRecord, ShellResult
 from .interpreter import DEFAULT_PATH, Shell, State
@@ -63,7 +63,7 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     env = dict(env or {})
     env.setdefault("PATH", DEFAULT_PATH)
     env.setdefault("HOME", "/root")
-    state = State(vars=dict(env), exported=set(env), cwd=posixpath.normpath("/" + cwd),
+    state = State(vars=dict(env), exported=set(env), cwd=normalize(cwd),
                   name=shell_argv[0], dialect=dialect)
     state.vars.setdefault("PWD", state.cwd)
     sh = Shell(record, state)

@@ -552,6 +552,9 @@ class Shell:
                 ctx.err(f"{base}: {exc.message}\n")
                 return 100
         impl = REGISTRY.get(base)
+        if base == "[[" and not self.state.bash:  # dash has no [[ ]]: it is looked up as a command
+            self.error(io, "[[: not found")
+            return 127
         if impl is not None:
             return impl(ctx)
         self.record.not_simulated.append(_ns(shlex.join(argv), not_simulated_hint(base)))
