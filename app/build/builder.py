@@ -19,7 +19,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app import catalog
-from app import dockerfile as df
+from app.dockerfile.errors import DockerfileError
+from app.dockerfile.instructions import expand as expand_instruction
+from app.dockerfile.instructions import parse_dockerfile
+from app.dockerfile.lexer import process_word
 from app import shell
 from app.engine import Dir, File, FSError, HistoryEntry, Image, Inode, Layer, Trace, UnionFS
 
@@ -144,7 +147,7 @@ class Builder:
         self.name = name
         self.target = target
         self.build_args = build_args or {}
-        self.parsed = df.parse_dockerfile(text, filename)
+        self.parsed = parse_dockerfile(text, filename)
         self.escape = getattr(self.parsed, "escape", "\\") or "\\"
 
     # -- variables ---------------------------------------------------------------
@@ -154,12 +157,12 @@ class Builder:
             for name, default in arg.pairs:
                 value = self.build_args.get(name, default)
                 if value is not None:
-                    values[name] = df.process_word(value, values, self.escape) if default is not None and name not in self.build_args else value
+                    values[name] = process_word(value, values, self.escape) if default is not None and name not in self.build_args else value
         return values
 
     def _expand_word(self, word: str, env: dict[str, str]) -> str:
         try:
-            return df.process_word(word, env, self.escape)
+            return process_word(word, env, self.escape)
         except Exception:
             return word
 
@@ -241,8 +244,8 @@ class Builder:
         keyword = inst.keyword.upper()
         step = BuildStep(stage.index, stage.name, keyword, inst.original, inst.line, inst.end_line, image)
         try:
-            expanded = df.expand(inst, scope, self.escape)
-        except df.DockerfileError as exc:
+            expanded = expand_instruction(inst, scope, self.escape)
+        except DockerfileError as exc:
             step.error = exc.message
             return step
         except Exception:  # expansion is best effort for display

@@ -116,7 +116,7 @@ def read_context(folder: Path) -> dict:
 
 def _build(args: argparse.Namespace) -> int:
     from app.build import BuildError, build
-    from app.dockerfile import DockerfileError
+    from app.dockerfile.errors import DockerfileError
     from app.engine.changeset import image_json
 
     path = Path(args.dockerfile)

@@ -17,7 +17,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from .model import ImageSpec, LessonSpec
+from app.build import ContextFile
+
+from .model import STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 
@@ -49,7 +51,7 @@ class Lesson:
     spec: LessonSpec
     path: Path
     dockerfiles: dict[str, str] = field(default_factory=dict)
-    contexts: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    contexts: dict[str, dict[str, ContextFile]] = field(default_factory=dict)
     # Where each image's Dockerfile text starts in a file, so that a Dockerfile
     # error points at the line an instructor edits: (file, line of its line 1).
     dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -93,7 +95,6 @@ def line_of(tree: Any, loc: tuple, default: int = 1) -> int:
 
 def _describe(err: dict) -> str:
     loc = [str(p) for p in err["loc"] if not str(p).startswith(("function-after", "tagged-union"))]
-    # Drop pydantic's union tags ("build", "exec"...) that are not keys in the file.
     where = ".".join(loc)
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
@@ -105,26 +106,13 @@ def _describe(err: dict) -> str:
     return f"{where}: {msg}" if where else msg
 
 
-def _clean_loc(loc: tuple, data: Any) -> tuple:
-    """Remove union tag names from a pydantic location, keeping real keys."""
+def _clean_loc(loc: tuple) -> tuple:
+    """Remove pydantic's union tags (the step kind after ``steps.N``): they are not keys."""
     out: list = []
-    node = data
-    for key in loc:
-        if isinstance(node, dict) and key in node:
-            out.append(key)
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            out.append(key)
-            node = node[key]
-        elif isinstance(node, dict) or isinstance(node, list):
-            # a union tag such as 'build' that is not itself a key: skip it,
-            # unless it is the name of the missing/extra key
-            if key in ("build", "run", "exec", "show") and not (isinstance(node, dict) and key in node):
-                continue
-            out.append(key)
-            node = None
-        else:
-            out.append(key)
+    for i, key in enumerate(loc):
+        if i >= 2 and loc[i - 2] == "steps" and isinstance(loc[i - 1], int) and key in STEP_KINDS:
+            continue
+        out.append(key)
     return tuple(out)
 
 
@@ -140,16 +128,26 @@ def _read_text(base: Path, rel: str, file: str, line: int, problems: list[Proble
         return None
 
 
-def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> dict[str, bytes]:
+def _context_file(spec: str | ContextFileSpec) -> ContextFile:
+    if isinstance(spec, str):
+        return ContextFile.text(spec)
+    mode = int(spec.mode, 8)
+    if spec.text is not None:
+        return ContextFile.text(spec.text, mode)
+    return ContextFile(None, spec.size or 0, mode)
+
+
+def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> dict[str, ContextFile]:
     root = (base / rel).resolve()
     if not root.is_dir():
         problems.append(Problem(file, line, f"build context folder not found: {rel}"))
         return {}
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            raw = p.read_bytes()
+            out[str(p.relative_to(root))] = ContextFile(raw, len(raw), p.stat().st_mode & 0o7777)
+    return out
 
 
 def load_lesson(path: Path | str) -> Lesson:
@@ -178,7 +176,7 @@ def load_lesson(path: Path | str) -> Lesson:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = _clean_loc(err["loc"], data)
+            loc = _clean_loc(err["loc"])
             problems.append(Problem(file, line_of(tree, loc), _describe({**err, "loc": loc})))
         raise LessonError(problems) from None
 
@@ -214,7 +212,7 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
         if text is not None:
             lesson.dockerfiles[image.name] = text
             lesson.dockerfile_origin[image.name] = (str(base / image.dockerfile_file), 1)
-    context = {name: body.encode() for name, body in image.context.items()}
+    context = {name: _context_file(spec) for name, spec in image.context.items()}
     if image.context_dir:
         line = imap.lc.key("context_dir")[0] + 1
         context.update(_read_context_dir(base, image.context_dir, file, line, problems))

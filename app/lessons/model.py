@@ -28,13 +28,27 @@ class Text(Strict):
         return self.zh if lang == "zh" else self.en
 
 
+class ContextFileSpec(Strict):
+    """A build-context file given by its size (its bytes do not matter), or text with a mode."""
+
+    text: str | None = None
+    size: Annotated[int, Field(ge=0, le=10**10)] | None = None
+    mode: Annotated[str, Field(pattern=r"^0?[0-7]{3,4}$")] = "0644"
+
+    @model_validator(mode="after")
+    def _text_or_size(self) -> "ContextFileSpec":
+        if (self.text is None) == (self.size is None):
+            raise ValueError("give exactly one of 'text' or 'size'")
+        return self
+
+
 class ImageSpec(Strict):
     """An image the lesson builds, from an inline Dockerfile or a file beside the lesson."""
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     dockerfile: str | None = None
     dockerfile_file: str | None = None
-    context: dict[str, str] = {}
+    context: dict[str, str | ContextFileSpec] = {}
     context_dir: str | None = None
     target: str | None = None
 

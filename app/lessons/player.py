@@ -16,7 +16,7 @@ from typing import Any
 from app import build as builder
 from app import catalog, shell
 from app.build import BuildResult, BuildStep
-from app.dockerfile import DockerfileError
+from app.dockerfile.errors import DockerfileError
 from app.engine import Container, File, Image, Inode, Layer, Trace, UnionFS
 from app.render import Scene
 

@@ -57,7 +57,7 @@ def test_a_yaml_syntax_error_has_its_line(tmp_path):
 
 def test_an_unknown_key_is_an_error_at_its_line(tmp_path):
     path = write(tmp_path, GOOD.replace("    image: app", "    image: app\n    imagee: app"))
-    assert (14, "steps.1: unknown key 'imagee'") in problems(path)
+    assert (15, "steps.1: unknown key 'imagee'") in problems(path)
 
 
 def test_a_missing_title_language_is_reported(tmp_path):
@@ -80,12 +80,12 @@ def test_a_dockerfile_error_points_at_the_lesson_line(tmp_path):
 
 def test_a_step_naming_a_missing_image_is_reported(tmp_path):
     path = write(tmp_path, GOOD.replace("    image: app", "    image: ap"))
-    assert (12, "run: no image named 'ap' in images") in problems(path)
+    assert (13, "run: no image named 'ap' in images") in problems(path)
 
 
 def test_exec_in_a_container_that_was_never_started(tmp_path):
     path = write(tmp_path, GOOD.replace("    in: c1", "    in: c9"))
-    assert (14, "exec: no container named 'c9' was started by an earlier run step") in problems(path)
+    assert (15, "exec: no container named 'c9' was started by an earlier run step") in problems(path)
 
 
 def test_a_failing_run_is_reported_at_its_dockerfile_line(tmp_path):
