@@ -558,12 +558,11 @@ class Parser:
                     self.next()
                     cmd.assigns.append(assign)
                     continue
-            if cmd.words and cmd.words[0].text in KEYWORDS and False:
-                break
             self.next()
             cmd.words.append(word)
-            if len(cmd.words) == 1 and not cmd.assigns and self.peek() == ("op", "(") \
-                    and NAME_RE.fullmatch(word.text or ""):
+            if len(cmd.words) == 1 and not cmd.assigns and self.peek() == ("op", "("):
+                if not NAME_RE.fullmatch(word.text or ""):
+                    raise self.error("Bad function name")
                 self.next()
                 if self.next() != ("op", ")"):
                     raise self.error('"(" unexpected')

@@ -153,6 +153,9 @@ def rm(ctx: Context) -> int:
             if st.type == "dir":
                 if recursive:
                     if posixpath.normpath(path) == "/":
+                        # --no-preserve-root: everything below goes, / itself stays busy
+                        for name in ctx.call("listdir", "/"):
+                            ctx.call("remove_tree", "/" + name)
                         ctx.err("rm: cannot remove '/': Device or resource busy\n")
                         status = 1
                         continue
