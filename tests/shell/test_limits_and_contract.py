@@ -1,0 +1,126 @@
+"""Safety limits end a runaway RUN with a clear message; the package tool
+gets the documented ``ctx``; traces come in order with the notes the diagram
+shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.engine import File, Inode, UnionFS
+from app.shell import Limits, run
+from conftest import changeset, make_base_layer
+
+LIMITS = [
+    ("endless loop", "while true; do :; done", Limits(), "max_loop_iterations"),
+    ("long for", "for i in $(seq 1 50); do :; done", Limits(max_loop_iterations=20), "max_loop_iterations"),
+    ("many commands", "for i in 1 2 3 4 5 6 7 8 9 10; do true; done", Limits(max_steps=5), "max_steps"),
+    ("many files", "for i in $(seq 1 30); do touch /f$i; done", Limits(max_files=10), "max_files"),
+    ("many bytes", "printf '%0500d' 0 > /big", Limits(max_bytes=100), "max_bytes"),
+    ("huge truncate", "truncate -s 100G /big", Limits(), "max_bytes"),
+    ("wall time", "true", Limits(max_seconds=-1), "max_seconds"),
+    ("deep recursion", "f() { f; }; f", Limits(), "nested too deeply"),
+]
+
+
+@pytest.mark.parametrize("script,limits,word", [c[1:] for c in LIMITS], ids=[c[0] for c in LIMITS])
+def test_limit_ends_the_run(script, limits, word):
+    result = run(script, UnionFS([make_base_layer()]), limits=limits)
+    assert result.status == 1
+    assert result.error.startswith("layerlab stopped this RUN: ")
+    assert word in result.error
+
+
+def test_within_limits_runs_to_the_end():
+    result = run("for i in $(seq 1 100); do touch /f$i; done", UnionFS([make_base_layer()]))
+    assert result.status == 0 and result.error is None
+
+
+class TinyApt:
+    """A real (if tiny) package tool, as app/catalog provides one: it installs
+    one file per package through ``ctx`` and reports what it saw."""
+
+    commands = frozenset({"apt-get", "apt"})
+
+    def __init__(self):
+        self.seen = []
+
+    def run(self, argv, ctx):
+        self.seen.append((argv, ctx.env.get("DEBIAN_FRONTEND"), ctx.cwd, ctx.limits.max_files))
+        if argv[1:2] == ["install"]:
+            for pkg in [a for a in argv[2:] if not a.startswith("-")]:
+                ctx.record(ctx.fs.write(f"/usr/doc-{pkg}", pkg.encode()))
+            ctx.out(f"Setting up {' '.join(argv[2:])}\n")
+            return 0
+        ctx.err("E: Invalid operation " + " ".join(argv[1:]) + "\n")
+        ctx.not_simulated(" ".join(argv), "tiny apt knows only install")
+        return 100
+
+
+def test_package_commands_are_delegated_with_the_context():
+    apt = TinyApt()
+    fs = UnionFS([make_base_layer()])
+    result = run("cd /tmp && DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get install -y curl "
+                 "&& apt-get frobnicate", fs, packages=apt, limits=Limits(max_files=999))
+    assert apt.seen == [(["apt-get", "install", "-y", "curl"], "noninteractive", "/tmp", 999),
+                        (["apt-get", "frobnicate"], None, "/tmp", 999)]
+    assert result.status == 100
+    assert result.stdout == "Setting up -y curl\n"
+    assert "E: Invalid operation frobnicate" in result.error
+    assert changeset(fs) == {"/usr": "dir 755", "/usr/doc-curl": "file 644 'curl'"}
+    assert [t.op for t in result.traces] == ["write"]
+    assert result.not_simulated[0].hint == "tiny apt knows only install"
+
+
+def test_without_a_package_tool_apt_is_not_simulated():
+    result = run("apt-get update && apt-get install -y curl", UnionFS([make_base_layer()]))
+    assert result.status == 0
+    assert [n.command for n in result.not_simulated] == ["apt-get update", "apt-get install -y curl"]
+
+
+def test_traces_in_order_with_search_and_copy_up():
+    fs = UnionFS([make_base_layer()])
+    result = run("cat /etc/motd > /dev/null; echo x >> /etc/motd; rm /etc/app.conf", fs)
+    ops = [(t.op, t.path) for t in result.traces]
+    assert ops == [("read", "/etc/motd"), ("open_rw", "/etc/motd"), ("append", "/etc/motd"),
+                   ("unlink", "/etc/app.conf")]
+    read, open_rw, _, unlink = result.traces
+    assert read.found_in == 0 and read.copied_up == []
+    assert [c.path for c in open_rw.copied_up][-1] == "/etc/motd"
+    assert unlink.whiteouts == ["/etc/app.conf"]
+
+
+def test_mv_of_an_image_directory_notes_the_exdev_fallback():
+    fs = UnionFS([make_base_layer()])
+    result = run("mv /opt/lib /opt/lib2", fs)
+    assert result.status == 0
+    rename = result.traces[0]
+    assert (rename.op, rename.error) == ("rename", "EXDEV")
+    assert "copied the whole tree" in rename.note and "coreutils" in rename.note
+    assert result.traces[-1].op == "remove_tree"
+
+
+def test_download_trace_carries_a_note():
+    fs = UnionFS([make_base_layer()])
+    result = run("wget -q https://example.com/app.tar.gz -O /app.tgz", fs)
+    (trace,) = result.traces
+    assert "no network" in trace.note
+    node = fs.upper.get("/app.tgz")
+    assert isinstance(node, File) and node.inode.data is None and node.size > 1_000_000
+    again = run("wget -q https://example.com/app.tar.gz -O /b.tgz", fs)
+    assert again.status == 0 and fs.upper.get("/b.tgz").size == node.size  # deterministic
+
+
+def test_alpine_sh_is_busybox():
+    from app.engine import Layer, Dir, Symlink
+    layer = Layer()
+    for d in ("/", "/bin", "/etc"):
+        layer.put(d, Dir())
+    layer.put("/bin/busybox", File(Inode(b"\x7fELF", mode=0o755)))
+    layer.put("/bin/sh", Symlink("/bin/busybox"))
+    layer.put("/etc/passwd", File(Inode(b"root:x:0:0:root:/root:/bin/ash\n")))
+    layer.put("/etc/group", File(Inode(b"root:x:0:\n")))
+    fs = UnionFS([layer.freeze()])
+    result = run("echo -e 'a\\tb'; set -o pipefail; adduser -D app", fs)
+    assert result.status == 0, result.stderr
+    assert result.stdout == "a\tb\n"
+    assert fs.upper.get("/home/app") is not None
