@@ -154,8 +154,8 @@ class Layer:
     entries: dict[str, Node] = field(default_factory=dict)
     frozen: bool = False
     _children: dict[str, set[str]] = field(default_factory=dict, repr=False)
-    # id(inode) -> number of paths in this layer naming it (hard links).
-    _links: dict[int, int] = field(default_factory=dict, repr=False)
+    # inode -> number of paths in this layer naming it (hard links).
+    _links: dict[Inode, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}
@@ -170,7 +170,7 @@ class Layer:
 
     def nlink(self, inode: Inode) -> int:
         """How many names this layer gives ``inode`` (st_nlink of a file)."""
-        return self._links.get(id(inode), 0)
+        return self._links.get(inode, 0)
 
     def children(self, path: str) -> set[str]:
         """Names stored directly under ``path`` in this layer (whiteouts included)."""
@@ -215,26 +215,41 @@ class Layer:
             self._unlink_inode(old.inode)
         self.entries[path] = node
         if isinstance(node, File):
-            self._links[id(node.inode)] = self._links.get(id(node.inode), 0) + 1
-        if path != "/":
-            self._children.setdefault(parent_of(path), set()).add(posixpath.basename(path))
+            self._links[node.inode] = self._links.get(node.inode, 0) + 1
+        # Register the name under its parent, and implicit parents (a layer
+        # may hold /a/b/c without /a/b: the directory is implied) up the tree.
+        while path != "/":
+            parent = parent_of(path)
+            kids = self._children.setdefault(parent, set())
+            name = posixpath.basename(path)
+            if name in kids:
+                break
+            kids.add(name)
+            if parent in self.entries:
+                break
+            path = parent
 
     def _unlink_inode(self, inode: Inode) -> None:
-        n = self._links.get(id(inode), 0) - 1
+        n = self._links.get(inode, 0) - 1
         if n > 0:
-            self._links[id(inode)] = n
+            self._links[inode] = n
         else:
-            self._links.pop(id(inode), None)
+            self._links.pop(inode, None)
 
     def remove(self, path: str) -> None:
         self._check_writable(path)
         old = self.entries.pop(path, None)
         if isinstance(old, File):
             self._unlink_inode(old.inode)
-        if old is not None and path != "/":
+        # Unregister the name unless it stays as an implicit directory; an
+        # implicit parent left with no children disappears as well.
+        while old is not None and path != "/" and not self._children.get(path):
             kids = self._children.get(parent_of(path))
             if kids is not None:
                 kids.discard(posixpath.basename(path))
+            path = parent_of(path)
+            if path in self.entries:
+                break
 
     def remove_subtree(self, path: str) -> None:
         """Drop ``path`` and everything stored below it in this layer."""

@@ -543,10 +543,16 @@ class UnionFS:
         prefix = ""
         for k, name in enumerate(parts):
             prefix += "/" + name
-            loc = self._resolve(prefix, trace, True)
+            loc = self._resolve(prefix, trace, False)
             if loc.node is None:
                 self._create(loc, Dir(mode, mtime=self._tick()), trace)
-            elif not isinstance(loc.node, Dir):
+                continue
+            if isinstance(loc.node, Symlink):  # mkdir fails with EEXIST; use it if it leads to a dir
+                try:
+                    loc = self._resolve(prefix, Trace("stat", prefix), True)
+                except FSError:
+                    pass
+            if not isinstance(loc.node, Dir):
                 raise _fail(AlreadyExists if k == len(parts) - 1 else NotADirectory, prefix, trace)
         return trace
 
@@ -588,12 +594,14 @@ class UnionFS:
     def rename(self, src: str, dst: str) -> Trace:
         """rename(2) through the union: no symlink followed at either end."""
         trace = Trace("rename", src, dst)
+        # The kernel looks up both parents before the source itself, so a
+        # bad destination directory wins over a missing source.
         sloc = self._resolve(src, trace, False)
         probes, found_in = trace.probes, trace.found_in
-        if sloc.node is None:
-            raise _fail(NotFound, src, trace)
         dloc = self._resolve(dst, trace, False, record=False)
         trace.probes, trace.found_in = probes, found_in
+        if sloc.node is None:
+            raise _fail(NotFound, src, trace)
         snode, dnode = sloc.node, dloc.node
         if sloc.path == dloc.path:
             return trace
@@ -606,8 +614,10 @@ class UnionFS:
             raise _fail(DirectoryNotEmpty, dst, trace)
         if dnode is not None:
             if isinstance(dnode, File) and isinstance(snode, File) and dnode.inode is snode.inode \
-                    and dloc.layer == sloc.layer:
-                return trace  # two names of one inode: rename(2) does nothing
+                    and dloc.layer == sloc.layer == self.upper_index:
+                # Two names of one upper inode: rename(2) does nothing. (Two
+                # lower names are two overlay inodes with index=off: it renames.)
+                return trace
             if is_dir and not isinstance(dnode, Dir):
                 raise _fail(NotADirectory, dst, trace)
             if not is_dir and isinstance(dnode, Dir):
@@ -664,10 +674,10 @@ class UnionFS:
             raise _fail(NotFound, existing, trace)
         dloc = self._resolve(new, trace, False, record=False)
         trace.probes, trace.found_in = probes, found_in
-        if isinstance(sloc.node, Dir):
-            raise _fail(PermissionDenied, existing, trace, "hard links to directories are not allowed")
         if dloc.node is not None:
             raise _fail(AlreadyExists, new, trace)
+        if isinstance(sloc.node, Dir):
+            raise _fail(PermissionDenied, existing, trace, "hard links to directories are not allowed")
         self._check_name(dloc.path, trace)
         node = self._copy_up(sloc, trace)
         if isinstance(node, File):
@@ -709,6 +719,12 @@ class UnionFS:
                 meta.uid = uid
             if gid >= 0:
                 meta.gid = gid
+            if isinstance(n, File):
+                # Linux clears set-user-ID (and set-group-ID if group-executable)
+                # on chown of a file, even when root does it.
+                meta.mode &= ~0o4000
+                if meta.mode & 0o010:
+                    meta.mode &= ~0o2000
         return self._setattr("chown", path, change, follow)
 
     def touch(self, path: str) -> Trace:

@@ -1,0 +1,529 @@
+"""The kernel oracle: run the same operations on a real overlayfs mount.
+
+The engine claims overlayfs semantics; this module lets tests (and the
+benchmark) check that claim against the Linux kernel itself. A scenario's
+layers are written to disk the way Docker's overlay2 driver stores them
+(whiteouts as 0/0 character devices, opaque directories with the
+``trusted.overlay.opaque=y`` xattr), mounted with Docker's options
+(``index=off,redirect_dir=off,metacopy=off``), the operations are replayed
+with plain system calls, and the upper directory and the merged view are read
+back into the same comparable records the engine produces.
+
+Why fork + a private mount namespace + tmpfs: everything the kernel side
+creates lives in a tmpfs mounted inside a mount namespace that belongs to one
+forked child. When the child exits, for whatever reason, the namespace and
+every mount in it disappear: nothing can stay mounted on the host, and
+nothing is left on disk. The operations themselves run in a grandchild that
+``chroot``s into the merged directory, so absolute paths and absolute
+symlink targets resolve inside the image, as in a container.
+
+Shell command lines run the same way with a static busybox (Debian package
+``busybox-static``), placed with its applet links under ``/.layerlab`` in an
+extra bottom layer that the comparison ignores.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno as _errno
+import hashlib
+import os
+import pickle
+import stat as _stat
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from .errors import FSError
+from .layer import Dir, File, Inode, Layer, Node, Symlink, Whiteout
+from .union import UnionFS
+
+OPAQUE_XATTR = "trusted.overlay.opaque"
+MOUNT_OPTIONS = "index=off,redirect_dir=off,metacopy=off"
+TOOLS_DIR = "/.layerlab"  # busybox and its applet links, ignored by comparisons
+BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
+
+_CLONE_NEWNS = 0x00020000
+_MS_REC = 16384
+_MS_PRIVATE = 1 << 18
+
+Op = tuple  # ("write", "/etc/motd", b"x", True) -- a UnionFS method name and its arguments
+Record = tuple  # comparable description of one path, see ``node_record``
+
+
+# --------------------------------------------------------------------------- records
+def _perm(mode: int) -> int:
+    return _stat.S_IMODE(mode)
+
+
+def node_record(node: Node, nlink: int = 1) -> Record:
+    """What the comparison looks at for one path of a layer (no mtimes: the
+    kernel stamps real time, the engine a logical clock)."""
+    if isinstance(node, File):
+        ino = node.inode
+        return ("file", _perm(ino.mode), ino.uid, ino.gid, ino.size, ino.sha256, nlink)
+    if isinstance(node, Dir):
+        return ("dir", _perm(node.mode), node.uid, node.gid, "opaque" if node.opaque else "")
+    if isinstance(node, Symlink):
+        return ("symlink", node.uid, node.gid, node.target)
+    return ("whiteout",)
+
+
+def layer_records(layer: Layer) -> dict[str, Record]:
+    """A layer (an upper directory) as path -> record, the root left out."""
+    return {
+        path: node_record(node, layer.nlink(node.inode) if isinstance(node, File) else 1)
+        for path, node in layer.entries.items()
+        if path != "/" and not path.startswith(TOOLS_DIR)
+    }
+
+
+def merged_records(fs: UnionFS) -> dict[str, Record]:
+    """The engine's merged view as path -> record."""
+    out = {}
+    for path, st in fs.walk("/"):
+        if path == TOOLS_DIR or path.startswith(TOOLS_DIR + "/"):
+            continue
+        if st.type == "file":
+            out[path] = ("file", _perm(st.mode), st.uid, st.gid, st.size, st.sha256)
+        elif st.type == "dir":
+            out[path] = ("dir", _perm(st.mode), st.uid, st.gid)
+        else:
+            out[path] = ("symlink", st.uid, st.gid, st.target)
+    return out
+
+
+def _file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_merged(root: str) -> dict[str, Record]:
+    """A real merged directory as path -> record (symlinks not followed)."""
+    out: dict[str, Record] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = "/" + os.path.relpath(dirpath, root).lstrip(".")
+        rel_dir = rel_dir if rel_dir != "/" else ""
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            path = (rel_dir + "/" + name).replace("//", "/")
+            if path == TOOLS_DIR or path.startswith(TOOLS_DIR + "/"):
+                continue
+            st = os.lstat(full)
+            if _stat.S_ISDIR(st.st_mode):
+                out[path] = ("dir", _perm(st.st_mode), st.st_uid, st.st_gid)
+            elif _stat.S_ISLNK(st.st_mode):
+                out[path] = ("symlink", st.st_uid, st.st_gid, os.readlink(full))
+            elif _stat.S_ISREG(st.st_mode):
+                out[path] = ("file", _perm(st.st_mode), st.st_uid, st.st_gid, st.st_size,
+                             _file_sha256(full))
+            else:
+                out[path] = ("special", _perm(st.st_mode))
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    return out
+
+
+# --------------------------------------------------------------------------- disk <-> Layer
+def materialize(layer: Layer, root: str) -> None:
+    """Write ``layer`` into directory ``root`` as overlay2 stores a layer."""
+    os.makedirs(root, exist_ok=True)
+    first_name: dict[int, str] = {}
+    dirs: list[tuple[str, Dir]] = []
+    for path, node in layer.items():
+        full = root + path if path != "/" else root
+        if path != "/":
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+        if isinstance(node, Dir):
+            os.makedirs(full, exist_ok=True)
+            if node.opaque:
+                os.setxattr(full, OPAQUE_XATTR, b"y")
+            dirs.append((full, node))
+        elif isinstance(node, Whiteout):
+            os.mknod(full, _stat.S_IFCHR | 0o000, os.makedev(0, 0))
+        elif isinstance(node, Symlink):
+            os.symlink(node.target, full)
+            os.lchown(full, node.uid, node.gid)
+        else:
+            ino = node.inode
+            if id(ino) in first_name:
+                os.link(first_name[id(ino)], full)
+                continue
+            first_name[id(ino)] = full
+            with open(full, "wb") as f:
+                if ino.data is None:
+                    f.truncate(ino.size)
+                else:
+                    f.write(ino.data)
+            os.chown(full, ino.uid, ino.gid)
+            os.chmod(full, _perm(ino.mode))
+            os.utime(full, (ino.mtime, ino.mtime))
+    for full, node in reversed(dirs):  # children first: their creation touched the parent
+        os.chown(full, node.uid, node.gid)
+        os.chmod(full, _perm(node.mode))
+        os.utime(full, (node.mtime, node.mtime))
+
+
+def read_layer(root: str) -> Layer:
+    """Read an overlay2-style directory (an upper dir) back into a Layer."""
+    layer = Layer()
+    inodes: dict[tuple[int, int], Inode] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in sorted(dirnames + filenames):
+            full = os.path.join(dirpath, name)
+            path = "/" + os.path.relpath(full, root)
+            st = os.lstat(full)
+            mode = st.st_mode
+            if _stat.S_ISDIR(mode):
+                try:
+                    opaque = os.getxattr(full, OPAQUE_XATTR, follow_symlinks=False) == b"y"
+                except OSError:
+                    opaque = False
+                layer.put(path, Dir(_perm(mode), st.st_uid, st.st_gid, int(st.st_mtime), opaque))
+            elif _stat.S_ISCHR(mode) and st.st_rdev == 0:
+                layer.put(path, Whiteout())
+            elif _stat.S_ISLNK(mode):
+                layer.put(path, Symlink(os.readlink(full), 0o777, st.st_uid, st.st_gid,
+                                        int(st.st_mtime)))
+            elif _stat.S_ISREG(mode):
+                key = (st.st_dev, st.st_ino)
+                ino = inodes.get(key)
+                if ino is None:
+                    with open(full, "rb") as f:
+                        data = f.read()
+                    ino = inodes[key] = Inode(data, len(data), _perm(mode), st.st_uid, st.st_gid,
+                                              int(st.st_mtime))
+                layer.put(path, File(ino))
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
+    return layer
+
+
+# --------------------------------------------------------------------------- namespaces
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret: int, what: str) -> None:
+    if ret != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+
+
+def _mount(source: str, target: str, fstype: str, flags: int = 0, data: str | None = None) -> None:
+    _check(_libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None,
+                       ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+
+
+def _in_child(fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` in a forked child inside its own mount namespace; return
+    its result (pickled through a pipe) or raise its error."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        status = 0
+        try:
+            os.close(read_fd)
+            _check(_libc.unshare(_CLONE_NEWNS), "unshare(CLONE_NEWNS)")
+            _mount("none", "/", "", _MS_REC | _MS_PRIVATE)
+            payload = pickle.dumps(("ok", fn()))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+            status = 1
+        try:
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as inp:
+        payload = inp.read()
+    os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError("kernel child died without an answer")
+    kind, value = pickle.loads(payload)
+    if kind == "error":
+        raise RuntimeError(value)
+    return value
+
+
+def _in_chroot(root: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` in a forked grandchild chrooted into ``root``."""
+    def chrooted() -> Any:
+        os.chroot(root)
+        os.chdir("/")
+        os.umask(0)
+        return fn()
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read_fd)
+            payload = pickle.dumps(("ok", chrooted()))
+        except BaseException as exc:  # noqa: BLE001
+            payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        try:
+            with os.fdopen(write_fd, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as inp:
+        payload = inp.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(payload)
+    if kind == "error":
+        raise RuntimeError(value)
+    return value
+
+
+_available: tuple[bool, str] | None = None
+
+
+def overlay_available() -> tuple[bool, str]:
+    """Can this process mount overlayfs? (answer, reason) -- tried for real once."""
+    global _available
+    if _available is not None:
+        return _available
+    if os.geteuid() != 0:
+        _available = (False, "needs root to mount overlayfs")
+    elif not hasattr(os, "fork"):
+        _available = (False, "needs fork()")
+    else:
+        try:
+            with open("/proc/filesystems") as f:
+                known = "overlay" in f.read()
+        except OSError:
+            known = False
+        if not known:
+            _available = (False, "kernel has no overlay filesystem (/proc/filesystems)")
+        else:
+            try:
+                mount_layers([Layer(), Layer()], lambda merged, upper: None)
+                _available = (True, "")
+            except Exception as exc:  # noqa: BLE001
+                _available = (False, f"overlay mount failed: {str(exc).splitlines()[0]}")
+    return _available
+
+
+def mount_layers(lowers: Sequence[Layer], fn: Callable[[str, str], Any],
+                 upper: Layer | None = None) -> Any:
+    """Materialize ``lowers`` (bottom first) and ``upper`` in a private tmpfs,
+    mount them as overlayfs and call ``fn(merged_dir, upper_dir)`` in the
+    mount namespace of a child process. Returns what ``fn`` returns."""
+    def inside() -> Any:
+        base = tempfile.mkdtemp(prefix="layerlab-kernel-")
+        _mount("tmpfs", base, "tmpfs", 0, "mode=0755")
+        lower_dirs = []
+        for i, layer in enumerate(lowers):
+            d = os.path.join(base, f"l{i}")
+            materialize(layer, d)
+            lower_dirs.append(d)
+        upper_dir, work, merged = (os.path.join(base, n) for n in ("upper", "work", "merged"))
+        materialize(upper if upper is not None else Layer(), upper_dir)
+        os.makedirs(work)
+        os.makedirs(merged)
+        if not lower_dirs:  # overlayfs needs at least one lower
+            lower_dirs.append(os.path.join(base, "empty"))
+            os.makedirs(lower_dirs[0])
+        opts = f"lowerdir={':'.join(reversed(lower_dirs))},upperdir={upper_dir},workdir={work},{MOUNT_OPTIONS}"
+        _mount("overlay", merged, "overlay", 0, opts)
+        try:
+            return fn(merged, upper_dir)
+        finally:
+            # Not needed (the namespace dies with the child) but tidy.
+            _libc.umount2(merged.encode(), 2)  # MNT_DETACH
+            _libc.umount2(base.encode(), 2)
+            os.rmdir(base)
+
+    return _in_child(inside)
+
+
+# --------------------------------------------------------------------------- operations
+def _rm_r(path: str) -> None:
+    st = os.lstat(path)
+    if _stat.S_ISDIR(st.st_mode):
+        for name in os.listdir(path):
+            _rm_r(os.path.join(path, name))
+        os.rmdir(path)
+    else:
+        os.unlink(path)
+
+
+def _mkdir_p(path: str, mode: int) -> None:
+    parts = [p for p in path.split("/") if p]
+    prefix = ""
+    for k, name in enumerate(parts):
+        prefix += "/" + name
+        try:
+            os.mkdir(prefix, mode)
+        except FileExistsError:
+            if not os.path.isdir(prefix):
+                raise OSError(_errno.EEXIST if k == len(parts) - 1 else _errno.ENOTDIR, prefix)
+
+
+def _write(path: str, data: bytes, append: bool = False, mode: int = 0o644) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
+    fd = os.open(path, flags, mode)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _touch(path: str) -> None:
+    """coreutils touch: open(O_WRONLY|O_CREAT) (0666 under umask 022), and
+    set the times even when the open fails because it is a directory."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY, 0o644))
+    except IsADirectoryError:
+        pass
+    os.utime(path)
+
+
+def _open_rw(path: str) -> None:
+    os.close(os.open(path, os.O_RDWR))
+
+
+def _chown(path: str, uid: int, gid: int, follow: bool = True) -> None:
+    os.chown(path, uid, gid, follow_symlinks=follow)
+
+
+def _add_node(path: str, node: Node) -> None:  # pragma: no cover - COPY is build-time only
+    raise OSError(_errno.ENOSYS, "add_node is not replayed on the kernel")
+
+
+KERNEL_OPS: dict[str, Callable[..., Any]] = {
+    "write": _write,
+    "truncate": lambda path, size=0: os.truncate(path, size),
+    "mkdir": lambda path, parents=False, mode=0o755: _mkdir_p(path, mode) if parents else os.mkdir(path, mode),
+    "unlink": os.unlink,
+    "rmdir": os.rmdir,
+    "remove_tree": _rm_r,
+    "rename": os.rename,
+    "symlink": os.symlink,
+    "link": lambda a, b: os.link(a, b, follow_symlinks=False),
+    "chmod": os.chmod,
+    "chown": _chown,
+    "touch": _touch,
+    "open_rw": _open_rw,
+    "read": lambda path: open(path, "rb").read(),
+    "listdir": lambda path: sorted(os.listdir(path)),
+    "readlink": os.readlink,
+    "stat": lambda path, follow=True: os.stat(path, follow_symlinks=follow),
+}
+
+
+def _errname(code: int | None) -> str:
+    return _errno.errorcode.get(code or 0, f"E{code}")
+
+
+@dataclass
+class Outcome:
+    """What a run of operations left behind, in comparable form."""
+
+    upper: Layer
+    merged: dict[str, Record]
+    errors: list[str | None] = field(default_factory=list)  # per op: errno name or None
+    results: list[Any] = field(default_factory=list)  # per op: what a read/listdir returned
+    stdout: str = ""
+    stderr: str = ""
+    status: int = 0
+
+    @property
+    def upper_records(self) -> dict[str, Record]:
+        return layer_records(self.upper)
+
+
+def _read_result(value: Any) -> Any:
+    if isinstance(value, (bytes, str, list)):
+        return value
+    return None
+
+
+def run_in_engine(lowers: Sequence[Layer], ops: Iterable[Op], upper: Layer | None = None) -> Outcome:
+    """Apply ``ops`` through a UnionFS; failures are recorded, not raised."""
+    fs = UnionFS(lowers, upper if upper is not None else Layer())
+    errors, results = [], []
+    for name, *args in ops:
+        try:
+            value = getattr(fs, name)(*args)
+        except FSError as exc:
+            errors.append(exc.code)
+            results.append(None)
+            continue
+        errors.append(None)
+        results.append(_read_result(value[0]) if isinstance(value, tuple) else None)
+    return Outcome(fs.upper, merged_records(fs), errors, results)
+
+
+def run_in_kernel(lowers: Sequence[Layer], ops: Iterable[Op], upper: Layer | None = None) -> Outcome:
+    """Apply ``ops`` with system calls in a real overlay mount of ``lowers``."""
+    ops = list(ops)
+
+    def replay() -> tuple[list, list]:
+        errors, results = [], []
+        for name, *args in ops:
+            try:
+                value = KERNEL_OPS[name](*args)
+            except OSError as exc:
+                errors.append(_errname(exc.errno))
+                results.append(None)
+                continue
+            errors.append(None)
+            results.append(_read_result(value))
+        return errors, results
+
+    def inside(merged: str, upper_dir: str) -> Outcome:
+        errors, results = _in_chroot(merged, replay)
+        return Outcome(read_layer(upper_dir), read_merged(merged), errors, results)
+
+    return mount_layers(lowers, inside, upper)
+
+
+def busybox_path() -> str | None:
+    for candidate in BUSYBOX_CANDIDATES:
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def tools_layer() -> Layer:
+    """A bottom layer with a static busybox and its applets under /.layerlab."""
+    bb = busybox_path()
+    if bb is None:
+        raise FileNotFoundError("no static busybox: apt-get install busybox-static")
+    with open(bb, "rb") as f:
+        data = f.read()
+    layer = Layer()
+    layer.put(TOOLS_DIR, Dir(0o755))
+    layer.put(TOOLS_DIR + "/busybox", File(Inode(data, mode=0o755)))
+    layer.put(TOOLS_DIR + "/bin", Dir(0o755))
+    import subprocess
+
+    applets = subprocess.run([bb, "--list"], capture_output=True, text=True, check=True).stdout.split()
+    for applet in applets:
+        layer.put(f"{TOOLS_DIR}/bin/{applet}", Symlink("../busybox"))
+    return layer.freeze()
+
+
+def run_shell_in_kernel(lowers: Sequence[Layer], script: str, upper: Layer | None = None,
+                        env: dict[str, str] | None = None, cwd: str = "/") -> Outcome:
+    """Run ``sh -c script`` (busybox) chrooted into a real overlay mount."""
+    import subprocess
+
+    layers = [tools_layer(), *lowers]
+
+    def inside(merged: str, upper_dir: str) -> Outcome:
+        environment = {"PATH": f"/usr/local/bin:/usr/bin:/bin:{TOOLS_DIR}/bin", "HOME": "/root"}
+        environment.update(env or {})
+        proc = subprocess.run(
+            ["chroot", merged, f"{TOOLS_DIR}/busybox", "sh", "-c", f"cd {cwd} && {script}"],
+            capture_output=True, env=environment, timeout=60)
+        return Outcome(read_layer(upper_dir), read_merged(merged), [], [],
+                       proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"),
+                       proc.returncode)
+
+    return mount_layers(layers, inside, upper)
