@@ -54,6 +54,8 @@ class BuildStep:
     notes: list[str] = field(default_factory=list)
     stdout: str = ""
     error: str | None = None
+    script: str = ""  # what the shell ran, for RUN
+    commands: list[str] = field(default_factory=list)  # each simple command the shell ran
 
     @property
     def layer_index(self) -> int | None:
@@ -348,6 +350,8 @@ class Builder:
         result = shell.run(script, fs, env=run_env, cwd=workdir, packages=packages)
         step.traces = list(result.traces)
         step.not_simulated = list(result.not_simulated)
+        step.script = script
+        step.commands = list(result.commands)
         step.stdout = (result.stdout or "") + (result.stderr or "")
         shown = script if isinstance(inst.command, str) else json.dumps(inst.command)
         created_by = f"RUN /bin/sh -c {shown} # buildkit" if isinstance(inst.command, str) else f"RUN {shown} # buildkit"

@@ -42,8 +42,13 @@ class Frame:
     notes: list[str] = field(default_factory=list)
     output: str = ""
     error: str | None = None
+    status: int | None = None  # exit status of an exec step's command
     expanded: str | None = None
     source_line: int | None = None  # Dockerfile line of a build step
+    spec_line: int | None = None  # line of the step in the lesson file
+    script: str = ""  # an exec step's command line
+    commands: list[str] = field(default_factory=list)  # simple commands the shell ran
+    not_simulated: list[Any] = field(default_factory=list)
 
     def scene(self, lang: str, kernel: str) -> Scene:
         return Scene(
@@ -98,6 +103,7 @@ class _Player:
         self.shown_build_steps: dict[str, int] = {}
         self.containers: dict[str, Container] = {}
         self.frames: list[Frame] = []
+        self.spec_line: int | None = None
 
     # -- building ---------------------------------------------------------------
     def build_image(self, name: str) -> BuildResult:
@@ -115,7 +121,8 @@ class _Player:
 
     # -- steps -------------------------------------------------------------------
     def play(self) -> list[Frame]:
-        for spec in self.lesson.spec.steps:
+        for spec, line in zip(self.lesson.spec.steps, self.lesson.step_lines or [None] * len(self.lesson.spec.steps)):
+            self.spec_line = line
             if isinstance(spec, BuildSpec):
                 self._build_steps(spec)
             elif isinstance(spec, RunStep):
@@ -128,6 +135,7 @@ class _Player:
 
     def _add(self, frame: Frame) -> None:
         frame.number = len(self.frames) + 1
+        frame.spec_line = self.spec_line
         self.frames.append(frame)
 
     def _build_steps(self, spec: BuildSpec) -> None:
@@ -184,7 +192,8 @@ class _Player:
             say=spec.say or narration.for_exec(spec.exec),
             images=[image], containers=self._snapshots(image), traces=list(result.traces),
             target=spec.in_, notes=notes, output=(result.stdout or "") + (result.stderr or ""),
-            error=None if result.status == 0 else f"exit status {result.status}",
+            status=result.status, script=spec.exec, commands=list(result.commands),
+            not_simulated=list(result.not_simulated),
         ))
 
     def _show(self, spec: ShowStep) -> None:
