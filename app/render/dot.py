@@ -14,6 +14,7 @@ Colours are the Okabe–Ito palette.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from app.engine import Container, Image, Layer
@@ -22,7 +23,7 @@ from .diff import OPAQUE_MARKER, DiffLine, diff_lines, whiteout_name
 from .errors_text import explain
 from .fitting import (
     GREY_TEXT, attrs, clip, clip_path, count_items, fit, font, instruction, path_items,
-    shorten_digests,
+    shorten_digests, text_units,
 )
 from .labels import esc, text
 from .scene import Scene
@@ -35,11 +36,11 @@ ORANGE, GREEN, BLUE, VERMILLION, PURPLE = "#E69F00", "#009E73", "#0072B2", "#D55
 TOUCHED_BG = "#FFF1C9"   # this step's lines: also bold, never colour alone
 LETTER_COLOUR = {"A": GREEN, "C": VERMILLION, "D": PURPLE}
 # (tail row, head row) each story edge kind attaches to, when the node has it
-EDGE_PORTS = {"copyup": ("copy", "touched"),
-              "write": ("", "touched"), "read": ("found", ""), "error": ("probe", "")}
+EDGE_PORTS = {"copyup": (("copy",), ("copied", "touched")), "write": ((), ("touched", "copied")),
+              "read": (("found",), ()), "error": (("probe",), ())}
 
 WIDTH = 360          # points: every stack box
-NODESEP_OP = 1.3     # inches between columns when an op box and its edge labels need room
+NODESEP_OP = 1.6     # inches between columns when an op box and its edge labels need room
 NODESEP = 0.5        # inches between columns otherwise
 INSTRUCTION_CHARS = 40
 MAX_DIFF_LINES = 9
@@ -194,9 +195,12 @@ class DotWriter:
             hidden = len(lines) - len(shown)
         else:
             shown, hidden = lines, 0
-        first_touched = next((ln for ln in shown if ln.touched), None)
-        rows = [self.diff_row(ln, image, colspan, "touched" if ln is first_touched else "")
-                for ln in shown]
+        # ports for the story edges: the copy-up lands on the file copied up,
+        # the write on the first line this step touched (one port per cell)
+        copied = next((ln for ln in shown if ln.touched and ln.how == "copied"), None)
+        touched = next((ln for ln in shown if ln.touched and ln is not copied), None)
+        ports = {id(copied): "copied", id(touched): "touched"}
+        rows = [self.diff_row(ln, image, colspan, ports.get(id(ln), "")) for ln in shown]
         for letter in ("C", "A"):
             group = [ln.path + "/" for ln in parents if ln.letter == letter]
             if group:
@@ -408,15 +412,17 @@ class DotWriter:
             rows.append(self.cell(font(body, colour, 10), 2, port=port))
         return rows
 
-    def port(self, node: str, wanted: str) -> str:
-        """``node:port:e`` when the node's table has that row, else ``node:e``.
+    def port(self, node: str, wanted: tuple[str, ...]) -> str:
+        """``node:port:e`` for the first of ``wanted`` rows the node's table has,
+        else ``node:e``.
 
         Story edges end at the row they are about (the file copied up, the
         line found) and always on the east side, away from the stack."""
         if node == "op":
             return "op:w"
-        if wanted and f'PORT="{wanted}"' in self.node_html.get(node, ""):
-            return f"{node}:{wanted}:e"
+        for port in wanted:
+            if f'PORT="{port}"' in self.node_html.get(node, ""):
+                return f"{node}:{port}:e"
         return f"{node}:e"
 
     # -- structure and story ------------------------------------------------------------
@@ -477,27 +483,28 @@ class DotWriter:
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
                   f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>')
-        anchor = self.op_anchor()
-        if anchor:
-            e(f"op -> {anchor} [style=invis, weight=0];")
+        below, top = self.op_anchor()
+        e(f"op -> {below} [style=invis, weight=0];")
+        if top is not None:
+            e(f"{top} -> op [style=invis, minlen=0];")
 
-    def op_anchor(self) -> str | None:
-        """The node the op box hangs beside: through an invisible ``weight=0``
-        edge from op to the box *below* the target's top box, op lands on the
-        top box's rank, to its right (the design sketch's trick)."""
+    def op_anchor(self) -> tuple[str, str | None]:
+        """The boxes the op box hangs beside: the target column's top box and
+        the one below it. An invisible ``weight=0`` edge from op to the lower
+        one puts op on the top box's rank (the design sketch's trick); a flat
+        invisible edge from the top box to op keeps op on its right."""
         tgt = self.target
         col = self.stack.columns[tgt.column_index] if tgt.found else (
             self.stack.columns[0] if self.stack.columns else None)
         if col is None:
-            return "host_bootfs"
+            return "host_bootfs", None
         if tgt.found and tgt.container is not None:
             nodes = [container_node(tgt.container)]
         else:
             nodes = [container_node(c) for c in col.containers]
         nodes += [r.node for r in col.rows] or [f"{column_prefix(col)}_none"]
-        if len(nodes) > 1:
-            return nodes[1]
-        return col.joins_shared or "host_bootfs"
+        nodes.append(col.joins_shared or "host_bootfs")
+        return nodes[1], nodes[0]
 
     def story_edges(self) -> None:
         e = self.emit
@@ -519,17 +526,33 @@ class DotWriter:
                 values["size"] = human_size(values["size"])
             label = self.t(edge.key, **values)
             src_port, dst_port = EDGE_PORTS[edge.kind]
-            # Edges to the op box carry a real label: its place in the layout
-            # widens the gap between stack and op box. Edges inside the stack
-            # use xlabel, which never moves the boxes (fixed widths).
-            kind = "label" if "op" in (src, dst) else "xlabel"
+            # Labels never take part in the layout (a flat edge's label would
+            # reorder the columns). The short flat edge between the op box and
+            # the box beside it gets its label at the stack's end, just above
+            # the line; longer edges use xlabel, placed beside their middle.
+            beside = self.op_anchor()[1]   # the box the op box sits beside
+            if src == "op" and dst == beside:
+                kind = f"labelangle=15, labeldistance={end_distance(label)}, headlabel"
+            elif dst == "op" and src == beside:
+                kind = f"labelangle=15, labeldistance={end_distance(label)}, taillabel"
+            else:
+                kind = "xlabel"
             e(f"{self.port(src, src_port)} -> {self.port(dst, dst_port)} "
               f"[{kind}=<{label}>, {style[edge.kind]}, constraint=false];")
         if has_op and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
-                e(f'op:w -> {row.node}:e [label=<{self.t("edge_step", n=1)}>, {style["write"]}, '
+                label = self.t("edge_step", n=1)
+            e(f'op:w -> {row.node}:e [labelangle=15, labeldistance={end_distance(label)}, '
+              f'headlabel=<{label}>, {style["write"]}, '
                   f'constraint=false];')
+
+
+def end_distance(label: str) -> float:
+    """``labeldistance`` that puts an end label's near edge ~10 points off the
+    stack: Graphviz centres the label at 10 × distance points from the end."""
+    half = text_units(re.sub(r"<[^>]+>", "", label)) * 5.8 / 2
+    return round((half + 16) / 10, 1)
 
 
 def container_node(c: Container) -> str:
