@@ -156,6 +156,8 @@ class Layer:
     _children: dict[str, set[str]] = field(default_factory=dict, repr=False)
     # inode -> number of paths in this layer naming it (hard links).
     _links: dict[Inode, int] = field(default_factory=dict, repr=False)
+    # (diff_id, tar size) once computed for a frozen layer (see tarball.py).
+    _tar_digest: tuple[str, int] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}
