@@ -117,7 +117,6 @@ def read_context(folder: Path) -> dict:
 def _build(args: argparse.Namespace) -> int:
     from app.build import BuildError, build
     from app.dockerfile.errors import DockerfileError
-    from app.engine.changeset import image_json
 
     path = Path(args.dockerfile)
     try:
@@ -139,6 +138,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}", file=sys.stderr)
         return 1
     if args.json:
+        from app.engine.changeset import image_json
+
         json.dump(image_json(result.image), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
