@@ -91,6 +91,7 @@ class ShowStep(StepBase):
 
     show: list[str]
     containers: bool = True
+    stages: bool = False  # multi-stage builds: every stage side by side, the final one marked
 
 
 STEP_KINDS = ("build", "run", "exec", "show")

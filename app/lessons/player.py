@@ -197,12 +197,25 @@ class _Player:
         ))
 
     def _show(self, spec: ShowStep) -> None:
-        images = [self.image(name) for name in spec.show]
+        if spec.stages:
+            images = [img for name in spec.show for img in self._stage_images(name)]
+        else:
+            images = [self.image(name) for name in spec.show]
         containers = [c for img in images for c in self._snapshots(img)] if spec.containers else []
         self._add(Frame(
             number=0, kind="show", command="docker images" if not containers else "docker ps -s",
             say=spec.say or narration.for_show(spec.show), images=images, containers=containers,
         ))
+
+    def _stage_images(self, name: str) -> list[Image]:
+        """Every stage of a build: ✗ marks the stages that do not ship, ✓ the image."""
+        from dataclasses import replace
+
+        out = []
+        for stage in self.build_image(name).stages:
+            label = stage.name or f"stage {stage.index}"
+            out.append(replace(stage.image, name=f"{name} ✓" if stage.final else f"{label} ✗"))
+        return out
 
     def _snapshots(self, image: Image) -> list[Container]:
         return [
