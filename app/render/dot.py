@@ -269,10 +269,9 @@ class DotWriter:
         for row in col.rows:
             self.node(row.node, self.row_table(row, k), 2)
         if not col.rows:
-            note = "no_own_layers" if col.joins_shared else None
-            label = self.t(note) if note else ""
+            note = self.t("no_own_layers" if col.joins_shared else "no_layers")
             e(f'{name}_none [id="{name}_none", label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
-              f'{font(label)}</TD></TR></TABLE>>];', 2)
+              f'{font(note)}</TD></TR></TABLE>>];', 2)
         if img.base == "scratch" and img.base_layers == 0 and not col.joins_shared:
             e(f'{name}_scratch [id="{name}_scratch", label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
               f'CELLBORDER="0" CELLPADDING="4" WIDTH="{WIDTH}"><TR><TD>{font(self.t("no_rootfs"), BLUE, 10)}'
@@ -459,7 +458,8 @@ class DotWriter:
         e = self.emit
         rows = []
         if scene.command is not None:
-            prompt = "$ " if self.target.container is not None else ""
+            # a command in a container reads as typed at a shell prompt
+            prompt = "$ " if self.target.container is not None and not scene.command.startswith("$") else ""
             for i, part in enumerate(textwrap.wrap(scene.command, MAX_OP_CHARS) or [""]):
                 rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
                             f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
@@ -543,9 +543,8 @@ class DotWriter:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
                 label = self.t("edge_step", n=1)
-            e(f'op:w -> {row.node}:e [labelangle=15, labeldistance={end_distance(label)}, '
-              f'headlabel=<{label}>, {style["write"]}, '
-                  f'constraint=false];')
+                e(f'op:w -> {row.node}:e [labelangle=15, labeldistance={end_distance(label)}, '
+                  f'headlabel=<{label}>, {style["write"]}, constraint=false];')
 
 
 def end_distance(label: str) -> float:

@@ -153,3 +153,10 @@ def test_an_image_layer_shows_a_summary_not_its_files() -> None:
     dot = scene_dot(Scene([Image("big", (big,), (HistoryEntry("ADD rootfs"),))]))
     assert "500 files" in dot
     assert dot.count("copyright") == 0
+
+
+def test_an_image_with_no_layers_yet_draws() -> None:
+    """FROM scratch, before the first COPY: an empty image, said in words."""
+    img = Image("hello-world", (), (), base="scratch", base_layers=0)
+    svg = to_svg(scene_dot(Scene([img], target="hello-world", command="FROM scratch")))
+    assert "no layers yet" in svg and "no rootfs" in svg
