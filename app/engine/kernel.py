@@ -519,9 +519,14 @@ def run_shell_in_kernel(lowers: Sequence[Layer], script: str, upper: Layer | Non
     def inside(merged: str, upper_dir: str) -> Outcome:
         environment = {"PATH": f"/usr/local/bin:/usr/bin:/bin:{TOOLS_DIR}/bin", "HOME": "/root"}
         environment.update(env or {})
+        def enter() -> None:  # runs in the forked child, before exec
+            os.chroot(merged)
+            os.chdir("/")
+            os.umask(0o022)
+
         proc = subprocess.run(
-            ["chroot", merged, f"{TOOLS_DIR}/busybox", "sh", "-c", f"cd {cwd} && {script}"],
-            capture_output=True, env=environment, timeout=60)
+            [f"{TOOLS_DIR}/busybox", "sh", "-c", f"cd {cwd} && {script}"],
+            capture_output=True, env=environment, timeout=60, preexec_fn=enter)
         return Outcome(read_layer(upper_dir), read_merged(merged), [], [],
                        proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"),
                        proc.returncode)
