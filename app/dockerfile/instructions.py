@@ -47,13 +47,15 @@ class Instruction:
     original: str = ""
     line: int = 0
     end_line: int = 0
+    source: str = field(default="", compare=False, repr=False)
 
     def text(self) -> str:
-        """The instruction as written, continuations joined, heredoc bodies after it."""
-        out = self.original
-        for doc in getattr(self, "heredocs", None) or []:
-            out += "\n" + doc.content + doc.name
-        return out
+        """The instruction exactly as written: its lines, continuations and heredoc bodies included.
+
+        Without the source lines (an instruction built by hand) it is `original`,
+        the continuation-joined line.
+        """
+        return self.source or self.original
 
 
 @dataclass
@@ -630,6 +632,7 @@ def parse_dockerfile(text: str, filename: str = "Dockerfile") -> Dockerfile:
             instruction = instruction_from_node(node, result.escape)
         except _Refusal as err:
             raise refuse(err.message, node, err.offending, err.hint) from None
+        instruction.source = "\n".join(lines[node.start_line - 1:node.end_line])
         if isinstance(instruction, From):
             if instruction.stage_name is not None:
                 if instruction.stage_name in names:

@@ -229,7 +229,10 @@ class Lexer:
             raise _Stop("syntax error: bad substitution")
         name = self._name()
         ch = self._next()
-        chs = ch if ch is not None else "\ufffd"
+        if ch is None:
+            # BuildKit says "unsupported modifier (\ufffd)" here; the word just ends too early.
+            raise _Stop("syntax error: missing '}'")
+        chs = ch
         null_is_unset = False
 
         if ch == "}":

@@ -24,7 +24,7 @@ from app.dockerfile.parser import Node, parse
 
 buildkit = pytest.importorskip("dockerfile", reason="BuildKit's parser (pip install dockerfile==3.4.0) is not installed")
 
-EXAMPLES = int(os.environ.get("LAYERLAB_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("LAYERLAB_EXAMPLES", "300"))
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +161,9 @@ def instruction(escape: str):
             JSON_ARRAY.map(lambda j: "CMD " + j))),
         st.tuples(st.sampled_from(["FOO", "frm", "Copyy"]), words(escape)),
     ).flatmap(lambda kw_args: flags.map(lambda f: (f"{kw_args[0]} {f}{kw_args[1]}", [])))
-    return st.one_of(simple, heredoc_instruction())
+    refused = st.sampled_from(["ENV lonely", "LABEL lonely", 'CMD ["a", 1]', "RUN [[\"x\"]]", "ENV a=b c",
+                               "COPY <<EOF /never-closed"]).map(lambda t: (t, []))
+    return st.one_of(simple, heredoc_instruction(), refused)
 
 
 TERMINATOR = st.sampled_from(["EOF", "EOT", "END", "FILE1"])
