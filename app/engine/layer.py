@@ -158,6 +158,8 @@ class Layer:
     _links: dict[Inode, int] = field(default_factory=dict, repr=False)
     # (diff_id, tar size) once computed for a frozen layer (see tarball.py).
     _tar_digest: tuple[str, int] | None = field(default=None, repr=False, compare=False)
+    # Lookup caches of unions whose top lower is this (frozen) layer (see union.py).
+    _union_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}

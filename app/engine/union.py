@@ -26,7 +26,6 @@ every write and is always consulted directly.
 from __future__ import annotations
 
 import posixpath
-import weakref
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -139,20 +138,16 @@ def _scan(layers: Sequence[Layer], path: str, parent: Stack) -> Stack:
     return tuple(found)
 
 
-# Lower indexes shared between unions over the same frozen layers.
-_shared_indexes: "weakref.WeakKeyDictionary[Layer, dict[tuple[int, ...], _LowerIndex]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _lower_index(lowers: Sequence[Layer]) -> _LowerIndex:
+    """The index of these lowers, shared by every union over the same frozen
+    layers; kept on the top layer, so it goes away with the image."""
     if not lowers or not all(layer.frozen for layer in lowers):
         return _LowerIndex(lowers)
-    key = tuple(id(layer) for layer in lowers)
-    per_top = _shared_indexes.setdefault(lowers[-1], {})
-    index = per_top.get(key)
+    key = tuple(id(layer) for layer in lowers)  # ids stay valid: the index holds the layers
+    cache = lowers[-1]._union_cache
+    index = cache.get(key)
     if index is None:
-        index = per_top[key] = _LowerIndex(lowers)
+        index = cache[key] = _LowerIndex(lowers)
     return index
 
 
