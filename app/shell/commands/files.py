@@ -243,6 +243,18 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
     return 0
 
 
+def _same_file(ctx: Context, a: str, b: str, follow: bool = True) -> bool:
+    """Both names lead to one object (cp/mv refuse: copying onto itself would truncate it)."""
+    from .info import _canonical
+    if ctx.stat(b, follow=False) is None:
+        return False
+    if follow:
+        return _canonical(ctx, a) == _canonical(ctx, b)
+    parent = _canonical(ctx, posixpath.dirname(a) or "/")
+    other = _canonical(ctx, posixpath.dirname(b) or "/")
+    return (parent, posixpath.basename(a)) == (other, posixpath.basename(b))
+
+
 def _targets(ctx: Context, args: list[str], target_dir: str | None, no_target: bool,
              tool: str) -> list[tuple[str, str, str]] | int:
     """(source arg, source path, destination path) pairs, or an exit status."""
@@ -295,6 +307,10 @@ def cp(ctx: Context) -> int:
     for shown, src, dst in pairs:
         if no_clobber and ctx.stat(ctx.path(dst), follow=False) is not None:
             continue
+        if _same_file(ctx, src, ctx.path(dst)):
+            ctx.err(f"cp: {q(shown)} and {q(dst)} are the same file\n")
+            status = 1
+            continue
         try:
             status |= copy_tree(ctx, src, ctx.path(dst), recursive=recursive, preserve=preserve,
                                 deref_top=deref_top, deref=deref, tool="cp", shown_src=shown,
@@ -323,6 +339,10 @@ def mv(ctx: Context) -> int:
             status = 1
             continue
         if "-n" in names and ctx.stat(dpath, follow=False) is not None:
+            continue
+        if _same_file(ctx, src, dpath, follow=False):
+            ctx.err(f"mv: {q(shown)} and {q(dst)} are the same file\n")
+            status = 1
             continue
         try:
             ctx.call("rename", src, dpath)
