@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from .errors import DockerfileError
 from .lexer import Lexer, ShellWordError
 from .mounts import MountError, parse_mount
-from .parser import Heredoc
+from .parser import Heredoc, parse_heredoc_word
 from . import instructions as ins
 
 __all__ = ["expand", "Scope", "platform_args"]
@@ -61,6 +61,12 @@ class _Expander:
         except ShellWordError as err:
             raise DockerfileError(str(err), "Dockerfile", self.inst.line, 1) from None
 
+    def source(self, text: str, is_json: bool) -> str:
+        """A COPY/ADD source; a heredoc marker stays as written so it still names its document."""
+        if not is_json and parse_heredoc_word(text) is not None:
+            return text
+        return self.word(text)
+
     def heredoc(self, doc: Heredoc) -> Heredoc:
         if not doc.expand:
             return doc
@@ -79,11 +85,11 @@ def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\") ->
     if isinstance(inst, ins.From):
         return replace(inst, image=x.word(inst.image), platform=x.word(inst.platform))
     if isinstance(inst, ins.Copy):
-        return replace(inst, sources=[x.word(s) for s in inst.sources], dest=x.word(inst.dest),
+        return replace(inst, sources=[x.source(s, inst.json) for s in inst.sources], dest=x.word(inst.dest),
                        from_stage=x.word(inst.from_stage), chown=x.word(inst.chown), chmod=x.word(inst.chmod),
                        exclude=[x.word(e) for e in inst.exclude], heredocs=[x.heredoc(d) for d in inst.heredocs])
     if isinstance(inst, ins.Add):
-        return replace(inst, sources=[x.word(s) for s in inst.sources], dest=x.word(inst.dest),
+        return replace(inst, sources=[x.source(s, inst.json) for s in inst.sources], dest=x.word(inst.dest),
                        chown=x.word(inst.chown), chmod=x.word(inst.chmod), checksum=x.word(inst.checksum),
                        exclude=[x.word(e) for e in inst.exclude], heredocs=[x.heredoc(d) for d in inst.heredocs])
     if isinstance(inst, (ins.Env, ins.Label)):

@@ -80,7 +80,11 @@ class Run(Instruction):
 
 @dataclass
 class Copy(Instruction):
-    """`sources` are context (or stage) paths; heredoc sources are in `heredocs` instead."""
+    """`sources` as written, in order; a heredoc marker among them (`<<EOF`) names a document in `heredocs`.
+
+    `paths` gives the sources that are not heredocs.  Heredoc contents are
+    as the build uses them: `<<-` tabs already stripped.
+    """
     keyword: ClassVar[str] = "COPY"
     sources: list[str]
     dest: str
@@ -93,9 +97,14 @@ class Copy(Instruction):
     heredocs: list[Heredoc] = field(default_factory=list)
     json: bool = False
 
+    @property
+    def paths(self) -> list[str]:
+        return _non_heredoc(self.sources, self.json)
+
 
 @dataclass
 class Add(Instruction):
+    """Like Copy: `sources` as written (heredoc markers included), `paths` without them."""
     keyword: ClassVar[str] = "ADD"
     sources: list[str]
     dest: str
@@ -108,6 +117,16 @@ class Add(Instruction):
     heredocs: list[Heredoc] = field(default_factory=list)
     unpack: bool | None = None
     json: bool = False
+
+    @property
+    def paths(self) -> list[str]:
+        return _non_heredoc(self.sources, self.json)
+
+
+def _non_heredoc(sources: list[str], is_json: bool) -> list[str]:
+    if is_json:
+        return list(sources)
+    return [source for source in sources if parse_heredoc_word(source) is None]
 
 
 @dataclass
@@ -283,15 +302,7 @@ def _sources_and_dest(node: Node, keyword: str) -> tuple[list[str], str, list[He
     if not node.json and parse_heredoc_word(dest) is not None:
         raise _Refusal(f"{keyword} cannot accept a heredoc as a destination", dest,
                        hint=f"Example: {keyword} <<EOF /app/config.txt")
-    by_name = {doc.name: doc for doc in node.heredocs}
-    paths, docs = [], []
-    for source in sources:
-        marker = None if node.json else parse_heredoc_word(source)
-        if marker is not None and marker.name in by_name:
-            docs.append(_chomped(by_name[marker.name]))
-        else:
-            paths.append(source)
-    return paths, dest, docs
+    return list(sources), dest, [_chomped(doc) for doc in node.heredocs]
 
 
 def _duration(flags: Flags, name: str) -> float | None:

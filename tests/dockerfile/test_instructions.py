@@ -75,7 +75,7 @@ def test_each_instruction_keeps_its_arguments_typed(dockerfile):
     assert (copy.sources, copy.dest, copy.chown, copy.chmod, copy.link, copy.exclude) == (
         ["src/"], "./", "1000:1000", "755", True, ["*.md"])
     motd = i[6]
-    assert motd.sources == [] and motd.dest == "/etc/motd"
+    assert motd.sources == ["<<-EOF"] and motd.paths == [] and motd.dest == "/etc/motd"
     assert [(d.name, d.content, d.chomp, d.expand) for d in motd.heredocs] == [("EOF", "Hello $VERSION\n", True, True)]
     assert (motd.line, motd.end_line) == (11, 13)
     add = i[7]
@@ -110,6 +110,7 @@ def test_expand_removes_quotes_and_expands_what_buildkit_expands():
     assert expand(Copy(["$HOME_DIR/a", "b"], "/dst/$V", chown="$V"), env) == Copy(
         ["/home/app/a", "b"], "/dst/2.0", chown="2.0")
     assert expand(Workdir("${HOME_DIR}/src"), env).path == "/home/app/src"
+    assert expand(Copy(['<<"EOF"', "$V"], "/d"), env).sources == ['<<"EOF"', "2.0"]
     assert expand(Expose(["$P"]), {"P": "80 443/tcp"}).ports == ["80", "443/tcp"]
     run = Run("echo $V")
     assert expand(run, env).command == "echo $V"  # left to the shell in the container
