@@ -97,45 +97,59 @@ def _node_in(layer: Layer, path: str) -> Node | None:
 
 
 class _LowerIndex:
-    """Memoized stacks of the (frozen) lower layers, path -> stack."""
+    """Memoized stacks of the (frozen) lower layers.
+
+    Built one directory at a time: the first look at any name in a
+    directory reads that directory's entries in each layer of its stack once
+    (top-down), which gives the stack of every child and the merged listing
+    together. Cost: the entries actually stored, not names x layers.
+    """
 
     def __init__(self, lowers: Sequence[Layer]):
         self.lowers = tuple(lowers)
-        root = tuple(
+        self.root: Stack = tuple(
             (i, _node_in(layer, "/") or _IMPLICIT_DIR) for i, layer in reversed(list(enumerate(lowers)))
         )
-        self.stacks: dict[str, Stack] = {"/": root}
+        self.kids: dict[str, dict[str, Stack]] = {}
 
     def stack(self, path: str) -> Stack:
-        found = self.stacks.get(path)
-        if found is not None:
-            return found
-        parent = self.stack(parent_of(path))
-        result: Stack = ()
-        if parent and isinstance(parent[0][1], Dir):
-            result = _scan(self.lowers, path, parent)
-        self.stacks[path] = result
-        return result
+        if path == "/":
+            return self.root
+        return self.children(parent_of(path)).get(posixpath.basename(path), ())
+
+    def children(self, path: str) -> dict[str, Stack]:
+        """name -> stack of every visible child of directory ``path``."""
+        found = self.kids.get(path)
+        if found is None:
+            stack = self.stack(path)
+            found = _scan_dir(self.lowers, path, stack) if stack and isinstance(stack[0][1], Dir) else {}
+            self.kids[path] = found
+        return found
 
 
-def _scan(layers: Sequence[Layer], path: str, parent: Stack) -> Stack:
-    """Top-down search of ``path`` in the layers where its parent merges."""
-    found: list[tuple[int, Node]] = []
-    for i, _ in parent:
-        node = _node_in(layers[i], path)
-        if node is None:
-            continue
-        if isinstance(node, Whiteout):
-            break
-        if isinstance(node, Dir):
-            found.append((i, node))
-            if node.opaque:
-                break
-            continue
-        if not found:
-            found.append((i, node))
-        break
-    return tuple(found)
+def _scan_dir(layers: Sequence[Layer], path: str, dir_stack: Stack) -> dict[str, Stack]:
+    """The lookup rule for all children of one merged directory at once."""
+    stacks: dict[str, list[tuple[int, Node]]] = {}
+    done: set[str] = set()
+    for i, _ in dir_stack:
+        layer = layers[i]
+        for name in layer.children(path):
+            if name in done:
+                continue
+            node = _node_in(layer, posixpath.join(path, name))
+            if node is None:
+                continue
+            if isinstance(node, Whiteout):
+                done.add(name)
+            elif isinstance(node, Dir):
+                stacks.setdefault(name, []).append((i, node))
+                if node.opaque:
+                    done.add(name)
+            else:
+                if name not in stacks:
+                    stacks[name] = [(i, node)]
+                done.add(name)
+    return {name: tuple(found) for name, found in stacks.items()}
 
 
 def _lower_index(lowers: Sequence[Layer]) -> _LowerIndex:
@@ -366,8 +380,10 @@ class UnionFS:
     def _names(self, path: str, stack: Stack) -> list[tuple[str, str, Stack]]:
         """Merged directory listing: (name, child path, child stack), sorted."""
         names: set[str] = set()
-        for i, node in stack:
-            names.update(self.layers[i].children(path))
+        if stack[0][0] == self.upper_index:
+            names.update(self.upper.children(path))
+        if stack[-1][0] < self.upper_index:
+            names.update(self._lower.children(path))
         out = []
         for name in sorted(names):
             child = posixpath.join(path, name)
