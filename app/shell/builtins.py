@@ -445,4 +445,51 @@ def shell_command(ctx) -> int:
 
 for _name in ("sh", "bash", "dash", "ash"):
     register(_name)(shell_command)
+
+
+@register("env")
+def env_command(ctx) -> int:
+    """``env [-i] [-u NAME] [NAME=VALUE]... [COMMAND [ARG]...]``: run COMMAND with a changed environment."""
+    args = ctx.argv[1:]
+    env = dict(ctx.env)
+    while args:
+        a = args[0]
+        if a in ("-i", "-", "--ignore-environment"):
+            env = {}
+        elif a in ("-u", "--unset") and len(args) > 1:
+            env.pop(args[1], None)
+            args = args[1:]
+        elif a == "--":
+            args = args[1:]
+            break
+        elif "=" in a and NAME.match(a.split("=", 1)[0]):
+            k, v = a.split("=", 1)
+            env[k] = v
+        else:
+            break
+        args = args[1:]
+    if not args:
+        ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
+        return 0
+    shell: Shell = ctx.shell
+    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    return shell.run_external(posixpath.basename(args[0]), args, env, io)
+
+
+@register("nohup", "timeout", "nice", "stdbuf", "setsid", "time")
+def wrapper_command(ctx) -> int:
+    """Commands that run another command unchanged (as far as the layer can tell)."""
+    args = ctx.argv[1:]
+    if ctx.argv[0] == "timeout":
+        while args and args[0].startswith("-"):
+            args = args[2:] if args[0] in ("-s", "-k", "--signal", "--kill-after") else args[1:]
+        args = args[1:]  # the duration
+    else:
+        while args and args[0].startswith("-"):
+            args = args[2:] if args[0] in ("-n", "-i", "-o", "-e") else args[1:]
+    if not args:
+        return 0
+    shell: Shell = ctx.shell
+    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    return shell.run_external(posixpath.basename(args[0]), args, ctx.env, io)
 assert "sh" in REGISTRY

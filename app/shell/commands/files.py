@@ -501,7 +501,10 @@ def _chown(ctx: Context, group_only: bool) -> int:
                                              "reference=", "no-preserve-root", "preserve-root"])
     names = {o for o, _ in opts}
     recursive = bool(names & {"-R", "--recursive"})
-    no_deref = bool(names & {"-h", "--no-dereference"})
+    # -R means -P (no symlink followed, not even one named on the command line)
+    # unless -H or -L says otherwise; without -R, chown follows unless -h.
+    no_deref = bool(names & {"-h", "--no-dereference"}) or (
+        recursive and not names & {"-H", "-L", "--dereference"})
     if not args:
         return missing_operand(ctx)
     spec, files = args[0], args[1:]
