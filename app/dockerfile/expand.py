@@ -40,11 +40,17 @@ def platform_args(platform: str = "linux/amd64") -> dict[str, str]:
 
 
 class _Expander:
-    def __init__(self, inst: ins.Instruction, env: Mapping[str, str], escape: str):
+    def __init__(self, inst: ins.Instruction, env: Mapping[str, str], escape: str, filename: str):
         self.inst = inst
         self.env = env
         self.lexer = Lexer(escape)
         self.escape = escape
+        self.filename = filename
+
+    def error(self, message: str, text: str, hint: str | None = None) -> DockerfileError:
+        """An error at the word's place in the instruction (exact for one-line instructions)."""
+        column = self.inst.original.find(text) + 1 if text else 0
+        return DockerfileError(message, self.filename, self.inst.line, max(column, 1), hint)
 
     def word(self, text: str | None) -> str | None:
         if text is None:
@@ -52,14 +58,13 @@ class _Expander:
         try:
             return self.lexer.process_word(text, self.env)
         except ShellWordError as err:
-            raise DockerfileError(str(err), "Dockerfile", self.inst.line, 1,
-                                  hint="Check the ${...} and quotes in this line.") from None
+            raise self.error(str(err), text, "Check the ${...} and the quotes in this word.") from None
 
     def words(self, text: str) -> list[str]:
         try:
             return self.lexer.process_words(text, self.env)
         except ShellWordError as err:
-            raise DockerfileError(str(err), "Dockerfile", self.inst.line, 1) from None
+            raise self.error(str(err), text, "Check the ${...} and the quotes in this word.") from None
 
     def source(self, text: str, is_json: bool) -> str:
         """A COPY/ADD source; a heredoc marker stays as written so it still names its document."""
@@ -74,13 +79,14 @@ class _Expander:
         try:
             content = lexer.process_word(doc.content, self.env)
         except ShellWordError as err:
-            raise DockerfileError(str(err), "Dockerfile", self.inst.line, 1) from None
+            raise self.error(str(err), "<<", f"Quote the name (<<'{doc.name}') to keep the text as it is.") from None
         return dataclasses.replace(doc, content=content)
 
 
-def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\") -> ins.Instruction:
+def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\", *,
+           filename: str = "Dockerfile") -> ins.Instruction:
     """A copy of `inst` with the words BuildKit expands expanded against `env`."""
-    x = _Expander(inst, env, escape)
+    x = _Expander(inst, env, escape, filename)
     replace = dataclasses.replace
     if isinstance(inst, ins.From):
         return replace(inst, image=x.word(inst.image), platform=x.word(inst.platform))
@@ -105,8 +111,7 @@ def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\") ->
         for port in ports:
             problem = ins.check_port_spec(port)
             if problem:
-                raise DockerfileError(problem, "Dockerfile", inst.line, 1,
-                                      hint="Ports look like 80, 80/tcp, 53/udp or 8000-8010.")
+                raise x.error(problem, "", "Ports look like 80, 80/tcp, 53/udp or 8000-8010.")
         return replace(inst, ports=ports)
     if isinstance(inst, ins.Volume):
         return replace(inst, paths=[x.word(p) for p in inst.paths])
@@ -118,7 +123,7 @@ def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\") ->
             try:
                 mounts.append(parse_mount(x.word(mount.spec)))
             except MountError as err:
-                raise DockerfileError(str(err), "Dockerfile", inst.line, 1) from None
+                raise x.error(str(err), mount.spec, "Example: --mount=type=cache,target=/root/.cache") from None
         return replace(inst, mounts=mounts)
     return replace(inst)
 
@@ -132,9 +137,10 @@ class Scope:
     """
 
     def __init__(self, build_args: Mapping[str, str] | None = None, *, escape: str = "\\",
-                 platform: str = "linux/amd64"):
+                 platform: str = "linux/amd64", filename: str = "Dockerfile"):
         self.build_args = dict(build_args or {})
         self.escape = escape
+        self.filename = filename
         self.global_args: dict[str, str] = platform_args(platform)
         self.stage_args: dict[str, str] = {}
         self.stage_env: dict[str, str] = {}
@@ -155,12 +161,12 @@ class Scope:
 
     def apply(self, inst: ins.Instruction, base_env: Mapping[str, str] | None = None) -> ins.Instruction:
         if isinstance(inst, ins.From):
-            expanded = expand(inst, self.global_args, self.escape)
+            expanded = expand(inst, self.global_args, self.escape, filename=self.filename)
             self.enter_stage(base_env)
             return expanded
         if isinstance(inst, ins.Arg):
             return self._declare(inst)
-        expanded = expand(inst, self.env, self.escape)
+        expanded = expand(inst, self.env, self.escape, filename=self.filename)
         if isinstance(expanded, ins.Env):
             for key, value in expanded.pairs:
                 self.stage_env[key] = value
@@ -171,9 +177,8 @@ class Scope:
         for name, default in arg.pairs:
             # Each ARG sees the ones declared before it on the same line.
             visible = self.env
-            name = Lexer(self.escape).process_word(name, visible)
-            value = None if default is None else expand(
-                ins.Arg([(name, default)], line=arg.line), visible, self.escape).pairs[0][1]
+            probe = dataclasses.replace(arg, pairs=[(name, default)])
+            name, value = expand(probe, visible, self.escape, filename=self.filename).pairs[0]
             if name in self.build_args:
                 value = self.build_args[name]
             elif value is None and self.in_stage and name in self.global_args:

@@ -365,7 +365,7 @@ def _shell_pattern_to_regex(pattern: str, *, greedy: bool, anchored: bool) -> re
             i += 1
             continue
         out.append(re.escape(tok))
-    return re.compile("".join(out), re.DOTALL)
+    return re.compile("".join(out))  # like Go, "." does not cross a newline
 
 
 def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:

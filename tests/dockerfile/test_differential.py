@@ -85,10 +85,10 @@ def assert_same(text: str) -> None:
 # ---------------------------------------------------------------------------
 # generating
 
-BLANKS = st.sampled_from([" ", " ", "  ", "\t", " \t "])
+BLANKS = st.sampled_from([" ", " ", "  ", "\t", " \t ", " \x0b", "\x0c "])
 NAME = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True)
 PLAIN = st.text(alphabet="abcxyz019-_./:@+,", min_size=1, max_size=8)
-UNICODE = st.sampled_from(["é", "♥", "☃", "한국어", "ü", "日本"])
+UNICODE = st.sampled_from(["é", "♥", "☃", "한국어", "ü", "日本", "a\u00a0b", "\u2028x", "à"])
 QUOTED = st.one_of(
     PLAIN.map(lambda s: f'"{s}"'), PLAIN.map(lambda s: f"'{s}'"),
     st.tuples(PLAIN, PLAIN).map(lambda t: f'"{t[0]} {t[1]}"'),
@@ -120,6 +120,7 @@ FLAG = st.sampled_from([
     "--from=build", "--chown=1000:1000", "--chmod=755", "--link", "--link=false", "--platform=$BUILDPLATFORM",
     "--mount=type=cache,target=/root/.cache", "--network=none", "--interval=5s", '--chown="a b"',
     "--keep-git-dir", "--checksum=sha256:abc", "--exclude=*.md", "--", "--retries=3", "--x='q u'",
+    "--chown=é", "--label=à", '--x="a\'b"', "--=", "---x",
 ])
 
 
@@ -207,7 +208,8 @@ def physical_lines(draw, text: str, escape: str) -> list[str]:
         if i < len(pieces) - 1:
             lines.append(piece + escape + draw(st.sampled_from(["", "", " ", "\t "])))
             lines += draw(st.lists(st.sampled_from(["# comment inside", "  # indented comment", "",
-                                                    "   ", "#" + escape]), max_size=1))
+                                                    "   ", "#" + escape, escape, "  " + escape + " "]),
+                                   max_size=1))
         else:
             lines.append(piece)
     return lines

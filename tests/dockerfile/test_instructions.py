@@ -176,3 +176,17 @@ def test_instructions_are_recognised_case_insensitively():
 @pytest.mark.parametrize("cls", [Add, Label, Maintainer, Shell, Stopsignal, User, Volume, Healthcheck])
 def test_every_instruction_type_has_its_keyword(cls):
     assert cls.keyword == cls.__name__.upper()
+
+
+def test_expansion_errors_point_at_the_word():
+    workdir = parse_dockerfile("FROM a\nWORKDIR /srv/${DIR:?set DIR first}\n").stages[0].instructions[0]
+    with pytest.raises(DockerfileError) as caught:
+        Scope(filename="Dockerfile.app").apply(workdir)
+    assert str(caught.value).splitlines()[0] == (
+        'Dockerfile.app:2:9: failed to process "/srv/${DIR:?set DIR first}": DIR: set DIR first')
+
+
+def test_copy_heredoc_bodies_expand_unless_the_name_is_quoted():
+    stage = parse_dockerfile("FROM a\nCOPY <<EOF <<'RAW' /d/\n$V \"q\"\nEOF\n$V\nRAW\n").stages[0]
+    expanded = expand(stage.instructions[0], {"V": "1"})
+    assert [d.content for d in expanded.heredocs] == ['1 "q"\n', "$V\n"]
