@@ -231,6 +231,11 @@ CASES = [
      {"/s": "file 755 '#!/bin/sh\\necho $1 > /out\\n'", "/out": "file 644 'hi\\n'"}),
     ("echo | sh runs the piped script", "echo 'touch /piped' | sh", 0, {"/piped": "file 644 ''"}),
     ("true / false / :", "true && : && false", 1, {}),
+    ("env runs its command with a changed environment", "env A=1 sh -c 'echo $A > /f'", 0,
+     {"/f": "file 644 '1\\n'"}),
+    ("wrappers run their command", "nohup touch /a; timeout 5 touch /b; nice -n 5 touch /c; "
+     "stdbuf -oL touch /d; setsid touch /e; time touch /f", 0,
+     {p: "file 644 ''" for p in ("/a", "/b", "/c", "/d", "/e", "/f")}),
     ("exit status", "exit 3", 3, {}),
 ]
 
