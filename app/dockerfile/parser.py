@@ -258,6 +258,8 @@ def _extract_flags(rest: str, escape: str) -> tuple[str, list[str]]:
 
 def _parse_words(rest: str, escape: str) -> list[str]:
     """Quote-aware words that keep their quotes and escapes (ENV, LABEL, ARG)."""
+    # Go decodes runes here, so a byte that is not UTF-8 comes out as U+FFFD.
+    rest = re.sub("[\udc80-\udcff]", "\ufffd", rest)
     words: list[str] = []
     phase = "spaces"
     word = ""
@@ -325,13 +327,21 @@ def _reject_constant(name: str):
     raise ValueError(f"not JSON: {name}")
 
 
+def _go_number(text: str) -> float:
+    """Go decodes JSON numbers into float64 and fails (making the text "not JSON") on overflow."""
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number out of range: {text}")
+    return value
+
+
 def _parse_json(rest: str) -> list[str] | None:
     """The strings of a JSON array, None if `rest` is not one (Go's json.Unmarshal rules)."""
     rest = trim_left_space(rest)
     if not rest.startswith("["):
         return None
     try:
-        data = json.loads(rest, parse_constant=_reject_constant)
+        data = json.loads(rest, parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number)
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, list):

@@ -263,6 +263,11 @@ def test_generated_dockerfiles_parse_like_buildkit(text):
     "FROM a\nRUN <<EOF\nnever closed\n",
     "\ufeffFROM a\n",
     "FROM a\r\nRUN x \\\r\n y\r\n",
+    "FROM a\nCMD [1e400]\n",
+    "FROM a\nCMD [NaN]\n",
+    "FROM a\nENV k=\u00a0v\u2028 x=y\n",
+    "FROM a\nHEALTHCHECK\u00a0CMD x\n",
+    "FROM a\nCOPY --chown=\u00e0 a b\n",
 ])
 def test_hand_picked_edge_cases_parse_like_buildkit(text):
     assert_same(text)
