@@ -21,7 +21,7 @@ class DiffLine:
     letter: str          # "A", "C" or "D"
     path: str
     kind: str            # "file", "dir", "symlink", "whiteout"
-    how: str             # "new", "copied", "whiteout", "opaque"
+    how: str             # "new", "copied" (a traced copy-up), "hides", "whiteout", "opaque"
     from_layer: int | None = None   # lower layer index a copy-up came from
     size: int = 0        # bytes: of the copy-up source, or of the new file
     touched: bool = False  # named by this step's traces
@@ -69,11 +69,18 @@ def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = 
         elif below is None:
             size = node.size if isinstance(node, (File, Symlink)) else 0
             lines.append(DiffLine("A", path, kind, "new", size=size, touched=mark))
-        else:
+        elif path in copy_info or kind == "dir":
+            # a directory in the upper layer over a lower one is always a copy-up
             info = copy_info.get(path)
-            src_index, src = (info.from_layer, None) if info else below
-            size = info.size if info else (src.size if isinstance(src, (File, Symlink)) else 0)
+            src_index = info.from_layer if info else below[0]
+            size = info.size if info else 0
             lines.append(DiffLine("C", path, kind, "copied", from_layer=src_index, size=size, touched=mark))
+        else:
+            # Changed, but no trace says how: a copy-up then a write, or a new
+            # file renamed over the old one (dpkg does that). Say only what is
+            # sure: this file hides the one below.
+            size = node.size if isinstance(node, (File, Symlink)) else 0
+            lines.append(DiffLine("C", path, kind, "hides", from_layer=below[0], size=size, touched=mark))
     return lines
 
 

@@ -44,6 +44,7 @@ NODESEP_OP = 1.6     # inches between columns when an op box and its edge labels
 NODESEP = 0.5        # inches between columns otherwise
 INSTRUCTION_CHARS = 40
 MAX_DIFF_LINES = 9
+MAX_COPY_LINES = 4   # "copied up from here" lines in one read-only layer
 MAX_OP_CHARS = 42
 FONT = "Noto Sans CJK SC"
 MONO = "DejaVu Sans Mono"
@@ -189,9 +190,17 @@ class DotWriter:
                    and not ln.touched and any(o.path.startswith(ln.path + "/") for o in lines)]
         lines = [ln for ln in lines if ln not in parents]
         if len(lines) > MAX_DIFF_LINES:
-            keep = [ln for ln in lines if ln.touched][:MAX_DIFF_LINES - 1]
-            keep += [ln for ln in lines if not ln.touched][: MAX_DIFF_LINES - 1 - len(keep)]
-            shown = [ln for ln in lines if ln in keep]
+            # what matters first: this step's lines, then copy-ups, deletions
+            # and opaque dirs (the overlayfs mechanics), then the biggest files
+            # (a few of each, biggest first), then the biggest of the rest
+            pool = sorted(lines, key=lambda ln: (not ln.touched, -ln.size, ln.path))
+            keep = []
+            for how in ("copied", "whiteout", "opaque"):
+                keep += [ln for ln in pool if ln.how == how][:MAX_COPY_LINES - 1]
+            keep_ids = {id(ln) for ln in keep}
+            keep += [ln for ln in pool if id(ln) not in keep_ids]
+            keep_ids = {id(ln) for ln in keep[: MAX_DIFF_LINES - 1]}
+            shown = [ln for ln in lines if id(ln) in keep_ids]
             hidden = len(lines) - len(shown)
         else:
             shown, hidden = lines, 0
@@ -208,7 +217,7 @@ class DotWriter:
                 rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 30)}  "
                                       f"{font(self.t(key, n=len(group)), GREY_TEXT, 10)}", colspan))
         if hidden:
-            rows.append(self.cell(font(self.t("more", n=hidden)), colspan))
+            rows.append(self.cell(font(self.t("more", n=f"{hidden:,}")), colspan))
         return rows
 
     @staticmethod
@@ -234,6 +243,9 @@ class DotWriter:
         elif ln.how == "copied":
             k = self.number_of(image, ln.from_layer) if ln.from_layer is not None else "?"
             how = self.t("diff_copied", k=k, size=human_size(ln.size))
+        elif ln.how == "hides":
+            k = self.number_of(image, ln.from_layer) if ln.from_layer is not None else "?"
+            how = self.t("diff_hides", k=k, size=human_size(ln.size))
         elif ln.kind == "dir":
             how = self.t("diff_new_dir")
         else:
@@ -253,9 +265,13 @@ class DotWriter:
         body = f"{path} · {self.t('probe_' + result)}"
         if result in ("found", "whiteout", "opaque"):
             body = f"<B>{body}</B>"
+        via = ""
         if layer == max(self.story.markers):
             body = f"<B>{self.t('search_step')}</B> " + body
-        return self.cell(font(body, colour, 10), colspan, port="probe")
+            if self.story.via:
+                via = self.cell(font(self.t("via_symlink", path=clip_path(self.story.via, 40)),
+                                     GREY_TEXT, 10), colspan)
+        return self.cell(font(body, colour, 10), colspan, port="probe") + via
 
     def image_cluster(self, col: Column) -> None:
         e = self.emit
@@ -392,6 +408,13 @@ class DotWriter:
         if layer in self.story.markers and not found_here:
             rows.append(self.marker_row(layer))
         ports = set()
+        copies = sorted((h for h in highlights if h.kind == "copy"), key=lambda h: (-(h.size or 0), h.path))
+        if len(copies) > MAX_COPY_LINES:
+            # a package install copies up many files: name a few, count the rest
+            highlights = [h for h in highlights if h.kind != "copy" or h in copies[:MAX_COPY_LINES - 1]]
+            more = len(copies) - (MAX_COPY_LINES - 1)
+        else:
+            more = 0
         for h in highlights:
             path = esc(clip_path(h.path, 30))
             if h.kind == "found":
@@ -409,6 +432,8 @@ class DotWriter:
             port = "" if h.kind in ports else h.kind
             ports.add(h.kind)
             rows.append(self.cell(font(body, colour, 10), 2, port=port))
+        if more:
+            rows.append(self.cell(font(self.t("more_copied", n=f"{more:,}"), VERMILLION, 10), 2))
         return rows
 
     def port(self, node: str, wanted: tuple[str, ...]) -> str:

@@ -43,6 +43,7 @@ class Story:
     markers: dict[int, str] = field(default_factory=dict)       # layer index -> probe result
     highlights: dict[int, list[Highlight]] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
+    via: str | None = None           # the path asked for, when a symlink led elsewhere
     error: str | None = None         # errno name
     stopped_by_whiteout: int | None = None  # layer whose whiteout ended a failed search
 
@@ -69,14 +70,19 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
     story = Story()
     if not traces:
         return story
-    single = traces[0] if len(traces) == 1 else None
+    # One operation often makes several traces on one path (the shell's
+    # ``>>`` opens, copies up, then appends): they tell one story, led by the
+    # first. Traces on many paths (a RUN step) get no search drawn.
+    single = traces[0] if len({t.path for t in traces}) == 1 else None
     step = 1
     if single is not None and single.probes:
         story.probe_path, probes = _main_probes(single)
         for p in probes:
             story.markers[p.layer] = p.result
-            if p.result == "whiteout" and single.error:
+            if p.result == "whiteout" and any(t.error for t in traces):
                 story.stopped_by_whiteout = p.layer
+        if story.probe_path != single.path:
+            story.via = single.path   # the search followed a symlink
         # The search is drawn inside the layers (a numbered line in each one it
         # looked at), not as an edge: an edge from the op box would cross the
         # write edge in the narrow gap beside the top band.
@@ -108,7 +114,8 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
         _mark_hidden(story, layers, upper, o, "hidden_opq", lambda lay, p=o: _holds_below(lay, p))
 
     if changes or whiteouts or opaques:
-        main = {c.letter for c in changes if single is not None and c.path == single.path}
+        # the first change on the operation's path says what it did to it
+        main = {next((c.letter for c in changes if single is not None and c.path == single.path), "")}
         if copies:
             key = "edge_write"
         elif single is not None and single.path in opaques:

@@ -48,7 +48,7 @@ def test_diff_letters_follow_docker_diff() -> None:
                    "/var/cache": Dir(opaque=True)}, frozen=False)
     got = {ln.path: (ln.letter, ln.how) for ln in diff_lines(upper, [lower])}
     assert got == {
-        "/etc": ("C", "copied"), "/etc/motd": ("C", "copied"), "/etc/issue": ("D", "whiteout"),
+        "/etc": ("C", "copied"), "/etc/motd": ("C", "hides"), "/etc/issue": ("D", "whiteout"),
         "/tmp": ("A", "new"), "/tmp/new": ("A", "new"), "/var": ("C", "copied"),
         "/var/cache": ("C", "opaque"),
     }
@@ -57,8 +57,18 @@ def test_diff_letters_follow_docker_diff() -> None:
 def test_copy_up_size_is_the_source_file_not_the_new_one() -> None:
     lower = layer({"/etc": Dir(), "/etc/motd": f(b"x" * 286)})
     upper = layer({"/etc": Dir(), "/etc/motd": f(b"x" * 289)}, frozen=False)
-    (motd,) = [ln for ln in diff_lines(upper, [lower]) if ln.path == "/etc/motd"]
-    assert (motd.from_layer, motd.size) == (0, 286)
+    t = Trace("write", "/etc/motd", copied_up=[CopyUp("/etc/motd", 0, 286)], changes=[Change("C", "/etc/motd")])
+    (motd,) = [ln for ln in diff_lines(upper, [lower], [t]) if ln.path == "/etc/motd"]
+    assert (motd.how, motd.from_layer, motd.size) == ("copied", 0, 286)
+
+
+def test_a_changed_file_without_a_traced_copy_up_only_says_it_hides() -> None:
+    """dpkg renames a new file over the old one: no copy-up, and we must not claim one."""
+    lower = layer({"/etc": Dir(), "/etc/ld.so.cache": f(b"x" * 100)})
+    upper = layer({"/etc": Dir(), "/etc/ld.so.cache": f(b"y" * 120)}, frozen=False)
+    t = Trace("rename", "/etc/ld.so.cache.new", "/etc/ld.so.cache", changes=[Change("C", "/etc/ld.so.cache")])
+    (cache,) = [ln for ln in diff_lines(upper, [lower], [t]) if ln.path == "/etc/ld.so.cache"]
+    assert (cache.letter, cache.how, cache.from_layer, cache.size) == ("C", "hides", 0, 120)
 
 
 def test_a_path_deleted_below_counts_as_added() -> None:
