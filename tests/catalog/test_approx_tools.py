@@ -1,0 +1,81 @@
+"""apk, yum and pip: approximate, and saying so, but touching the files the real tools touch."""
+
+from __future__ import annotations
+
+from app.catalog import package_tool
+from app.engine.layer import File
+
+from conftest import Step
+
+
+def test_apk_add_no_cache_installs_and_keeps_no_index():
+    step = Step("alpine:3.19")
+    rc, ctx = step.run("apk", "add", "--no-cache", "curl")
+    assert rc == 0, ctx.errors
+    assert step.fs.exists("/usr/bin/curl")
+    assert "P:curl\n" in step.fs.read("/lib/apk/db/installed")[0].decode()
+    assert "curl" in step.fs.read("/etc/apk/world")[0].decode().split()
+    assert not step.fs.listdir("/var/cache/apk")[0]
+    assert ctx.skipped and "approximated" in ctx.skipped[0][1]
+
+
+def test_apk_add_without_no_cache_leaves_the_index_in_the_layer():
+    step = Step("alpine")
+    step.run("apk", "add", "bash")
+    names = step.fs.listdir("/var/cache/apk")[0]
+    assert names and all(n.startswith("APKINDEX.") for n in names)
+    assert step.fs.exists("/bin/bash")
+
+
+def test_apk_unknown_package_fails_like_apk():
+    rc, ctx = Step("alpine").run("apk", "add", "--no-cache", "nosuchpkg")
+    assert rc == 1
+    assert "nosuchpkg (no such package)" in ctx.errors
+
+
+def test_apk_del_removes_files_and_world_entry():
+    step = Step("alpine")
+    step.run("apk", "add", "--no-cache", "python3")
+    rc, _ = step.run("apk", "del", "python3")
+    assert rc == 0
+    assert not step.fs.exists("/usr/bin/python3.12")
+    assert "python3" not in step.fs.read("/etc/apk/world")[0].decode().split()
+
+
+def test_yum_install_copies_up_the_rpm_database_and_clean_all_drops_the_cache():
+    step = Step("centos:7")
+    rc, ctx = step.run("yum", "install", "-y", "httpd")
+    assert rc == 0, ctx.errors
+    assert step.fs.exists("/usr/sbin/httpd")
+    rpmdb = step.fs.upper.get("/var/lib/rpm/Packages")
+    assert isinstance(rpmdb, File) and rpmdb.size == 13_000_000  # the whole file, copied up
+    assert step.fs.listdir("/var/cache/yum/x86_64/7")[0]
+    step.run("yum", "clean", "all")
+    assert not step.fs.exists("/var/cache/yum/x86_64")
+
+
+def test_yum_without_yes_exits_as_in_a_build():
+    rc, ctx = Step("centos:7").run("yum", "install", "git")
+    assert rc == 1 and "Exiting on user command" in ctx.output
+
+
+def test_centos_7_has_no_dnf_and_busybox_no_package_manager():
+    assert "dnf" not in package_tool("centos").commands
+    assert not package_tool("busybox").commands
+
+
+def test_pip_on_bookworm_refuses_an_externally_managed_python():
+    step = Step("debian:bookworm")
+    step.run("apt-get", "update")
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "python3-pip")
+    rc, ctx = step.run("pip", "install", "flask")
+    assert rc == 1 and "externally-managed-environment" in ctx.errors
+    rc, ctx = step.run("pip", "install", "--break-system-packages", "--no-cache-dir", "flask")
+    assert rc == 0, ctx.errors
+    assert step.fs.exists("/usr/local/lib/python3.11/dist-packages/flask/__init__.py")
+    assert any("approximated" in hint for _, hint in ctx.skipped)
+
+
+def test_pip_is_not_found_before_it_is_installed():
+    rc, ctx = Step("debian:bookworm").run("pip", "install", "flask")
+    assert rc == 127
