@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.catalog import package_tool
 from app.engine.layer import File
 
-from conftest import Step
+from catalog_helpers import Step
 
 
 def test_apk_add_no_cache_installs_and_keeps_no_index():

@@ -16,7 +16,7 @@ import pytest
 from app.catalog.debian_packages import Installed, catalog, resolve
 from app.engine.layer import File, Whiteout
 
-from conftest import Step
+from catalog_helpers import Step
 
 REAL_SIZES = Path(__file__).resolve().parents[2] / "app/catalog/data/real_sizes.json"
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import posixpath
 
-import pytest
-
 from app.catalog import base_image, package_tool
 from app.engine.layer import Layer
 from app.engine.union import UnionFS
@@ -75,6 +73,3 @@ class Step:
         return self.fs.upper.freeze()
 
 
-@pytest.fixture
-def debian_step():
-    return Step("debian:bookworm")
