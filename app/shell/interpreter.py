@@ -256,7 +256,7 @@ class Shell:
             new_io, opened = self.open_redirects(redirects, io)
         except RedirectError as exc:
             self.error(io, str(exc))
-            return 2
+            return 2 if self.state.dialect == "dash" else 1
         try:
             return run(new_io)
         finally:
@@ -454,7 +454,8 @@ class Shell:
         if path in ("/dev/stderr", "/proc/self/fd/2", "/dev/fd/2"):
             return fds.get(2, Null())
         if path.startswith(("/proc/", "/sys/")) or path in ("/proc", "/sys"):
-            raise RedirectError(f"cannot create {target}: Read-only file system")
+            raise RedirectError(self._redirect_message(target, True, "EROFS",
+                                                       "Read-only file system"))
         if path.startswith("/dev/"):
             self.record.not_simulated.append(_ns(f"> {target}", "devices live in the "
                                                  "container's /dev (a tmpfs), not in the image: "
@@ -469,11 +470,26 @@ class Shell:
                 trace = fs.write(full, b"", mode=0o666 & ~self.state.umask)
         except FSError as exc:
             self.record.record(exc.trace)
-            raise RedirectError(f"cannot create {target}: {_dash_errmsg(exc, create=True)}") from None
+            raise RedirectError(self._redirect_message(target, True, exc.code,
+                                                       exc.explanation)) from None
         self.record.record(trace)
         sink = FileSink(full, self._flush_file)
         self.open_files.append(sink)
         return sink
+
+    def _redirect_message(self, target: str, create: bool, code: str, explanation: str) -> str:
+        """What each shell prints when a redirection cannot be opened."""
+        text = explanation.split(":")[0]
+        missing = code in ("ENOENT", "ENOTDIR")
+        if self.state.dialect == "dash":
+            if missing:
+                text = "Directory nonexistent" if create else "No such file"
+            return f"cannot {'create' if create else 'open'} {target}: {text}"
+        if self.state.dialect == "ash":
+            if missing:
+                text = "nonexistent directory" if create else "no such file"
+            return f"can't {'create' if create else 'open'} {target}: {text}"
+        return f"{target}: {text}"
 
     def _flush_file(self, path: str, text: str) -> None:
         try:
@@ -499,7 +515,8 @@ class Shell:
             data, trace = fs.read(full)
         except FSError as exc:
             self.record.record(exc.trace)
-            raise RedirectError(f"cannot open {target}: {_dash_errmsg(exc, create=False)}") from None
+            raise RedirectError(self._redirect_message(target, False, exc.code,
+                                                       exc.explanation)) from None
         self.record.record(trace)
         return decode(data)
 
@@ -620,12 +637,6 @@ class Shell:
 def _ns(command: str, hint: str):
     from .context import NotSimulated
     return NotSimulated(command, hint)
-
-
-def _dash_errmsg(exc: FSError, create: bool) -> str:
-    if exc.code in ("ENOENT", "ENOTDIR"):
-        return "Directory nonexistent" if create else "No such file"
-    return exc.explanation
 
 
 def _pseudo_random(n: int) -> str:
