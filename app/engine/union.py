@@ -99,23 +99,33 @@ def _node_in(layer: Layer, path: str) -> Node | None:
 class _LowerIndex:
     """Memoized stacks of the (frozen) lower layers.
 
-    Built one directory at a time: the first look at any name in a
-    directory reads that directory's entries in each layer of its stack once
-    (top-down), which gives the stack of every child and the merged listing
-    together. Cost: the entries actually stored, not names x layers.
+    Two caches, because access comes in two shapes: a lookup of one path
+    (a build touching a few files per directory) scans that path in the
+    layers of its parent's stack; a listing (or a walk) reads the
+    directory's entries in each of those layers once, which gives the stack
+    of every child at the cost of the entries stored, not names x layers.
     """
 
     def __init__(self, lowers: Sequence[Layer]):
         self.lowers = tuple(lowers)
-        self.root: Stack = tuple(
+        root: Stack = tuple(
             (i, _node_in(layer, "/") or _IMPLICIT_DIR) for i, layer in reversed(list(enumerate(lowers)))
         )
+        self.stacks: dict[str, Stack] = {"/": root}
         self.kids: dict[str, dict[str, Stack]] = {}
 
     def stack(self, path: str) -> Stack:
-        if path == "/":
-            return self.root
-        return self.children(parent_of(path)).get(posixpath.basename(path), ())
+        found = self.stacks.get(path)
+        if found is not None:
+            return found
+        parent = parent_of(path)
+        kids = self.kids.get(parent)
+        if kids is not None:
+            return kids.get(posixpath.basename(path), ())
+        pstack = self.stack(parent)
+        found = _scan(self.lowers, path, pstack) if pstack and isinstance(pstack[0][1], Dir) else ()
+        self.stacks[path] = found
+        return found
 
     def children(self, path: str) -> dict[str, Stack]:
         """name -> stack of every visible child of directory ``path``."""
@@ -125,6 +135,26 @@ class _LowerIndex:
             found = _scan_dir(self.lowers, path, stack) if stack and isinstance(stack[0][1], Dir) else {}
             self.kids[path] = found
         return found
+
+
+def _scan(layers: Sequence[Layer], path: str, parent: Stack) -> Stack:
+    """Top-down search of ``path`` in the layers where its parent merges."""
+    found: list[tuple[int, Node]] = []
+    for i, _ in parent:
+        node = _node_in(layers[i], path)
+        if node is None:
+            continue
+        if isinstance(node, Whiteout):
+            break
+        if isinstance(node, Dir):
+            found.append((i, node))
+            if node.opaque:
+                break
+            continue
+        if not found:
+            found.append((i, node))
+        break
+    return tuple(found)
 
 
 def _scan_dir(layers: Sequence[Layer], path: str, dir_stack: Stack) -> dict[str, Stack]:
