@@ -101,12 +101,19 @@ def parse_options(argv: list[str]) -> Options:
 
 
 class AptTool:
-    """The ``PackageTool`` of Debian images: apt-get, apt, dpkg (and pip, see pip.py)."""
+    """The ``PackageTool`` of Debian and Ubuntu images: apt-get, apt, apt-cache, dpkg.
 
-    commands = frozenset({"apt-get", "apt", "dpkg"})
+    ``distro="ubuntu"``: the same tool over Debian bookworm's package data, with
+    Ubuntu's mirror names; approximate, and it says so.
+    """
 
-    def __init__(self, cat: DebianCatalog | None = None):
+    commands = frozenset({"apt-get", "apt", "apt-cache", "dpkg"})
+    NOT_SIMULATED = ("search", "show", "list", "policy", "download", "source", "check", "changelog",
+                     "build-dep", "satisfy", "markauto", "unmarkauto", "dselect-upgrade", "edit-sources")
+
+    def __init__(self, cat: DebianCatalog | None = None, distro: str = "debian"):
         self._cat = cat
+        self.distro = distro
 
     @property
     def cat(self) -> DebianCatalog:
@@ -119,15 +126,21 @@ class AptTool:
         prog = posixpath.basename(argv[0])
         if prog == "dpkg":
             return Dpkg(self, ctx).run(argv[1:])
-        if prog == "apt" and not ctx.env.get("LAYERLAB_QUIET_APT"):
+        if prog == "apt":
             ctx.err("\nWARNING: apt does not have a stable CLI interface. "
                     "Use with caution in scripts.\n\n")
         opts = parse_options(argv[1:])
         if not opts.args:
-            ctx.err(f"E: Invalid operation {''}\n" if False else "E: No command given\n")
+            ctx.err(f"{prog}: no operation given (layerlab simulates update, install, remove, "
+                    "purge, autoremove, clean, upgrade)\n")
             return 100
         sub, opts.args = opts.args[0], opts.args[1:]
+        if self.distro != "debian":
+            ctx.not_simulated(f"{prog} {sub}", f"{self.distro}'s apt is approximated with Debian "
+                                               "bookworm's package data")
         session = AptSession(self, ctx, opts, prog)
+        if prog == "apt-cache":
+            return session.cache_query(sub)
         handler = {
             "update": session.update, "install": session.install, "reinstall": session.install,
             "remove": session.remove, "purge": session.purge, "autoremove": session.autoremove,
@@ -135,13 +148,13 @@ class AptTool:
             "upgrade": session.upgrade, "dist-upgrade": session.upgrade,
             "full-upgrade": session.upgrade,
         }.get(sub)
+        if handler is None and sub in ("show", "policy", "search") and prog == "apt":
+            return session.cache_query(sub)
         if handler is None:
-            ctx.not_simulated(f"{prog} {sub}", f"layerlab simulates {prog} update, install, remove, "
-                                                "purge, autoremove, clean and upgrade")
-            ctx.err(f"E: Invalid operation {sub}\n" if sub.isalpha() and sub not in
-                    ("search", "show", "list", "policy", "download", "source", "check", "changelog",
-                     "build-dep", "satisfy", "markauto", "unmarkauto", "dselect-upgrade", "moo")
-                    else f"layerlab: '{prog} {sub}' is not simulated\n")
+            if sub in self.NOT_SIMULATED:
+                ctx.not_simulated(f"{prog} {sub}", f"layerlab does not simulate {prog} {sub}")
+                return 0
+            ctx.err(f"E: Invalid operation {sub}\n")
             return 100
         return handler()
 
@@ -168,12 +181,15 @@ class AptSession:
         return any("_Packages" in n for n in self.ops.listdir(LISTS))
 
     def update(self) -> int:
-        sources = self.ops.read_text("/etc/apt/sources.list.d/debian.sources") or ""
+        sources = "".join(self.ops.read_text(f"/etc/apt/sources.list.d/{n}") or ""
+                          for n in self.ops.listdir("/etc/apt/sources.list.d"))
         sources += self.ops.read_text("/etc/apt/sources.list") or ""
-        if "deb.debian.org" not in sources and "debian" not in sources:
+        if "http" not in sources:
             self.ctx.err("E: The list of sources could not be read.\n")
             return 100
         rows = self.lists_rows()
+        if self.tool.distro == "ubuntu":
+            rows = self.ubuntu_names(rows)
         files = [r for r in rows if r[1] == "f"]
         n = 0
         for r in files:
@@ -181,7 +197,9 @@ class AptSession:
             if "InRelease" in name or "_Packages" in name:
                 n += 1
                 uri = name.replace("deb.debian.org_debian-security_dists_", f"{MIRROR}-security ") \
-                          .replace("deb.debian.org_debian_dists_", f"{MIRROR} ")
+                          .replace("deb.debian.org_debian_dists_", f"{MIRROR} ") \
+                          .replace("security.ubuntu.com_ubuntu_dists_", "http://security.ubuntu.com/ubuntu ") \
+                          .replace("archive.ubuntu.com_ubuntu_dists_", "http://archive.ubuntu.com/ubuntu ")
                 uri = uri.replace("_main_binary-amd64_Packages", "/main amd64 Packages") \
                          .replace("_InRelease", " InRelease").split(".lz4")[0].split(".gz")[0]
                 self.out(f"Get:{n} {uri} [{apt_size(r[5])}]\n", 1)
@@ -193,6 +211,51 @@ class AptSession:
         self.out(f"Fetched {apt_size(total)} in 1s ({apt_size(total)}/s)\n", 1)
         self.out("Reading package lists...\n", 1)
         self.post_invoke()
+        return 0
+
+    def ubuntu_names(self, rows: list[list]) -> list[list]:
+        """Debian's list files under the names Ubuntu's mirrors give them (sizes: Debian's)."""
+        release = self.ops.read_text("/etc/os-release") or ""
+        code = next((line.split("=", 1)[1].strip('"') for line in release.splitlines()
+                     if line.startswith("VERSION_CODENAME=")), "noble")
+        out = []
+        for r in rows:
+            path = (r[0].replace("deb.debian.org_debian-security_dists_bookworm-security",
+                                 f"security.ubuntu.com_ubuntu_dists_{code}-security")
+                        .replace("deb.debian.org_debian_dists_bookworm-updates",
+                                 f"archive.ubuntu.com_ubuntu_dists_{code}-updates")
+                        .replace("deb.debian.org_debian_dists_bookworm", f"archive.ubuntu.com_ubuntu_dists_{code}"))
+            out.append([path] + r[1:])
+        return out
+
+    # -- apt-cache -----------------------------------------------------------------
+    def cache_query(self, sub: str) -> int:
+        """apt-cache show/policy/search over the catalog (needs lists, as the real one does)."""
+        installed = self.installed()
+        lists = self.has_lists()
+        if sub == "search":
+            words = [w.lower() for w in self.opts.args]
+            if lists:
+                for name in sorted(self.cat.packages):
+                    pkg = self.cat.packages[name]
+                    text = f"{name} {pkg.description}".lower()
+                    if all(w in text for w in words):
+                        self.ctx.out(f"{name} - {pkg.description}\n")
+            return 0
+        for name in self.opts.args:
+            pkg = self.cat.get(name) if lists else None
+            if sub == "policy":
+                have = "(none)" if name not in installed.names else (pkg.version if pkg else "installed")
+                cand = pkg.version if pkg else "(none)"
+                self.ctx.out(f"{name}:\n  Installed: {have}\n  Candidate: {cand}\n")
+            elif sub == "show":
+                if pkg is None:
+                    self.ctx.err(f"E: No packages found\n")
+                    return 100
+                self.ctx.out(pkg.control_text.rstrip("\n") + "\n\n")
+            else:
+                self.ctx.not_simulated(f"apt-cache {sub}", "layerlab simulates apt-cache show, policy, search")
+                return 0
         return 0
 
     # -- install -------------------------------------------------------------------

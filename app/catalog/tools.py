@@ -42,7 +42,7 @@ def package_tool(distro: str) -> CombinedTool:
         return CombinedTool(AptTool(), PipTool(distro))
     if distro == "ubuntu":
         # Ubuntu images carry apt and dpkg; the package data is Debian bookworm's (approximate).
-        return CombinedTool(AptTool(), PipTool(distro))
+        return CombinedTool(AptTool(distro="ubuntu"), PipTool(distro))
     if distro == "alpine":
         return CombinedTool(ApkTool(), PipTool(distro))
     if distro == "centos":

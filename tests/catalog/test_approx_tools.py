@@ -79,3 +79,22 @@ def test_pip_on_bookworm_refuses_an_externally_managed_python():
 def test_pip_is_not_found_before_it_is_installed():
     rc, ctx = Step("debian:bookworm").run("pip", "install", "flask")
     assert rc == 127
+
+
+def test_ubuntu_apt_uses_ubuntu_mirror_names_and_says_it_is_approximate():
+    step = Step("ubuntu:24.04")
+    rc, ctx = step.run("apt-get", "update")
+    assert rc == 0, ctx.errors
+    assert any(n.startswith("archive.ubuntu.com_ubuntu_dists_noble") for n in step.fs.listdir("/var/lib/apt/lists")[0])
+    rc, ctx = step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    assert rc == 0 and step.fs.exists("/usr/bin/curl")
+    assert any("approximated" in hint for _, hint in ctx.skipped)
+
+
+def test_apt_cache_needs_lists_like_the_real_one():
+    step = Step("debian:bookworm")
+    rc, ctx = step.run("apt-cache", "show", "curl")
+    assert rc == 100 and "No packages found" in ctx.errors
+    step.run("apt-get", "update")
+    rc, ctx = step.run("apt-cache", "show", "curl")
+    assert rc == 0 and ctx.output.startswith("Package: curl\n")
