@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .errors import FSError
 from .layer import Dir, File, Inode, Layer, Node, Symlink, Whiteout
-from .union import UnionFS
+from .union import Stat, UnionFS
 
 OPAQUE_XATTR = "trusted.overlay.opaque"
 MOUNT_OPTIONS = "index=off,redirect_dir=off,metacopy=off"
@@ -438,8 +438,17 @@ class Outcome:
 
 
 def _read_result(value: Any) -> Any:
+    """What a reading op returned, comparable between engine and kernel."""
     if isinstance(value, (bytes, str, list)):
         return value
+    if isinstance(value, os.stat_result):
+        kind = ("dir" if _stat.S_ISDIR(value.st_mode) else
+                "symlink" if _stat.S_ISLNK(value.st_mode) else "file")
+        return (kind, _perm(value.st_mode), value.st_uid, value.st_gid,
+                value.st_size if kind != "dir" else 0, value.st_nlink if kind == "file" else 0)
+    if isinstance(value, Stat):
+        return (value.type, _perm(value.mode), value.uid, value.gid, value.size,
+                value.nlink if value.type == "file" else 0)
     return None
 
 

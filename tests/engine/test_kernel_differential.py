@@ -93,7 +93,7 @@ ops = st.one_of(
     st.tuples(st.just("read"), paths),
     st.tuples(st.just("listdir"), paths),
     st.tuples(st.just("readlink"), paths),
-    st.tuples(st.just("stat"), paths),
+    st.tuples(st.just("stat"), paths, st.booleans()),
 )
 steps = st.lists(st.lists(ops, min_size=1, max_size=8), min_size=1, max_size=3)
 
