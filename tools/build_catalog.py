@@ -259,12 +259,15 @@ def read_deb(path: Path) -> dict:
     ctrl_tar = subprocess.run(["dpkg-deb", "--ctrl-tarfile", str(path)], check=True,
                               stdout=subprocess.PIPE).stdout
     members = {}
+    scripts: list[str] = []
     with tarfile.open(fileobj=io.BytesIO(ctrl_tar)) as tf:
         for m in tf.getmembers():
             if m.isreg():
                 name = m.name.lstrip("./")
                 data = tf.extractfile(m).read()
                 keep = name in ("conffiles", "triggers", "shlibs")
+                if name in ("preinst", "postinst", "config", "triggers"):
+                    scripts.append(data.decode("utf-8", "replace"))
                 members[name] = {"size": m.size, "mode": m.mode & 0o7777,
                                  **({"text": data.decode()} if keep else {})}
     data_tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(path)], check=True,
@@ -273,7 +276,7 @@ def read_deb(path: Path) -> dict:
         files = tar_entries(tf)
     return {"control_text": control, "fields": fields, "control_members": members,
             "files": files, "deb_size": path.stat().st_size,
-            "deb_name": path.name}
+            "deb_name": path.name, "_scripts": "\n".join(scripts)}
 
 
 def canonical(path: str, top_links: dict[str, str]) -> str:
@@ -334,28 +337,40 @@ def real_install_outputs(rootfs: Path, work: Path, pkgs: list[str], recommends: 
     return out
 
 
-def attribute_outputs(outputs: dict, owners: dict[str, str], known: set[str]) -> dict[str, list]:
-    """Split the files a real install made but no .deb holds, by the package that made them.
+def attribute_outputs(outputs: dict, owners: dict, known: set[str],
+                      batch: set[str], scripts: dict[str, str]) -> dict[str, list]:
+    """Split what a real install made but no .deb holds, by the package that made it.
 
-    __pycache__/x.cpython-311.pyc belongs to the package owning x.py; anything
-    else to the package owning the nearest parent directory that some
-    installed package ships (e.g. /etc/ssl/certs/*.pem -> ca-certificates), or
-    to "(run)" for apt/dpkg bookkeeping written on every run.
+    Only packages of this install (``batch``) are candidates, tried in order:
+    ``__pycache__/x.cpython-311.pyc`` belongs to the package owning ``x.py``;
+    otherwise the package whose maintainer scripts name the path (or its
+    directory); otherwise the one whose name is in the path; otherwise the one
+    owning the nearest directory below the top two levels. Anything left
+    (apt/dpkg bookkeeping, /run) goes to "(run)", which installs do not replay.
     """
     per: dict[str, list] = {}
     for path, (kind, mode, size, target) in sorted(outputs.items()):
-        if path in known or kind in ("d", "w"):
+        if path in known or kind == "w":
             continue
-        if RUN_BOOKKEEPING.match(path) or path.startswith("/var/lib/dpkg/info/"):
+        if RUN_BOOKKEEPING.match(path) or path.startswith(("/var/lib/dpkg/info/", "/run/")):
             continue
         owner = None
         if "/__pycache__/" in path:
             src = path.split("/__pycache__/")[0] + "/" + path.rsplit("/", 1)[1].split(".")[0] + ".py"
-            owner = owners.get(src)
+            owner = owners.get(src) if owners.get(src) in batch else None
+        if owner is None and "/__pycache__" not in path:
+            for probe in (path, path.rsplit("/", 1)[0]):
+                hits = [n for n in sorted(batch) if probe.count("/") > 1 and probe in scripts.get(n, "")]
+                if hits:
+                    owner = hits[0]
+                    break
+        if owner is None:
+            named = [n for n in batch if len(n) > 3 and n in path]
+            owner = max(named, key=len) if named else None
         probe = path
-        while owner is None and probe not in ("/", ""):
-            probe = probe.rsplit("/", 1)[0] or "/"
-            owner = owners.get(probe + "#dir") if probe != "/" else None
+        while owner is None and probe.count("/") > 2:
+            probe = probe.rsplit("/", 1)[0]
+            owner = next((n for n in owners.get(probe + "#dir", []) if n in batch), None)
         per.setdefault(owner or "(run)", []).append([path, kind, mode, size, target])
     return per
 
@@ -425,13 +440,14 @@ def main() -> None:
 
     generated: dict[str, list] = {}
     if not opts.skip_postinst:
-        owners: dict[str, str] = {}
+        owners: dict = {}  # file path -> package; "dir#dir" -> [packages shipping that dir]
         known: set[str] = set()
+        scripts = {name: info["_scripts"] for name, info in packages.items()}
         for name, info in packages.items():
             for row in info["files"]:
                 known.add(row[0])
                 if row[1] == "d":
-                    owners.setdefault(row[0] + "#dir", name)
+                    owners.setdefault(row[0] + "#dir", []).append(name)
                 else:
                     owners[row[0]] = name
     lists: list[list] = []
@@ -445,10 +461,13 @@ def main() -> None:
                 lists = [[p, k, m, 0, 0, sz, t, 0] for p, (k, m, sz, t) in sorted(outs.items())
                          if p.startswith("/var/lib/apt/lists/") and not p.endswith("/lock")]
                 log(f"apt lists after update: {len(lists)} entries, {sum(r[5] for r in lists)} bytes")
-            for owner, rows in attribute_outputs(outs, owners, known).items():
+            names = {n for pkg in batch for n in closures[pkg]["recommends" if recommends else "no_recommends"]}
+            for owner, rows in attribute_outputs(outs, owners, known, names, scripts).items():
                 have = {r[0] for r in generated.get(owner, [])}
                 generated.setdefault(owner, []).extend(r for r in rows if r[0] not in have)
 
+    for info in packages.values():
+        info.pop("_scripts", None)
     versions = {n: p["fields"].get("Version") for n, p in packages.items()}
     archive_names: set[str] = set()  # every package the mirror has, to tell "not in Debian" apart
     for plist in (rootfs / "var/lib/apt/lists").glob("*_Packages"):

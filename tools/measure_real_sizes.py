@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import shutil
@@ -114,6 +115,9 @@ def main() -> None:
     layer = tree_size(ovl / "upper")
     listing = sorted("/" + str(p.relative_to(ovl / "upper")) for p in (ovl / "upper").rglob("*"))
     (work / "python3-layer-paths.txt").write_text("\n".join(listing) + "\n")
+    # Every path of the real layer, for the tests' path-by-path comparison.
+    with gzip.open(bc.DATA / "real_python3_layer_paths.txt.gz", "wt", compresslevel=9) as f:
+        f.write("\n".join(listing) + "\n")
     bc.log(f"python3 layer: {layer['bytes']} bytes (du -sb {layer['du_sb']})")
 
     result = {

@@ -593,6 +593,11 @@ class Dpkg:
         (opened read-write, so copied up whole), and ldconfig's cache when libraries came."""
         for lock in ("/var/lib/dpkg/lock", "/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/triggers/Lock"):
             self.touch_rw(lock, 0o640)
+        # Directories apt, dpkg and debconf create files in and delete them again: only the
+        # directory itself (its mtime) is left in the layer, as a metadata copy-up.
+        for scratch in ("/tmp", f"{ARCHIVES}/partial", "/var/lib/dpkg/updates"):
+            if self.ops.exists(scratch):
+                self.ops.record(self.ops.fs.touch(scratch))
         for db in ("config.dat", "passwords.dat", "templates.dat"):
             if self.ops.exists(f"/var/cache/debconf/{db}"):
                 self.ops.record(self.ops.fs.open_rw(f"/var/cache/debconf/{db}"))

@@ -228,3 +228,17 @@ def test_resolver_agrees_with_apt(name, recommends):
 def base_status() -> str:
     from app.catalog import base_image
     return base_image("debian:bookworm").layer().get("/var/lib/dpkg/status").inode.data.decode()
+
+
+def test_python3_layer_holds_the_same_paths_as_the_real_layer():
+    """Path by path against the upper directory of the real RUN (tools/measure_real_sizes.py)."""
+    import gzip
+
+    real = set(gzip.open(REAL_SIZES.parent / "real_python3_layer_paths.txt.gz", "rt").read().split())
+    step = updated()
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "python3")
+    simulated = {p for p, n in step.fs.upper.items() if not isinstance(n, Whiteout)} - {"/"}
+    only_real, only_simulated = sorted(real - simulated), sorted(simulated - real)
+    assert len(only_real) <= 0.02 * len(real) and len(only_simulated) <= 0.02 * len(real), (
+        f"{len(real)} real paths, {len(simulated)} simulated; only in the real layer: "
+        f"{only_real[:20]}; only in the simulated one: {only_simulated[:20]}")
