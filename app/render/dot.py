@@ -94,8 +94,9 @@ class DotWriter:
             self.story = Story()
         self.lines: list[str] = []
         self.node_html: dict[str, str] = {}
-        has_op = scene.command is not None or bool(scene.notes) or bool(self.story.error)
-        self.nodesep = NODESEP_OP if has_op else NODESEP
+        # room beside the stack only where labelled edges run to the op box
+        build_step = self.target.found and self.target.container is None and scene.command is not None
+        self.nodesep = NODESEP_OP if self.story.edges or build_step else NODESEP
 
     # numbers and names
     def t(self, key: str, **values: object) -> str:
@@ -519,8 +520,9 @@ class DotWriter:
         one puts op on the top box's rank (the design sketch's trick); a flat
         invisible edge from the top box to op keeps op on its right."""
         tgt = self.target
+        # no target (a `docker images` step): beside the last column
         col = self.stack.columns[tgt.column_index] if tgt.found else (
-            self.stack.columns[0] if self.stack.columns else None)
+            self.stack.columns[-1] if self.stack.columns else None)
         if col is None:
             return "host_bootfs", None
         if tgt.found and tgt.container is not None:
