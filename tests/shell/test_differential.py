@@ -4,8 +4,9 @@ same base layer must leave the same layer (upper directory), the same merged
 tree and the same exit status.
 
 The lines use only the coreutils/busybox subset both sides know, with the
-options in which busybox and GNU coreutils agree (busybox has no
-``--preserve-root`` and no ``install``, so ``rm -rf /`` and install are left out).
+options in which busybox and GNU coreutils agree (Debian's static
+busybox has no ``--preserve-root``, no ``install`` and no ``find -delete``, so those
+are left to the tables of test_commands.py).
 ``LAYERLAB_EXAMPLES=5000`` runs more generated lines (default: a fixed,
 derandomized 40).
 """
@@ -129,6 +130,8 @@ REGRESSIONS = [
     "mkdir /etc && touch /not-reached",
     "x=$(cat /etc/motd | wc -l); echo $x > /count",
     "cat <<EOF > /etc/app.conf\nport=$((40 * 2))\nEOF",
+    "find /opt -type f -exec rm {} +; find /srv -exec chmod 700 {} +",
+    "find /opt/lib -name '*.so' | xargs rm -f; echo /a /b | xargs touch",
 ]
 
 
@@ -168,6 +171,11 @@ def _cmd() -> st.SearchStrategy[str]:
         st.builds(lambda n, p: f"truncate -s {n} {p}", st.sampled_from(["0", "2", "100"]), file_path),
         st.builds(lambda p: f"sed -i 's/o/0/g' {p}", file_path),
         st.builds(lambda p: f": > {p}", file_path),
+        st.builds(lambda p, t: f"find {p} -type {t} -exec rm {{}} +", path, st.sampled_from(["f", "l"])),
+        st.builds(lambda p, m: f"find {p} -exec chmod {m} {{}} +", path, mode),
+        st.builds(lambda p, q: f"find {p} -name '*.*' -exec cp {{}} {q} \\;", path, path),
+        st.builds(lambda p, q: f"echo {p} {q} | xargs touch", file_path, file_path),
+        st.builds(lambda p: f"find {p} -type f | xargs rm -f", path),
     ]
     simple = st.one_of(one)
     guarded = st.builds(lambda t, p, c: f"if [ {t} {p} ]; then {c}; fi",
