@@ -382,8 +382,7 @@ class AptSession:
 
     def _do_remove(self, targets: list[Package], purge: bool) -> int:
         if targets:
-            word = "REMOVED" if not purge else "REMOVED"
-            self.out(f"The following packages will be {word}:\n" +
+            self.out("The following packages will be REMOVED:\n" +
                      wrap([p.name + ("*" if purge else "") for p in targets]))
         self.out(f"0 upgraded, 0 newly installed, {len(targets)} to remove and 0 not upgraded.\n")
         if not targets:
@@ -423,9 +422,7 @@ class AptSession:
     # -- clean -----------------------------------------------------------------------
     def clean(self) -> int:
         """Empty /var/cache/apt/archives (and partial/) and remove /var/cache/apt/*.bin."""
-        removed = self.delete_caches()
-        if not removed:
-            self.ops.record(None)
+        self.delete_caches()
         return 0
 
     def delete_caches(self) -> int:

@@ -5,7 +5,9 @@ through the engine (so copy-up, whiteouts and merged directories are real),
 but the diagram gets one summary ``Trace`` per batch ("unpack nginx-common:
 212 files") instead of one per file; the few operations worth seeing on
 their own (the copy-up of /var/lib/dpkg/status, a deleted cache) are
-recorded one by one.
+recorded one by one. A summary trace's ``path`` is "/" and its ``note`` says
+what it was ("nginx-common 1.22.1-9: 212 entries, 1234567 bytes"); its
+``changes`` list every path, like ``docker diff``.
 """
 
 from __future__ import annotations
@@ -86,7 +88,7 @@ class Ops:
         ``make_parents``: rows may lack their directories (files maintainer
         scripts made): create missing ones first, as the script's mkdir did.
         """
-        summary = Trace("unpack", label, note="")
+        summary = Trace("unpack", "/", note="")
         count = nbytes = 0
         known_dirs: set[str] = set()
         for path, node in nodes_from_rows(rows, contents):
@@ -104,13 +106,13 @@ class Ops:
             elif isinstance(node, Symlink):
                 nbytes += node.size
         summary.bytes_written = nbytes
-        summary.note = f"{count} entries, {nbytes} bytes"
+        summary.note = f"{label}: {count} entries, {nbytes} bytes"
         self.record(summary)
         return count, nbytes
 
     def remove_paths(self, paths: Iterable[str], label: str) -> int:
         """Delete files (not directories) that exist; then directories left empty."""
-        summary = Trace("remove", label)
+        summary = Trace("remove", "/")
         dirs, removed = [], 0
         for path in paths:
             try:
@@ -125,7 +127,7 @@ class Ops:
         for path in sorted(dirs, key=lambda p: -p.count("/")):
             if self.exists(path) and not self.listdir(path):
                 self._merge(summary, self.fs.rmdir(path))
-        summary.note = f"{removed} files removed"
+        summary.note = f"{label}: {removed} files removed"
         self.record(summary)
         return removed
 
