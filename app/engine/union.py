@@ -113,6 +113,8 @@ class _LowerIndex:
         )
         self.stacks: dict[str, Stack] = {"/": root}
         self.kids: dict[str, dict[str, Stack]] = {}
+        # Whole merged walks of these layers alone (an image's merged view).
+        self.walks: dict[str, list] = {}
 
     def stack(self, path: str) -> Stack:
         found = self.stacks.get(path)
@@ -433,6 +435,9 @@ class UnionFS:
 
     def walk(self, path: str = "/") -> list[tuple[str, Stat]]:
         """The whole merged tree below ``path`` (symlinks not followed), sorted."""
+        cacheable = not self.upper.entries and self.lowers and all(l.frozen for l in self.lowers)
+        if cacheable and path in self._lower.walks:
+            return list(self._lower.walks[path])
         trace = Trace("walk", path)
         loc = self._resolve(path, trace, True, record=False)
         if loc.node is None:
@@ -450,6 +455,8 @@ class UnionFS:
                 if isinstance(cstack[0][1], Dir):
                     todo.append((child, cstack))
         out.sort(key=lambda item: item[0])
+        if cacheable:
+            self._lower.walks[path] = list(out)
         return out
 
     # ------------------------------------------------------------------ copy-up
