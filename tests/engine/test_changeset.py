@@ -7,7 +7,7 @@ from app.engine import File, HistoryEntry, Image, Inode, UnionFS
 from app.engine.changeset import image_json
 from app.engine.tarball import diff_id
 
-from conftest import make_layer
+from engine_helpers import make_layer
 
 
 def demo_image():

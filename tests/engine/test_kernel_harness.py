@@ -9,7 +9,7 @@ from app.engine.kernel import (
     run_in_engine, run_in_kernel, run_shell_in_kernel, busybox_path,
 )
 
-from conftest import changeset, make_layer
+from engine_helpers import changeset, make_layer
 
 available, reason = overlay_available()
 pytestmark = [pytest.mark.kernel,

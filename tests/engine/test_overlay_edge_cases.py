@@ -10,7 +10,7 @@ import pytest
 from app.engine import Container, Dir, File, HistoryEntry, Image, Inode, Layer, UnionFS, Whiteout, commit
 from app.engine.errors import CrossDevice, DirectoryNotEmpty, PermissionDenied
 
-from conftest import changeset, make_layer
+from engine_helpers import changeset, make_layer
 
 
 @pytest.fixture

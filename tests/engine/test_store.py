@@ -3,7 +3,7 @@
 from app.engine import HistoryEntry, Image
 from app.engine.store import ContainerUsage, ImageUsage, Store
 
-from conftest import make_layer
+from engine_helpers import make_layer
 
 
 def base_layer():

@@ -9,7 +9,7 @@ from app.engine import Dir, File, Inode, Layer, Symlink, Whiteout
 from app.engine import tarball
 from app.engine.tarball import chain_ids, diff_id, layer_tar
 
-from conftest import make_layer
+from engine_helpers import make_layer
 
 
 def members(layer):

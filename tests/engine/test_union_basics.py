@@ -5,7 +5,7 @@ delete = whiteout; and the opaque directory of ``rm -rf d && mkdir d``."""
 from app.engine import UnionFS
 from app.engine.errors import NotFound
 
-from conftest import changeset
+from engine_helpers import changeset
 
 
 def test_adding_a_file_puts_it_and_its_copied_up_parent_in_the_upper_layer(etc_image):

@@ -5,7 +5,7 @@ import pytest
 from app.engine import Dir, File, Inode, Symlink, UnionFS
 from app.engine.errors import FSError
 
-from conftest import changeset, make_layer
+from engine_helpers import changeset, make_layer
 
 
 @pytest.fixture
