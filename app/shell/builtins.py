@@ -119,6 +119,12 @@ def export(shell: Shell, argv: list[str], io: IO) -> int:
 @special("readonly", "local", "declare", "typeset")
 def readonly(shell: Shell, argv: list[str], io: IO) -> int:
     args = [a for a in argv if not (a.startswith("-") and len(a) > 1)]
+    if argv[0] in ("local", "declare", "typeset") and shell.local_frames:
+        frame = shell.local_frames[-1]
+        for a in args[1:]:
+            name = a.split("=", 1)[0]
+            if name not in frame:
+                frame[name] = shell.state.vars.get(name)
     return _assign_list(shell, args, io, "-x" in argv)
 
 

@@ -90,6 +90,7 @@ class Shell:
         self.open_files: list[FileSink] = []
         self.line = 1
         self.last_failed: str | None = None
+        self.local_frames: list[dict[str, str | None]] = []
 
     # -- variables ------------------------------------------------------------------
     def get_var(self, name: str) -> str | None:
@@ -384,6 +385,8 @@ class Shell:
             self._errexit(status)
             return status
         self.record.commands.append(shlex.join(argv))
+        if argv == ["exec"] and node.redirects:
+            return self._exec_redirects(node, io)
         status = self._with_redirects(node.redirects, io,
                                       lambda io2: self.dispatch(argv, assigns, io2))
         self.flush_files()
@@ -392,6 +395,17 @@ class Shell:
             self.record.last_failed = self.last_failed
         self._errexit(status)
         return status
+
+    def _exec_redirects(self, node: Simple, io: IO) -> int:
+        """``exec >log 2>&1``: the redirections stay for the rest of this shell."""
+        try:
+            new_io, _ = self.open_redirects(node.redirects, io)
+        except RedirectError as exc:
+            self.error(io, str(exc))
+            raise ExitShell(2)
+        io.fds.update(new_io.fds)
+        io.stdin = new_io.stdin
+        return 0
 
     def flush_files(self) -> None:
         for sink in list(self.open_files):
@@ -626,12 +640,18 @@ class Shell:
         self.state.positional = argv[1:]
         for k, v in assigns:
             self.set_var(k, v)
+        self.local_frames.append({})
         try:
             return self.execute(self.state.functions[name], io)
         except ReturnFromFunction as exc:
             return exc.status
         finally:
             self.state.positional = saved
+            for k, old in self.local_frames.pop().items():  # `local` variables end here
+                if old is None:
+                    self.state.vars.pop(k, None)
+                else:
+                    self.state.vars[k] = old
 
 
 def _ns(command: str, hint: str):

@@ -76,6 +76,7 @@ FEATURES = [
     ("case", "case foo.tar.gz in *.zip) echo zip;; *.tar.*) echo tar;; *) echo other;; esac", 0, "tar\n"),
     ("case alternatives", "case b in a|b) echo ab;; esac", 0, "ab\n"),
     ("functions", "f() { echo \"hi $1\"; return 3; }; f you; echo $?", 0, "hi you\n3\n"),
+    ("local", "x=out; f() { local x=in; echo $x; }; f; echo $x", 0, "in\nout\n"),
     # test
     ("test strings", "[ a = a ] && [ a != b ] && [ -n x ] && [ -z '' ] && echo ok", 0, "ok\n"),
     ("test numbers", "[ 2 -gt 1 ] && [ 1 -le 1 ] && test 3 -ne 4 && echo ok", 0, "ok\n"),
@@ -179,3 +180,10 @@ def test_syntax_error_runs_nothing():
     result, fs = sh("touch /a; if then")
     assert result.status == 2
     assert changeset(fs) == {}
+
+
+def test_exec_redirects_the_rest_of_the_script():
+    result, fs = sh("exec > /log 2>&1; echo a; ls /nope; echo b")
+    assert result.stdout == "" and result.stderr == ""
+    assert changeset(fs) == {
+        "/log": "file 644 \"a\\nls: cannot access '/nope': No such file or directory\\nb\\n\""}
