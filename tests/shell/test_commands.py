@@ -332,6 +332,14 @@ def test_message(script, stderr):
     assert result.stderr == stderr
 
 
+def test_tar_of_unknown_bytes_is_reported():
+    result, fs = sh("wget -q -O /a.tgz https://example.com/a.tgz && tar -xzf /a.tgz -C /opt")
+    assert result.status == 0
+    assert result.not_simulated[-1].command == "tar -xf /a.tgz"
+    assert "nothing was extracted" in result.not_simulated[-1].hint
+    assert "/opt" not in changeset(fs)
+
+
 def test_error_reads_like_docker_build():
     result, _ = sh("echo start; rm /x")
     assert result.status == 1

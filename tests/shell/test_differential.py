@@ -61,7 +61,26 @@ def base_layer() -> Layer:
     layer.put("/opt/lib/sub/b.txt", File(Inode(b"bee\n")))
     layer.put("/opt/lib/current", Symlink("a.so"))
     layer.put("/srv/www/index.html", File(Inode(b"<h1>hi</h1>\n")))
+    layer.put("/opt/app.tar", File(Inode(_archive())))
     return layer.freeze()
+
+
+def _archive() -> bytes:
+    """A real tar (as COPY would bring one): a directory, files with owners and modes, a symlink."""
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        for name, kind, mode, uid, data, link in (
+                ("app", tarfile.DIRTYPE, 0o750, 0, None, ""),
+                ("app/run.sh", tarfile.REGTYPE, 0o755, 33, b"#!/bin/sh\n", ""),
+                ("app/conf", tarfile.REGTYPE, 0o600, 0, b"k=v\n", ""),
+                ("app/current", tarfile.SYMTYPE, 0o777, 0, None, "run.sh")):
+            info = tarfile.TarInfo(name)
+            info.type, info.mode, info.uid, info.gid, info.linkname = kind, mode, uid, uid, link
+            info.size = len(data or b"")
+            tf.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buf.getvalue()
 
 
 def _without_tools(records: dict) -> dict:
@@ -132,6 +151,8 @@ REGRESSIONS = [
     "cat <<EOF > /etc/app.conf\nport=$((40 * 2))\nEOF",
     "find /opt -type f -exec rm {} +; find /srv -exec chmod 700 {} +",
     "find /opt/lib -name '*.so' | xargs rm -f; echo /a /b | xargs touch",
+    "tar -xf /opt/app.tar -C /srv && tar -xf /opt/app.tar -C /srv",
+    "mkdir /srv/app && touch /srv/app/old && tar -xf /opt/app.tar -C /srv",
 ]
 
 
@@ -176,6 +197,7 @@ def _cmd() -> st.SearchStrategy[str]:
         st.builds(lambda p, q: f"find {p} -name '*.*' -exec cp {{}} {q} \\;", path, path),
         st.builds(lambda p, q: f"echo {p} {q} | xargs touch", file_path, file_path),
         st.builds(lambda p: f"find {p} -type f | xargs rm -f", path),
+        st.builds(lambda p: f"tar -xf /opt/app.tar -C {p}", st.sampled_from(LOWER_DIRS + ["/", "/opt"])),
     ]
     simple = st.one_of(one)
     guarded = st.builds(lambda t, p, c: f"if [ {t} {p} ]; then {c}; fi",

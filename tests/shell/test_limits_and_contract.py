@@ -124,3 +124,42 @@ def test_alpine_sh_is_busybox():
     assert result.status == 0, result.stderr
     assert result.stdout == "a\tb\n"
     assert fs.upper.get("/home/app") is not None
+
+
+def _tar_bytes() -> bytes:
+    """A real archive, as a COPY from the build context would bring it."""
+    import io
+    import tarfile
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        def add(name, data=None, kind=tarfile.REGTYPE, mode=0o644, uid=0, link=""):
+            info = tarfile.TarInfo(name)
+            info.type, info.mode, info.uid, info.gid, info.linkname = kind, mode, uid, uid, link
+            info.size = len(data or b"")
+            tf.addfile(info, io.BytesIO(data or b"") if data is not None else None)
+        add("app", kind=tarfile.DIRTYPE, mode=0o755)
+        add("app/run.sh", b"#!/bin/sh\necho run\n", mode=0o755, uid=1000)
+        add("app/link", kind=tarfile.SYMTYPE, link="run.sh")
+        add("../evil", b"x")
+    return buf.getvalue()
+
+
+def test_tar_x_extracts_a_real_archive():
+    from app.engine import Layer
+    layer = Layer()
+    layer.put("/", make_base_layer().get("/"))
+    layer.put("/app.tgz", File(Inode(_tar_bytes())))
+    fs = UnionFS([make_base_layer(), layer.freeze()])
+    result = run("tar -xzf /app.tgz -C /opt && tar -tzf /app.tgz | head -2", fs)
+    assert result.status == 2  # the '..' member is refused, like GNU tar
+    assert "tar: ../evil: Member name contains '..'" in result.stderr
+    assert changeset(fs) == {
+        "/opt": "dir 755", "/opt/app": "dir 755",
+        "/opt/app/run.sh": "file 755 1000:1000 '#!/bin/sh\\necho run\\n'",
+        "/opt/app/link": "symlink -> run.sh"}
+    listing = run("tar -tzf /app.tgz", fs)
+    assert listing.stdout == "app/\napp/run.sh\napp/link\n../evil\n"
+    stripped = UnionFS([make_base_layer(), layer])
+    run("tar -xzf /app.tgz --strip-components=1 -C /srv app/run.sh", stripped)
+    assert changeset(stripped) == {"/srv": "dir 755",
+                                   "/srv/run.sh": "file 755 1000:1000 '#!/bin/sh\\necho run\\n'"}

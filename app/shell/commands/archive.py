@@ -1,12 +1,16 @@
 """tar: ``-c`` writes an archive of a plausible size (tar's 512-byte headers
-and blocks, 10 KiB records; compressed ones about half); ``-x`` cannot know
-what an archive holds (its bytes are placeholders), so it extracts nothing and
-says so.
+and blocks, 10 KiB records; compressed ones about half) whose bytes are
+placeholders. ``-x`` extracts a real archive (one COPY'd from the build
+context) with Python's in-memory tarfile reader, entry by entry through the
+union; an archive whose bytes are unknown (a download, a ``tar -c`` here)
+extracts nothing and says so.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
+import tarfile
 
 from app.engine import File, FSError, Inode
 
@@ -25,6 +29,7 @@ def _split_old_style(argv: list[str]) -> list[str]:
 def tar(ctx: Context) -> int:
     argv = _split_old_style(ctx.argv)
     mode = None
+    strip = 0
     archive = None
     directory = None
     compress = False
@@ -48,6 +53,9 @@ def tar(ctx: Context) -> int:
                 compress = True
             elif key in ("--list",):
                 mode = "t"
+            elif key == "--strip-components":
+                strip = int(val if eq else argv[i + 1])
+                i += 0 if eq else 1
         elif a.startswith("-") and len(a) > 1:
             letters = a[1:]
             for k, ch in enumerate(letters):
@@ -86,11 +94,18 @@ def tar(ctx: Context) -> int:
             ctx.err(f"tar: {archive}: Cannot open: No such file or directory\n"
                     "tar: Error is not recoverable: exiting now\n")
             return 2
-        ctx.call("read", ctx.path(archive))
-        ctx.not_simulated(f"tar -{mode}f {archive}", "the archive's contents are unknown to "
-                          "layerlab: nothing was extracted, the layer shows only the other "
-                          "commands' changes")
-        return 0
+        data = ctx.call("read", ctx.path(archive))
+        try:
+            if not data.strip(b"\0"):  # bytes unknown (a download, a placeholder): not an archive we can read
+                raise tarfile.ReadError("unknown contents")
+            tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
+        except (tarfile.TarError, EOFError, OSError, ValueError):
+            ctx.not_simulated(f"tar -{mode}f {archive}", "the archive's contents are unknown to "
+                              "layerlab: nothing was extracted, the layer shows only the other "
+                              "commands' changes")
+            return 0
+        with tf:
+            return _extract(ctx, tf, base, mode, strip, operands)
     # create
     if not operands:
         ctx.err("tar: Cowardly refusing to create an empty archive\n"
@@ -128,3 +143,61 @@ def tar(ctx: Context) -> int:
     trace.note = "tar -c: an archive of the right size; its bytes are placeholders"
     ctx.record(trace)
     return 2 if status else 0
+
+
+def _extract(ctx: Context, tf: tarfile.TarFile, base: str, mode: str, strip: int,
+             wanted: list[str]) -> int:
+    """Extract (or list) a real archive as GNU tar run by root does: owners and
+    modes from the archive, leading '/' and '..' members refused."""
+    status = 0
+    budget = ctx.limits.max_bytes
+    for m in tf:
+        name = m.name.lstrip("/")
+        parts = [p for p in name.split("/") if p not in ("", ".")]
+        if wanted and not any(name == w.strip("/") or name.startswith(w.strip("/") + "/")
+                              for w in wanted):
+            continue
+        if mode == "t":
+            ctx.out(m.name + ("/" if m.isdir() and not m.name.endswith("/") else "") + "\n")
+            continue
+        if ".." in parts:
+            ctx.err(f"tar: {m.name}: Member name contains '..'\n")
+            status = 2
+            continue
+        parts = parts[strip:]
+        if not parts:
+            continue
+        dest = posixpath.join(base, *parts)
+        try:
+            existing = ctx.stat(dest, follow=False)
+            if m.isdir():
+                if existing is None:
+                    ctx.call("mkdir", dest, parents=True, mode=m.mode & 0o7777)
+                ctx.call("chmod", dest, m.mode & 0o7777)
+                ctx.call("chown", dest, m.uid, m.gid)
+                continue
+            parent = posixpath.dirname(dest)
+            if ctx.stat(parent) is None:
+                ctx.call("mkdir", parent, parents=True, mode=0o755)
+            if existing is not None and existing.type != "dir" and not m.isdir():
+                ctx.call("unlink", dest)
+            if m.isfile():
+                budget -= m.size
+                if budget < 0:
+                    from ..context import LimitReached
+                    raise LimitReached("tar -x would write more than the byte limit (limit max_bytes)")
+                f = tf.extractfile(m)
+                ctx.call("write", dest, f.read() if f else b"", mode=m.mode & 0o7777)
+                ctx.call("chmod", dest, m.mode & 0o7777)
+                ctx.call("chown", dest, m.uid, m.gid)
+            elif m.issym():
+                ctx.call("symlink", m.linkname, dest)
+            elif m.islnk():
+                target = [p for p in m.linkname.lstrip("/").split("/") if p not in ("", ".")][strip:]
+                ctx.call("link", posixpath.join(base, *target), dest)
+            else:
+                ctx.err(f"tar: {m.name}: devices and fifos are not simulated\n")
+        except FSError as exc:
+            ctx.err(f"tar: {m.name}: Cannot open: {exc.explanation.split(':')[0]}\n")
+            status = 2
+    return status
