@@ -14,6 +14,7 @@ Colours are the Okabe–Ito palette.
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 
@@ -44,6 +45,7 @@ NODESEP_OP = 1.6     # inches between columns when an op box and its edge labels
 NODESEP = 0.5        # inches between columns otherwise
 INSTRUCTION_CHARS = 40
 MAX_DIFF_LINES = 9
+DIFF_UNITS = 62      # a docker-diff line's budget, in 10 pt characters
 MAX_COPY_LINES = 4   # "copied up from here" lines in one read-only layer
 MAX_OP_CHARS = 42
 FONT = "Noto Sans CJK SC"
@@ -187,8 +189,9 @@ class DotWriter:
         """docker-diff lines. Directories that are only parents of what changed
         (copied up or created for it) fold into one line; touched lines come
         first when the list must be cut."""
+        ancestors = {p[:i] for ln in lines for p in (ln.path,) for i in range(1, len(p)) if p[i] == "/"}
         parents = [ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
-                   and not ln.touched and any(o.path.startswith(ln.path + "/") for o in lines)]
+                   and not ln.touched and ln.path in ancestors]
         lines = [ln for ln in lines if ln not in parents]
         if len(lines) > MAX_DIFF_LINES:
             # what matters first: this step's lines, then copy-ups, deletions
@@ -233,10 +236,13 @@ class DotWriter:
         return f'<TR><TD ALIGN="LEFT" WIDTH="{WIDTH - 10}"{span}{colour}{port_attr}>{body}</TD></TR>'
 
     def diff_row(self, ln: DiffLine, image: Image, colspan: int = 1, port: str = "") -> str:
+        """One ``docker diff`` line: letter, path, and how overlayfs stored it.
+
+        The explanation is written first; the path gets the room left in
+        the line (clipped from the left, the file name stays)."""
         letter = self.letter(ln.letter)
-        path = esc(clip_path(ln.path + ("/" if ln.kind == "dir" else ""), 34))
         if ln.how == "whiteout":
-            how = self.t("diff_whiteout", wh=whiteout_name(ln.path))
+            how = self.t("diff_whiteout", wh=clip(whiteout_name(ln.path), 22))
         elif ln.how == "opaque":
             how = self.t("diff_opaque", wh=OPAQUE_MARKER)
         elif ln.how == "copied" and ln.kind == "dir":
@@ -251,6 +257,9 @@ class DotWriter:
             how = self.t("diff_new_dir")
         else:
             how = esc(human_size(ln.size))
+        # the path is bold at 11 pt, the explanation 10 pt: ~1.25 units a character
+        room = max(14, int((DIFF_UNITS - text_units(html.unescape(how))) / 1.25))
+        path = esc(clip_path(ln.path + ("/" if ln.kind == "dir" else ""), room))
         path_html = f"<B>{path}</B>" if ln.touched else path
         return self.cell(f"{letter}  {path_html}  {font(how, GREY_TEXT, 10)}", colspan,
                          TOUCHED_BG if ln.touched else "", port)
@@ -408,34 +417,29 @@ class DotWriter:
         found_here = any(h.kind == "found" for h in highlights)
         if layer in self.story.markers and not found_here:
             rows.append(self.marker_row(layer))
-        ports = set()
-        copies = sorted((h for h in highlights if h.kind == "copy"), key=lambda h: (-(h.size or 0), h.path))
-        if len(copies) > MAX_COPY_LINES:
-            # a package install copies up many files: name a few, count the rest
-            highlights = [h for h in highlights if h.kind != "copy" or h in copies[:MAX_COPY_LINES - 1]]
-            more = len(copies) - (MAX_COPY_LINES - 1)
-        else:
-            more = 0
-        for h in highlights:
-            path = esc(clip_path(h.path, 30))
-            if h.kind == "found":
-                body = f"<B>{self.t('probe_found')}</B> · {path} · {esc(human_size(h.size or 0))}"
-                colour = GREEN
-            elif h.kind == "copy":
-                body = f"→ <B>{path}</B> · {self.t('copy_source')}"
-                colour = VERMILLION
-            elif h.kind == "hidden_wh":
-                body = f"<S>{path}</S> · {self.t('hidden_by_whiteout', where=self.upper_name())}"
-                colour = PURPLE
-            else:
-                body = f"<S>{path}/…</S> · {self.t('hidden_by_opaque', where=self.upper_name())}"
-                colour = PURPLE
-            port = "" if h.kind in ports else h.kind
-            ports.add(h.kind)
-            rows.append(self.cell(font(body, colour, 10), 2, port=port))
-        if more:
-            rows.append(self.cell(font(self.t("more_copied", n=f"{more:,}"), VERMILLION, 10), 2))
+        for kind in ("found", "copy", "hidden_wh", "hidden_opq"):
+            group = sorted((h for h in highlights if h.kind == kind), key=lambda h: (-(h.size or 0), h.path))
+            # a package install copies up (or a cleanup hides) many files:
+            # name a few, count the rest
+            shown = group if len(group) <= MAX_COPY_LINES else group[: MAX_COPY_LINES - 1]
+            for i, h in enumerate(shown):
+                rows.append(self.cell(font(*self.highlight_text(h)), 2, port=kind if i == 0 else ""))
+            if len(shown) < len(group):
+                colour = VERMILLION if kind == "copy" else PURPLE
+                key = "more_copied" if kind == "copy" else "more_hidden"
+                rows.append(self.cell(font(self.t(key, n=f"{len(group) - len(shown):,}"), colour, 10), 2))
         return rows
+
+    def highlight_text(self, h) -> tuple[str, str, int]:
+        """(text, colour, size) of a path this step concerns in a read-only layer."""
+        path = esc(clip_path(h.path, 30))
+        if h.kind == "found":
+            return f"<B>{self.t('probe_found')}</B> · {path} · {esc(human_size(h.size or 0))}", GREEN, 10
+        if h.kind == "copy":
+            return f"→ <B>{path}</B> · {self.t('copy_source')}", VERMILLION, 10
+        if h.kind == "hidden_wh":
+            return f"<S>{path}</S> · {self.t('hidden_by_whiteout', where=self.upper_name())}", PURPLE, 10
+        return f"<S>{path}/…</S> · {self.t('hidden_by_opaque', where=self.upper_name())}", PURPLE, 10
 
     def port(self, node: str, wanted: tuple[str, ...]) -> str:
         """``node:port:e`` for the first of ``wanted`` rows the node's table has,
@@ -520,9 +524,10 @@ class DotWriter:
         one puts op on the top box's rank (the design sketch's trick); a flat
         invisible edge from the top box to op keeps op on its right."""
         tgt = self.target
-        # no target (a `docker images` step): beside the last column
+        # no target (a `docker images` step): beside the tallest column's top
         col = self.stack.columns[tgt.column_index] if tgt.found else (
-            self.stack.columns[-1] if self.stack.columns else None)
+            max(reversed(self.stack.columns), key=lambda c: len(c.rows) + len(c.containers))
+            if self.stack.columns else None)
         if col is None:
             return "host_bootfs", None
         if tgt.found and tgt.container is not None:

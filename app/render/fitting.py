@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from app.engine import Dir, File, Layer, Symlink
+from app.engine import Dir, File, Layer, Symlink, Whiteout
 
 from .labels import esc, text
 from .sizes import human_size
@@ -103,6 +103,10 @@ def count_items(layer: Layer, lang: str) -> list[str]:
     items = [plain(text(lang, "file_one" if files == 1 else "files", n=f"{files:,}"))]
     if dirs:
         items.append(plain(text(lang, "dir_one" if dirs == 1 else "dirs", n=f"{dirs:,}")))
+    # a layer that deletes holds whiteouts: 0 B, and still a layer
+    whiteouts = sum(1 for n in layer.entries.values() if isinstance(n, Whiteout))
+    if whiteouts:
+        items.append(plain(text(lang, "whiteout_one" if whiteouts == 1 else "whiteouts", n=f"{whiteouts:,}")))
     return items
 
 

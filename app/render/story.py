@@ -114,13 +114,18 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
         _mark_hidden(story, layers, upper, o, "hidden_opq", lambda lay, p=o: _holds_below(lay, p))
 
     if changes or whiteouts or opaques:
-        # the first change on the operation's path says what it did to it
-        main = {next((c.letter for c in changes if single is not None and c.path == single.path), "")}
+        # the first change on the operation's path says what it did to it;
+        # for many paths (a RUN), the changes that are not just parent dirs
+        if single is not None:
+            main = {next((c.letter for c in changes if c.path == single.path), "")}
+        else:
+            ancestors = {p[:i] for c in changes for p in (c.path,) for i in range(1, len(p)) if p[i] == "/"}
+            main = {c.letter for c in changes if c.path not in ancestors}
         if copies:
             key = "edge_write"
         elif single is not None and single.path in opaques:
             key = "edge_opaque"
-        elif single is not None and "D" in main and whiteouts:
+        elif main == {"D"} and whiteouts:
             key = "edge_whiteout"
         elif single is not None and main == {"A"}:
             key = "edge_new"

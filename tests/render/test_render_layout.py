@@ -12,7 +12,7 @@ import json
 import graphviz
 import pytest
 
-from app.engine import Change, Container, Dir, File, HistoryEntry, Image, Inode, Layer, Probe, Trace
+from app.engine import Change, Container, Dir, File, HistoryEntry, Image, Inode, Layer, Probe, Trace, Whiteout
 from app.render import Scene, scene_dot
 from app.render.dot import WIDTH
 from app.render.examples import EXAMPLES
@@ -110,6 +110,7 @@ def test_long_names_and_paths_never_widen_a_box() -> None:
                 os_release="An Operating System With A Remarkably Long Pretty Name (codename)")
     upper = Layer()
     upper.put(deep, File(Inode(b"changed")))
+    upper.put("/var/lib/apt/lists/deb.debian.org_debian-security_dists_bookworm-security_InRelease", Whiteout())
     c = Container("a-container-with-a-name-longer-than-most", img, upper)
     t = Trace("write", deep, probes=[Probe(1, deep, "miss"), Probe(0, deep, "found")], found_in=0,
               changes=[Change("C", deep)])
