@@ -613,7 +613,10 @@ def install(ctx: Context) -> int:
             continue
         dpath = ctx.path(dst)
         try:
-            copy_file(ctx, src, dpath, st, False, ctx.stat(dpath) is not None)
+            old = ctx.stat(dpath, follow=False)
+            if old is not None and old.type != "dir":
+                ctx.call("unlink", dpath)  # install replaces the file: hard links keep the old one
+            copy_file(ctx, src, dpath, st, False, False)
             finish(dpath)
         except FSError as exc:
             ctx.err(f"install: cannot create regular file {q(dst)}: {_errmsg(exc)}\n")

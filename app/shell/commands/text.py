@@ -833,9 +833,16 @@ def sed(ctx: Context) -> int:
             if suffix:
                 ctx.call("write", path + suffix if "*" not in suffix else suffix.replace("*", f),
                          encode(text), mode=st.mode)
-            # GNU sed -i writes a new file and renames it over the old one: the
-            # file is always rewritten, changed or not.
-            ctx.call("write", path, encode(result), mode=st.mode)
+            # GNU sed -i writes a new file next to the old one and renames it over
+            # it: the file is always rewritten, changed or not, and hard links to
+            # the old file keep the old contents.
+            rec = ctx.run_record
+            rec.counter += 1
+            tmp = posixpath.join(posixpath.dirname(path), f"sed{rec.counter:06d}")
+            ctx.call("write", tmp, encode(result), mode=st.mode & 0o7777)
+            if st.uid or st.gid:
+                ctx.call("chown", tmp, st.uid, st.gid)
+            ctx.call("rename", tmp, path)
         return status
     inputs, status = read_inputs(ctx, args, "sed")
     text = "".join(t for _, t in inputs)
