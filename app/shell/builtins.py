@@ -222,7 +222,7 @@ def break_(shell: Shell, argv: list[str], io: IO) -> int:
 def shift(shell: Shell, argv: list[str], io: IO) -> int:
     n = _number(shell, io, "shift", argv[1]) if len(argv) > 1 else 1
     if n > len(shell.state.positional):
-        shell.error(io, f"shift: can't shift that many")
+        shell.error(io, "shift: can't shift that many")
         raise ExitShell(2)
     shell.state.positional = shell.state.positional[n:]
     return 0
@@ -423,7 +423,7 @@ def shell_command(ctx) -> int:
             continue
         break
     rest = argv[i:]
-    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    io = ctx.streams()
     if script == "":
         if not rest:
             shell.error(io, f"{argv[0]}: -c requires an argument")
@@ -478,7 +478,7 @@ def env_command(ctx) -> int:
         ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
         return 0
     shell: Shell = ctx.shell
-    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    io = ctx.streams()
     return shell.run_external(posixpath.basename(args[0]), args, env, io)
 
 
@@ -496,6 +496,6 @@ def wrapper_command(ctx) -> int:
     if not args:
         return 0
     shell: Shell = ctx.shell
-    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    io = ctx.streams()
     return shell.run_external(posixpath.basename(args[0]), args, ctx.env, io)
 assert "sh" in REGISTRY

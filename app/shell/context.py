@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import posixpath
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.engine import FSError, LimitExceeded, Trace
@@ -158,6 +158,11 @@ class Context:
 
     def path(self, p: str) -> str:
         return posixpath.join(self.cwd, p) if p else self.cwd
+
+    def streams(self):
+        """This command's stdin/stdout/stderr as an IO, for commands that start others."""
+        from .streams import IO
+        return IO(self.stdin, {1: self._stdout, 2: self._stderr})
 
     # -- helpers for the shell's commands ----------------------------------------
     def fail(self, exc: FSError) -> None:

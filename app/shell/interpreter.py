@@ -445,7 +445,7 @@ class Shell:
                     opened.append(sink)
                     fds[1] = fds[2] = sink
                     continue
-                raise RedirectError(f"Syntax error: Bad fd number")
+                raise RedirectError("Syntax error: Bad fd number")
             if r.op in (">", ">|", ">>"):
                 sink = self.open_output(target, r.op == ">>", fds)
                 opened.append(sink)

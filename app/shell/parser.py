@@ -217,7 +217,7 @@ class Parser:
                     self.pos += 1
                 else:
                     flush()
-                    parts.append(part if not quoted_ctx or isinstance(part, Lit) else part)
+                    parts.append(part)
                 continue
             buf.append(c)
             self.pos += 1
@@ -446,7 +446,7 @@ class Parser:
         self.next()
         tok = self.next()
         if tok[0] != "word" or not NAME_RE.fullmatch(tok[1].text):
-            raise self.error(f"Bad for loop variable")
+            raise self.error("Bad for loop variable")
         var = tok[1].text
         self._skip_newlines()
         words = None

@@ -15,7 +15,7 @@ from app.engine import CrossDevice, File, FSError, Inode
 
 from ..context import Context, LimitReached
 from . import register
-from .common import (Usage, command, lookup_group, lookup_user, missing_operand, parse_mode,
+from .common import (command, lookup_group, lookup_user, missing_operand, parse_mode,
                      parse_opts, parse_size, q)
 
 BIG = 1 << 20  # files above this size whose bytes are unknown are copied by size only
@@ -707,7 +707,3 @@ def mktemp(ctx: Context) -> int:
             return 1
     ctx.out(name + "\n")
     return 0
-
-
-def _unused() -> None:  # keep linters quiet about Usage being re-exported for tests
-    _ = Usage

@@ -180,8 +180,7 @@ class _FindParser:
 
 def run_command(ctx: Context, argv: list[str]) -> int:
     """Start ``argv`` the way exec would: no shell builtins, no functions."""
-    from ..streams import IO
-    io = IO(ctx.stdin, {1: ctx._stdout, 2: ctx._stderr})
+    io = ctx.streams()
     return ctx.shell.run_external(posixpath.basename(argv[0]), argv, ctx.env, io)
 
 

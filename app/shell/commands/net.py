@@ -54,7 +54,7 @@ def _download(ctx: Context, url: str, dest: str | None, tool: str) -> int:
     except FSError as exc:
         ctx.record(exc.trace)
         if tool == "curl":
-            ctx.err(f"curl: (23) Failure writing output to destination\n")
+            ctx.err("curl: (23) Failure writing output to destination\n")
             return 23
         ctx.err(f"{dest}: {exc.explanation.split(':')[0]}\n")
         return 1

@@ -14,7 +14,7 @@ from app.engine import FSError
 
 from ..context import Context, decode, encode
 from . import register
-from .common import Usage, command, parse_opts, q
+from .common import command, parse_opts, q
 
 
 def _escapes(text: str, octal_needs_zero: bool = True) -> tuple[str, bool]:
@@ -849,5 +849,3 @@ def sed(ctx: Context) -> int:
     ctx.out(_sed_run(cmds, text, quiet))
     return 2 if status else 0
 
-
-_ = Usage
