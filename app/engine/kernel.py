@@ -29,6 +29,7 @@ import errno as _errno
 import hashlib
 import os
 import pickle
+import shlex
 import stat as _stat
 import tempfile
 import traceback
@@ -534,7 +535,7 @@ def run_shell_in_kernel(lowers: Sequence[Layer], script: str, upper: Layer | Non
             os.umask(0o022)
 
         proc = subprocess.run(
-            [f"{TOOLS_DIR}/busybox", "sh", "-c", f"cd {cwd} && {script}"],
+            [f"{TOOLS_DIR}/busybox", "sh", "-c", f"cd {shlex.quote(cwd)} && {script}"],
             capture_output=True, env=environment, timeout=60, preexec_fn=enter)
         return Outcome(read_layer(upper_dir), read_merged(merged), [], [],
                        proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"),
