@@ -44,7 +44,9 @@ class Frame:
     error: str | None = None
     status: int | None = None  # exit status of an exec step's command
     expanded: str | None = None
-    source_line: int | None = None  # Dockerfile line of a build step
+    source_line: int | None = None  # Dockerfile lines of a build step
+    source_end_line: int | None = None
+    stage: str | None = None  # the build stage, in a multi-stage Dockerfile
     spec_line: int | None = None  # line of the step in the lesson file
     script: str = ""  # an exec step's command line
     commands: list[str] = field(default_factory=list)  # simple commands the shell ran
@@ -164,7 +166,8 @@ class _Player:
             number=0, kind="build", command=step.text, say=say, images=[step.image],
             traces=step.traces, target=step.image.name, new_layer=step.created_layer,
             notes=notes, output=step.stdout, error=step.error, expanded=step.expanded,
-            source_line=step.line,
+            source_line=step.line, source_end_line=step.end_line,
+            stage=(step.stage_name or f"#{step.stage}") if len(result.stages) > 1 else None,
         )
 
     def _run(self, spec: RunStep) -> None:
