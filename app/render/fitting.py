@@ -16,10 +16,10 @@ from app.engine import Dir, File, Layer, Symlink, Whiteout
 
 from .labels import esc, text
 from .sizes import human_size
+from .style import GREY_TEXT
 
 PATH_CHARS = 40
 DETAIL_UNITS = 60     # characters of a 10 pt detail line in a box
-GREY_TEXT = "#555555"
 
 
 def clip(value: str, limit: int) -> str:

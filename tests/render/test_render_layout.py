@@ -14,7 +14,7 @@ import pytest
 
 from app.engine import Change, Container, Dir, File, HistoryEntry, Image, Inode, Layer, Probe, Trace, Whiteout
 from app.render import Scene, scene_dot
-from app.render.dot import WIDTH
+from app.render.style import WIDTH
 from app.render.examples import EXAMPLES
 
 

@@ -16,7 +16,7 @@ import graphviz
 import pytest
 
 from app.render import scene_dot
-from app.render.dot import WIDTH
+from app.render.style import WIDTH
 
 pytestmark = pytest.mark.skipif(os.environ.get("LAYERLAB_RENDER_LESSONS") != "1",
                                 reason="slow: set LAYERLAB_RENDER_LESSONS=1 to draw every lesson step")
