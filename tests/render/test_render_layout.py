@@ -43,21 +43,34 @@ def overlap(a, b) -> bool:
     return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
 
 
+def in_language(make, lang: str) -> Scene:
+    scene = make()
+    scene.lang = lang
+    return scene
+
+
 @pytest.fixture(scope="module")
 def layouts() -> dict[str, dict]:
     return {name: layout(make()) for name, make in EXAMPLES.items()}
 
 
+@pytest.fixture(scope="module")
+def layouts_zh() -> dict[str, dict]:
+    return {name: layout(in_language(make, "zh")) for name, make in EXAMPLES.items()}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(EXAMPLES))
-def test_every_layer_and_container_box_has_the_same_width(layouts, name: str) -> None:
-    widths = {n: round(b[2] - b[0]) for n, b in boxes(layouts[name]).items()
-              if n.startswith(("i_", "c_"))}
+def test_every_layer_and_container_box_has_the_same_width(layouts, layouts_zh, name: str, lang: str) -> None:
+    data = layouts[name] if lang == "en" else layouts_zh[name]
+    widths = {n: round(b[2] - b[0]) for n, b in boxes(data).items() if n.startswith(("i_", "c_"))}
     assert set(widths.values()) == {WIDTH}, widths
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", list(EXAMPLES))
-def test_no_box_overlaps_another(layouts, name: str) -> None:
-    b = boxes(layouts[name])
+def test_no_box_overlaps_another(layouts, layouts_zh, name: str, lang: str) -> None:
+    b = boxes(layouts[name] if lang == "en" else layouts_zh[name])
     names = sorted(b)
     clashes = [(p, q) for i, p in enumerate(names) for q in names[i + 1:] if overlap(b[p], b[q])]
     assert not clashes
