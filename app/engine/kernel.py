@@ -344,13 +344,29 @@ def mount_layers(lowers: Sequence[Layer], fn: Callable[[str, str], Any],
 
 # --------------------------------------------------------------------------- operations
 def _rm_r(path: str) -> None:
-    st = os.lstat(path)
-    if _stat.S_ISDIR(st.st_mode):
-        for name in os.listdir(path):
-            _rm_r(os.path.join(path, name))
-        os.rmdir(path)
-    else:
-        os.unlink(path)
+    """``rm -r`` as coreutils does it (fts): the parent is resolved once, then
+    everything happens relative to directory descriptors, so deleting a
+    symlink on the way cannot change what the path meant."""
+    parent, name = os.path.split(path)
+    parent_fd = os.open(parent or "/", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        _rm_at(parent_fd, name)
+    finally:
+        os.close(parent_fd)
+
+
+def _rm_at(dir_fd: int, name: str) -> None:
+    st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    if not _stat.S_ISDIR(st.st_mode):
+        os.unlink(name, dir_fd=dir_fd)
+        return
+    fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=dir_fd)
+    try:
+        for child in os.listdir(fd):
+            _rm_at(fd, child)
+    finally:
+        os.close(fd)
+    os.rmdir(name, dir_fd=dir_fd)
 
 
 def _mkdir_p(path: str, mode: int) -> None:

@@ -516,9 +516,17 @@ class UnionFS:
                         "names starting with .wh. are whiteouts in an image layer; "
                         "such a file cannot exist in an image")
 
-    def _create(self, loc: _Loc, node: Node, trace: Trace) -> None:
+    def _create(self, loc: _Loc, node: Node, trace: Trace, inherit: bool = True) -> None:
         """Put a new object at a missing path (over a whiteout if there is one)."""
         self._check_name(loc.path, trace)
+        parent = loc.parent_stack[0][1] if loc.parent_stack else None
+        if inherit and isinstance(parent, Dir) and parent.mode & 0o2000:
+            # A set-group-ID directory gives new entries its group, and new
+            # subdirectories its set-group-ID bit (BSD group semantics).
+            meta = node.inode if isinstance(node, File) else node
+            meta.gid = parent.gid
+            if isinstance(node, Dir):
+                node.mode |= 0o2000
         self._copy_up_parents(loc.path, trace)
         if isinstance(node, Dir) and isinstance(self.upper.entries.get(loc.path), Whiteout):
             node.opaque = True  # rm -rf d && mkdir d: hide what is below
@@ -732,7 +740,7 @@ class UnionFS:
             copy: Node = File(node.inode)
         else:
             copy = Symlink(node.target, node.mode, node.uid, node.gid, node.mtime)
-        self._create(dloc, copy, trace)
+        self._create(dloc, copy, trace, inherit=False)
         return trace
 
     def _setattr(self, op: str, path: str, change: Callable[[Node], None], follow: bool = True) -> Trace:

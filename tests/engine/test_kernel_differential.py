@@ -39,7 +39,7 @@ PATHS = ["/" + "/".join(p) for p in
 paths = st.sampled_from(PATHS)
 targets = st.sampled_from(["/a", "/a/b", "/b/c", "../a", "b", "c/a", "/nowhere", ".", "/", "a/../b"])
 modes = st.sampled_from([0o644, 0o600, 0o755, 0o700, 0o4755])
-dir_modes = st.sampled_from([0o755, 0o700, 0o1777, 0o555])
+dir_modes = st.sampled_from([0o755, 0o700, 0o1777, 0o555, 0o2775])
 owners = st.sampled_from([0, 1000])
 datas = st.sampled_from([b"", b"x", b"hello\n", b"0123456789" * 10])
 
