@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.engine import Dir, File, Inode, Layer, UnionFS  # noqa: E402
 from app.engine.kernel import mount_layers, overlay_available  # noqa: E402
+from app.engine.tarball import chain_ids  # noqa: E402
 
 FILES_PER_DIR = 100
 
@@ -90,6 +91,12 @@ def bench_engine(args, rng) -> tuple[dict, list[Layer], list[str], list[str]]:
     t0 = time.perf_counter()
     UnionFS(layers).walk("/")
     out["walk_again_cached_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    chain_ids(layers)
+    out["diff_ids_all_layers_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    chain_ids(layers)
+    out["diff_ids_again_us"] = (time.perf_counter() - t0) * 1e6
     return out, layers, paths, dirs
 
 

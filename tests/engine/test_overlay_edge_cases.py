@@ -357,3 +357,12 @@ def test_a_whiteout_in_an_image_layer_is_itself_invisible():
     fs = UnionFS([make_layer({"/x": b"x"}), make_layer({"/x": Whiteout()})])
     assert fs.listdir("/")[0] == []
     assert not fs.exists("/x")
+
+
+def test_new_entries_in_a_set_group_id_directory_take_its_group():
+    fs = UnionFS([make_layer({"/var/mail": Dir(0o2775, 0, 8)})])
+    fs.write("/var/mail/root", b"")
+    fs.mkdir("/var/mail/sub")
+    assert fs.stat("/var/mail/root")[0].gid == 8
+    sub = fs.stat("/var/mail/sub")[0]
+    assert (sub.gid, sub.mode) == (8, 0o2755)
