@@ -107,8 +107,8 @@ def read_merged(root: str) -> dict[str, Record]:
     """A real merged directory as path -> record (symlinks not followed)."""
     out: dict[str, Record] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = "/" + os.path.relpath(dirpath, root).lstrip(".")
-        rel_dir = rel_dir if rel_dir != "/" else ""
+        rel = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel == "." else "/" + rel  # not lstrip("."): it would eat ".layerlab"
         for name in dirnames + filenames:
             full = os.path.join(dirpath, name)
             path = (rel_dir + "/" + name).replace("//", "/")
