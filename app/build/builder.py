@@ -391,7 +391,10 @@ class Builder:
         fs, upper = self._union(image)
         dest = inst.dest if inst.dest.startswith("/") else posixpath.join(workdir, inst.dest)
         sources = list(inst.sources)
-        dir_dest = inst.dest.endswith("/") or len(sources) > 1 or any(ch in s for s in sources for ch in "*?[")
+        dir_dest = (
+            inst.dest.endswith(("/", "/.")) or inst.dest == "." or len(sources) > 1
+            or any(ch in s for s in sources for ch in "*?[") or _is_dir(fs, dest)
+        )
         uid, gid = _owner(getattr(inst, "chown", None))
         mode = _mode(getattr(inst, "chmod", None))
         heredocs = {h.name: h for h in (getattr(inst, "heredocs", None) or [])}
@@ -466,6 +469,14 @@ class Builder:
         else:
             data, _ = src_fs.read(path)
             put(posixpath.join(dest, posixpath.basename(path)) if dir_dest else dest, ContextFile(data, len(data), stat.mode))
+
+
+def _is_dir(fs: UnionFS, path: str) -> bool:
+    """An existing directory as COPY's destination: the files go into it."""
+    try:
+        return fs.stat(path)[0].type == "dir"
+    except FSError:
+        return False
 
 
 def _owner(chown: str | None) -> tuple[int, int]:

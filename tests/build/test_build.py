@@ -117,3 +117,15 @@ def test_two_images_from_one_base_share_the_same_layer_object():
     one = build("FROM debian:bookworm\nRUN touch /a\n").image
     two = build("FROM debian:bookworm\nRUN touch /b\n").image
     assert one.layers[0] is two.layers[0]
+
+
+def test_copy_to_dot_goes_into_the_working_directory():
+    result = build("FROM scratch\nWORKDIR /src\nCOPY a .\n", ctx(a="x"))
+    top = result.image.layers[-1]
+    assert top.get("/src/a").type == "file" and top.get("/src") is None or top.get("/src").type == "dir"
+
+
+def test_copy_onto_an_existing_directory_puts_the_file_inside():
+    result = build("FROM debian:bookworm\nCOPY a /etc\n", ctx(a="x"))
+    assert result.image.layers[-1].get("/etc/a").type == "file"
+    assert result.image.layers[-1].get("/etc").type == "dir"
