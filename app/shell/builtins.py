@@ -17,7 +17,8 @@ from app.engine import FSError
 
 from .commands import REGISTRY, register
 from .context import NotSimulated, decode
-from .interpreter import (DEFAULT_PATH, ExitShell, LoopControl, ReturnFromFunction, Shell, State)
+from .interpreter import (DEFAULT_PATH, MAX_SCRIPT, ExitShell, LoopControl, ReturnFromFunction,
+                          Shell, State, too_big_hint)
 from .streams import IO
 
 Builtin = Callable[[Shell, list[str], IO], int]
@@ -439,6 +440,9 @@ def shell_command(ctx) -> int:
                     f"{argv[0]}: {rest[0]}: No such file or directory\n")
             return 2 if dialect == "dash" else 127
         shell.record.record(trace)
+        if len(data) > MAX_SCRIPT:
+            ctx.not_simulated(" ".join(argv), too_big_hint(rest[0], len(data)))
+            return 0
         return run_shell_script(shell, decode(data), rest, ctx.env, io, dialect, options)
     from .commands.net import UNKNOWN_DOWNLOAD
     if UNKNOWN_DOWNLOAD in ctx.stdin:

@@ -26,6 +26,13 @@ from .syntax import (AndOr, Case, DoubleBracket, For, FunctionDef, Group, If, No
                      Redirect, Sequence, Simple, Subshell, While)
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+MAX_SCRIPT = 64 * 1024  # scripts in the tree larger than this (./configure) are not interpreted
+
+
+def too_big_hint(name: str, size: int) -> str:
+    return (f"`{name}` is a {size // 1024} KiB shell script (a generated one, like ./configure); "
+            "layerlab interprets scripts up to 64 KiB, so the layer shows only what the other "
+            "commands did")
 
 
 class ExitShell(Exception):
@@ -632,6 +639,9 @@ class Shell:
                 or not head.startswith("#!") and data[:4] != b"\x7fELF" and data:
             from .builtins import run_shell_script
             dialect = "bash" if "bash" in head else self.record.sh_dialect
+            if len(data) > MAX_SCRIPT:
+                self.record.not_simulated.append(_ns(shlex.join(argv), too_big_hint(name, len(data))))
+                return 0
             return run_shell_script(self, decode(data), argv, env, io, dialect)
         return None
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import changeset, sh
+from app.engine import File, Inode, UnionFS
+from app.shell import run
+from conftest import changeset, make_base_layer, sh
 
 ETC = {"/etc": "dir 755"}
 MOTD = "hello world\nsecond line\n"
@@ -338,6 +340,18 @@ def test_tar_of_unknown_bytes_is_reported():
     assert result.not_simulated[-1].command == "tar -xf /a.tgz"
     assert "nothing was extracted" in result.not_simulated[-1].hint
     assert "/opt" not in changeset(fs)
+
+
+def test_huge_scripts_are_not_interpreted():
+    from app.engine import Layer
+    layer = Layer()
+    layer.put("/", make_base_layer().get("/"))
+    layer.put("/configure", File(Inode(b"#!/bin/sh\n" + b"# generated\n" * 10000, mode=0o755)))
+    fs = UnionFS([make_base_layer(), layer.freeze()])
+    result = run("./configure --prefix=/usr && sh configure", fs, cwd="/")
+    assert result.status == 0
+    assert [n.command for n in result.not_simulated] == ["./configure --prefix=/usr", "sh configure"]
+    assert "up to 64 KiB" in result.not_simulated[0].hint
 
 
 def test_error_reads_like_docker_build():
