@@ -84,6 +84,17 @@ def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = 
     return lines
 
 
+def ancestor_dirs(paths) -> set[str]:
+    """Every proper ancestor directory of ``paths`` (``/a/b/c`` -> ``/a``, ``/a/b``)."""
+    seen: set[str] = set()
+    for path in paths:
+        parent = path.rpartition("/")[0]
+        while parent and parent not in seen:
+            seen.add(parent)
+            parent = parent.rpartition("/")[0]
+    return seen
+
+
 def whiteout_name(path: str) -> str:
     """The file overlayfs/OCI store for a deleted ``path``: ``.wh.<name>``."""
     return ".wh." + posixpath.basename(path)

@@ -15,6 +15,8 @@ from typing import Sequence
 
 from app.engine import File, Layer, Symlink, Trace, Whiteout
 
+from .diff import ancestor_dirs
+
 OP = "op"
 UPPER = "upper"
 
@@ -119,7 +121,7 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
         if single is not None:
             main = {next((c.letter for c in changes if c.path == single.path), "")}
         else:
-            ancestors = {p[:i] for c in changes for p in (c.path,) for i in range(1, len(p)) if p[i] == "/"}
+            ancestors = ancestor_dirs(c.path for c in changes)
             main = {c.letter for c in changes if c.path not in ancestors}
         if copies:
             key = "edge_write"

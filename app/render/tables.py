@@ -10,11 +10,12 @@ every box keeps its width.
 
 from __future__ import annotations
 
+import heapq
 import html
 
 from app.engine import Container, Image
 
-from .diff import OPAQUE_MARKER, DiffLine, diff_lines, whiteout_name
+from .diff import OPAQUE_MARKER, DiffLine, ancestor_dirs, diff_lines, whiteout_name
 from .fitting import clip, clip_path, count_items, fit, font, instruction, path_items, shorten_digests, text_units
 from .labels import esc
 from .sizes import human_size
@@ -46,20 +47,21 @@ class Tables:
         """docker-diff lines. Directories that are only parents of what changed
         (copied up or created for it) fold into one line; touched lines come
         first when the list must be cut."""
-        ancestors = {p[:i] for ln in lines for p in (ln.path,) for i in range(1, len(p)) if p[i] == "/"}
+        ancestors = ancestor_dirs(ln.path for ln in lines)
         parents = [ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
                    and not ln.touched and ln.path in ancestors]
-        lines = [ln for ln in lines if ln not in parents]
+        folded = {id(ln) for ln in parents}
+        lines = [ln for ln in lines if id(ln) not in folded]
         if len(lines) > MAX_DIFF_LINES:
             # what matters first: this step's lines, then copy-ups, deletions
             # and opaque dirs (the overlayfs mechanics), then the biggest files
             # (a few of each, biggest first), then the biggest of the rest
-            pool = sorted(lines, key=lambda ln: (not ln.touched, -ln.size, ln.path))
+            rank = lambda ln: (not ln.touched, -ln.size, ln.path)  # noqa: E731
             keep = []
             for how in ("copied", "whiteout", "opaque"):
-                keep += [ln for ln in pool if ln.how == how][:MAX_COPY_LINES - 1]
+                keep += heapq.nsmallest(MAX_COPY_LINES - 1, (ln for ln in lines if ln.how == how), key=rank)
             keep_ids = {id(ln) for ln in keep}
-            keep += [ln for ln in pool if id(ln) not in keep_ids]
+            keep += heapq.nsmallest(MAX_DIFF_LINES, (ln for ln in lines if id(ln) not in keep_ids), key=rank)
             keep_ids = {id(ln) for ln in keep[: MAX_DIFF_LINES - 1]}
             shown = [ln for ln in lines if id(ln) in keep_ids]
             hidden = len(lines) - len(shown)

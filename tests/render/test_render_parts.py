@@ -170,3 +170,8 @@ def test_an_image_with_no_layers_yet_draws() -> None:
     img = Image("hello-world", (), (), base="scratch", base_layers=0)
     svg = to_svg(scene_dot(Scene([img], target="hello-world", command="FROM scratch")))
     assert "no layers yet" in svg and "no rootfs" in svg
+
+
+def test_ancestor_dirs_are_every_proper_parent() -> None:
+    from app.render.diff import ancestor_dirs
+    assert ancestor_dirs(["/a/b/c", "/a/d", "/e"]) == {"/a", "/a/b"}
