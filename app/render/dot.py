@@ -15,12 +15,11 @@ Colours are the Okabe–Ito palette.
 from __future__ import annotations
 
 import re
-import textwrap
 
 from app.engine import Container, Image, Layer
 
 from .errors_text import explain
-from .fitting import attrs, font, text_units
+from .fitting import attrs, font, text_units, wrap
 from .labels import esc, text
 from .scene import Scene
 from .sizes import human_size
@@ -259,7 +258,7 @@ class DotWriter(Tables):
         if scene.command is not None:
             # a command in a container reads as typed at a shell prompt
             prompt = "$ " if self.target.container is not None and not scene.command.startswith("$") else ""
-            for i, part in enumerate(textwrap.wrap(scene.command, MAX_OP_CHARS) or [""]):
+            for i, part in enumerate(wrap(scene.command, MAX_OP_CHARS)):
                 rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
                             f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
         if self.story.error:
@@ -277,7 +276,7 @@ class DotWriter(Tables):
             if reason:
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(reason, VERMILLION, 10)}</TD></TR>')
         for note in scene.notes:
-            for part in textwrap.wrap(note, MAX_OP_CHARS + 4):
+            for part in wrap(note, MAX_OP_CHARS + 4, max_lines=3):
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '

@@ -38,6 +38,33 @@ def text_units(value: str) -> int:
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in value)
 
 
+def wrap(value: str, units: int, max_lines: int = 6) -> list[str]:
+    """Lines of at most ``units`` (CJK characters count twice), broken at a
+    space when one is near, else anywhere (Chinese has no spaces); at most
+    ``max_lines``, the last ending in ``…`` when text was left out."""
+    lines: list[str] = []
+    for paragraph in value.splitlines() or [""]:
+        line, width = "", 0
+        for ch in paragraph:
+            w = 2 if ord(ch) >= 0x2E80 else 1
+            if width + w > units:
+                cut = line.rfind(" ")
+                if cut > units // 2:
+                    lines.append(line[:cut])
+                    line = line[cut + 1:]
+                else:
+                    lines.append(line)
+                    line = ""
+                width = text_units(line)
+            line += ch
+            width += w
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = clip(lines[-1] + " …", units) if text_units(lines[-1]) + 2 > units else lines[-1] + " …"
+    return lines
+
+
 def fit(items: list[str], budget: int = DETAIL_UNITS) -> str:
     """Join ``items`` with `` · `` while the line stays within ``budget`` (then ``…``).
 

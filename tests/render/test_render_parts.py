@@ -175,3 +175,12 @@ def test_an_image_with_no_layers_yet_draws() -> None:
 def test_ancestor_dirs_are_every_proper_parent() -> None:
     from app.render.diff import ancestor_dirs
     assert ancestor_dirs(["/a/b/c", "/a/d", "/e"]) == {"/a", "/a/b"}
+
+
+def test_wrapping_breaks_at_spaces_and_inside_chinese() -> None:
+    from app.render.fitting import text_units, wrap
+    assert wrap("echo hi >> /etc/motd", 12) == ["echo hi >>", "/etc/motd"]
+    zh = wrap("每个容器都有自己的可写层，删除文件只会在容器层留下白障", 20)
+    assert all(text_units(line) <= 20 for line in zh) and "".join(zh).startswith("每个容器")
+    long = wrap("RUN " + "apt-get install -y pkg && " * 40, 42)
+    assert len(long) == 6 and long[-1].endswith("…")
