@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from .errors import DockerfileError
 from .lexer import Lexer, ShellWordError
 from .mounts import MountError, parse_mount
-from .parser import Heredoc, parse_heredoc_word
+from .parser import Heredoc, heredoc_marker
 from . import instructions as ins
 
 __all__ = ["expand", "Scope", "platform_args"]
@@ -68,7 +68,7 @@ class _Expander:
 
     def source(self, text: str, is_json: bool) -> str:
         """A COPY/ADD source; a heredoc marker stays as written so it still names its document."""
-        if not is_json and parse_heredoc_word(text) is not None:
+        if not is_json and heredoc_marker(text) is not None:
             return text
         return self.word(text)
 

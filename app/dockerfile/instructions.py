@@ -20,7 +20,7 @@ from .errors import DockerfileError, did_you_mean
 from .flags import BOOL, STRING, STRINGS, FlagError, Flags
 from .gotext import quote
 from .mounts import Mount, MountError, parse_mount
-from .parser import Heredoc, Node, ParseWarning, parse, parse_heredoc_word
+from .parser import Heredoc, Node, ParseWarning, heredoc_marker, parse
 
 __all__ = [
     "Instruction", "From", "Run", "Copy", "Add", "Cmd", "Entrypoint", "Env", "Label", "Arg",
@@ -126,7 +126,7 @@ class Add(Instruction):
 def _non_heredoc(sources: list[str], is_json: bool) -> list[str]:
     if is_json:
         return list(sources)
-    return [source for source in sources if parse_heredoc_word(source) is None]
+    return [source for source in sources if heredoc_marker(source) is None]
 
 
 @dataclass
@@ -299,7 +299,7 @@ def _sources_and_dest(node: Node, keyword: str) -> tuple[list[str], str, list[He
                        node.value[0] if node.value else None,
                        hint=f"Example: {keyword} app.py /app/  (sources first, destination last)")
     *sources, dest = node.value
-    if not node.json and parse_heredoc_word(dest) is not None:
+    if not node.json and heredoc_marker(dest) is not None:
         raise _Refusal(f"{keyword} cannot accept a heredoc as a destination", dest,
                        hint=f"Example: {keyword} <<EOF /app/config.txt")
     return list(sources), dest, [_chomped(doc) for doc in node.heredocs]

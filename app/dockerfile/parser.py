@@ -491,6 +491,14 @@ def parse_heredoc_word(word: str) -> Heredoc | None:
     return Heredoc(name=name, file_descriptor=fd, expand=quotes == raw_quotes, chomp=dash == "-")
 
 
+def heredoc_marker(word: str) -> Heredoc | None:
+    """Like parse_heredoc_word, but a word the lexer refuses is just not a marker (BuildKit's MustParseHeredoc)."""
+    try:
+        return parse_heredoc_word(word)
+    except ShellWordError:
+        return None
+
+
 def _heredocs_from_line(line: str) -> list[Heredoc]:
     lexer = Lexer("\\", raw_quotes=True, raw_escapes=True, skip_unset_env=True)
     try:
