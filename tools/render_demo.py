@@ -1,8 +1,12 @@
 """Write PNGs (and DOT) of the renderer's example scenes, to look at them.
 
     .venv/bin/python tools/render_demo.py [OUT_DIR] [--lang zh] [--only NAME ...]
+    .venv/bin/python tools/render_demo.py [OUT_DIR] --lessons lessons/
 
-Prints dot's time per scene: a step is rendered per request, so it must stay fast.
+The first form draws the hand-built example scenes (app/render/examples.py);
+``--lessons`` plays the course's lesson files and draws every step. Prints
+the time of scene_dot and of dot per picture: a step is rendered per
+request, so it must stay fast.
 """
 
 from __future__ import annotations
@@ -24,15 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="en", choices=["en", "zh"])
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--dpi", type=int, default=110)
+    parser.add_argument("--lessons", type=Path, default=None, help="a folder of lesson files")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for name, make in EXAMPLES.items():
+    for name, make in scenes(args):
         if args.only and name not in args.only:
             continue
+        start = time.perf_counter()
         scene = make()
         scene.lang = args.lang
         dot = scene_dot(scene)
+        dot_s = time.perf_counter() - start
         stem = f"{name}.{args.lang}"
         (out / f"{stem}.dot").write_text(dot, encoding="utf-8")
         start = time.perf_counter()
@@ -42,8 +49,23 @@ def main(argv: list[str] | None = None) -> int:
         to_svg(dot)
         svg_s = time.perf_counter() - start
         (out / f"{stem}.png").write_bytes(png)
-        print(f"{stem:28s} png {png_s * 1000:6.0f} ms  svg {svg_s * 1000:6.0f} ms  -> {out / stem}.png")
+        print(f"{stem:36s} scene_dot {dot_s * 1000:5.0f} ms  png {png_s * 1000:5.0f} ms  "
+              f"svg {svg_s * 1000:5.0f} ms  -> {out / stem}.png")
     return 0
+
+
+def scenes(args):
+    """(name, scene maker) pairs: the examples, or every step of every lesson."""
+    if args.lessons is None:
+        yield from EXAMPLES.items()
+        return
+    from app.lessons import player
+
+    for path in sorted(args.lessons.glob("*.yaml")):
+        played = player.played(path)
+        for frame in played.frames:
+            yield (f"{path.stem}-{frame.number:02}",
+                   lambda frame=frame, played=played: frame.scene(args.lang, played.lesson.spec.kernel))
 
 
 if __name__ == "__main__":
