@@ -103,3 +103,15 @@ def test_crlf_and_byte_order_mark_are_ignored():
 def test_dump_quotes_like_go():
     assert dump(parse('FROM a\nCMD ["♥", "tab\\there", "\\u0000", "\\u00a0"]\n')) == (
         '(from "a")\n(cmd "♥" "tab\\there" "\\x00" "\\u00a0")')
+
+
+def test_flags_use_the_directives_escape_character_as_buildkit_does_today():
+    # BuildKit v0.12.5 (the PyPI binding) still used a backslash here; current BuildKit uses the directive's.
+    copy = nodes("# escape=`\nFROM a\nCOPY --chown=a`:b --x=c\\d y z\n")[1]
+    assert copy.flags == ["--chown=a:b", "--x=c\\d"]
+
+
+def test_json_form_must_end_at_its_closing_bracket():
+    # Today's BuildKit decodes with json.Unmarshal; v0.12.5 still took this as JSON.
+    cmd = nodes('FROM a\nCMD ["a"] b\n')[1]
+    assert (cmd.json, cmd.value) == (False, ['["a"] b'])
