@@ -485,7 +485,7 @@ class UnionFS:
             trace.change("C", anc)
             stack = ((self.upper_index, self.upper.entries[anc]),) + stack
 
-    def _copy_up(self, loc: _Loc, trace: Trace, *, data: bool = True) -> Node:
+    def _copy_up(self, loc: _Loc, trace: Trace) -> Node:
         """Bring the visible object at ``loc`` into the upper layer (whole file)."""
         layer, node = loc.stack[0]
         if layer == self.upper_index:
@@ -493,11 +493,7 @@ class UnionFS:
         self._copy_up_parents(loc.path, trace)
         if isinstance(node, File):
             copy: Node = File(node.inode.copy())
-            size = node.inode.size
-            if not data:
-                copy.inode.set_data(b"")
-                size = 0
-            kind = "file"
+            size, kind = node.inode.size, "file"
         elif isinstance(node, Symlink):
             copy = Symlink(node.target, node.mode, node.uid, node.gid, node.mtime)
             size, kind = node.size, "symlink"
@@ -556,8 +552,11 @@ class UnionFS:
         elif isinstance(node, Dir):
             raise _fail(IsADirectory, path, trace)
         else:
-            # O_TRUNC needs no data copy (4.x kernels skipped it); appending does.
-            upper = self._copy_up(loc, trace, data=append)
+            # Current kernels copy the whole file up, then truncate (4.x kernels
+            # skipped the data copy for O_TRUNC; the result is the same).
+            upper = self._copy_up(loc, trace)
+            if not append and trace.copied_up and trace.copied_up[-1].path == loc.path:
+                trace.note = "copied up whole, then truncated by the open (O_TRUNC)"
             inode = upper.inode
             new = (inode.read() + bytes(data)) if append else bytes(data)
             inode.set_data(new)
@@ -577,7 +576,7 @@ class UnionFS:
             raise _fail(IsADirectory, path, trace)
         if size < 0:
             raise _fail(InvalidArgument, path, trace)
-        inode = self._copy_up(loc, trace, data=size > 0).inode
+        inode = self._copy_up(loc, trace).inode
         if inode.data is None:
             inode.size = size
         else:
