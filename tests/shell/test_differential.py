@@ -94,6 +94,7 @@ GNU_STATUS = {
     ("sed", 1, 2),  # sed -i on a missing file
     ("mv", 0, 1),   # mv a a: GNU says "are the same file"
     ("cp", 1, 0),   # cp -r of a symlink onto an existing one: GNU replaces it
+    ("tar", 1, 2),  # GNU tar's fatal errors exit with 2
 }
 
 
