@@ -815,13 +815,15 @@ class UnionFS:
         if old is None:
             self._create(loc, node, trace)
             return trace
-        self._copy_up_parents(loc.path, trace)
         if isinstance(old, Dir) and isinstance(node, Dir):
+            self._copy_up_parents(loc.path, trace)
             cur = self.upper.entries.get(loc.path)
             node.opaque = node.opaque or (isinstance(cur, Dir) and cur.opaque)
             self.upper.put(loc.path, node)
+            trace.change("C" if self._lower_positive(loc) else "A", loc.path)
         else:
-            self.upper.remove_subtree(loc.path)
-            self.upper.put(loc.path, node)
-        trace.change("C" if self._lower_positive(loc) else "A", loc.path)
+            # What a copy on an overlay snapshot does: remove, then create
+            # (so a directory replacing a lower file comes out opaque).
+            self._remove(loc, trace)
+            self._create(loc, node, trace)
         return trace

@@ -72,3 +72,14 @@ def test_add_node_replaces_a_whiteout(fs):
     trace = fs.add_node("/etc/motd", Symlink("/etc/issue"))
     assert changeset(fs.upper)["/etc/motd"] == ("symlink", "/etc/issue")
     assert ("C", "/etc/motd") in [(c.letter, c.path) for c in trace.changes]
+
+
+def test_add_node_of_a_directory_over_a_lower_file_is_opaque_like_rm_then_mkdir(fs):
+    fs.add_node("/etc/motd", Dir())
+    assert changeset(fs.upper)["/etc/motd"] == "opaque"
+
+
+def test_add_node_of_a_file_over_a_lower_directory_replaces_the_whole_subtree(fs):
+    fs.add_node("/etc/ssl", File(Inode(b"f")))
+    assert changeset(fs.upper) == {"/etc": "dir", "/etc/ssl": b"f"}
+    assert not fs.exists("/etc/ssl/a")
