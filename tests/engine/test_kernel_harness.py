@@ -77,3 +77,14 @@ def test_shell_mv_of_a_lower_directory_falls_back_to_copy_and_delete():
     assert kernel.status == 0, kernel.stderr
     assert changeset(kernel.upper) == {"/opt": "dir", "/opt/lib": "whiteout", "/opt/lib2": "dir",
                                        "/opt/lib2/libz.so": b"z" * 10}
+
+
+def test_kernel_add_node_over_another_type_matches_remove_then_create():
+    lower = make_layer({"/opt": "dir", "/opt/x": b"file", "/opt/d": "dir", "/opt/d/f": b"f"})
+    kernel = run_in_kernel([lower], [("unlink", "/opt/x"), ("mkdir", "/opt/x"),
+                                     ("remove_tree", "/opt/d"), ("write", "/opt/d", b"now a file")])
+    fs = UnionFS([lower])
+    fs.add_node("/opt/x", Dir())
+    fs.add_node("/opt/d", File(Inode(b"now a file")))
+    assert layer_records(fs.upper) == layer_records(kernel.upper)
+    assert merged_records(fs) == kernel.merged
