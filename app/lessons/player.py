@@ -293,8 +293,7 @@ _cache: dict[Path, tuple[tuple, PlayedLesson | LessonError]] = {}
 
 def _stamp(path: Path) -> tuple:
     """Changes whenever the lesson file or anything beside it changes."""
-    files = [path, *sorted(p for p in path.parent.rglob("*") if p.is_file() and p != path)]
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+    return _stamp_dir(path.parent)
 
 
 def played(path: Path) -> PlayedLesson:
@@ -314,8 +313,18 @@ def played(path: Path) -> PlayedLesson:
     return hit[1]
 
 
+_index_cache: dict[Path, tuple[tuple, list]] = {}
+
+
 def lesson_index(root: Path) -> list[tuple[Path, Lesson | LessonError]]:
-    """Every lesson file in ``root`` with its loaded lesson, or what is wrong with it."""
+    """Every lesson file in ``root`` with its loaded lesson, or what is wrong with it.
+
+    Cached per process until a file in ``root`` changes (pages ask on every request)."""
+    root = Path(root).resolve()
+    stamp = _stamp_dir(root)
+    hit = _index_cache.get(root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
     out = []
     for path in lesson_files(root):
         try:
@@ -323,7 +332,13 @@ def lesson_index(root: Path) -> list[tuple[Path, Lesson | LessonError]]:
         except LessonError as exc:
             out.append((path, exc))
     out.sort(key=lambda item: (item[1].spec.order, item[1].id) if isinstance(item[1], Lesson) else (10**6, str(item[0])))
+    _index_cache[root] = (stamp, out)
     return out
+
+
+def _stamp_dir(root: Path) -> tuple:
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
 def find(root: Path, lesson_id: str) -> Path | None:
