@@ -349,16 +349,23 @@ def attribute_outputs(outputs: dict, owners: dict, known: set[str],
     (apt/dpkg bookkeeping, /run) goes to "(run)", which installs do not replay.
     """
     per: dict[str, list] = {}
-    for path, (kind, mode, size, target) in sorted(outputs.items()):
+    placed: dict[str, str] = {}  # non-directory path -> owner, to place new directories
+    # Files first, then the directories they were made in (deepest first).
+    items = sorted(outputs.items(), key=lambda kv: (kv[1][0] == "d", -kv[0].count("/"), kv[0]))
+    for path, (kind, mode, size, target) in items:
         if path in known or kind == "w":
             continue
         if RUN_BOOKKEEPING.match(path) or path.startswith(("/var/lib/dpkg/info/", "/run/")):
             continue
         owner = None
+        if kind == "d":
+            below = [o for p, o in placed.items() if p.startswith(path + "/")]
+            if below:
+                owner = max(set(below), key=below.count)
         if "/__pycache__/" in path:
             src = path.split("/__pycache__/")[0] + "/" + path.rsplit("/", 1)[1].split(".")[0] + ".py"
             owner = owners.get(src) if owners.get(src) in batch else None
-        if owner is None and "/__pycache__" not in path:
+        if owner is None and "__pycache__" not in path:
             for probe in (path, path.rsplit("/", 1)[0]):
                 hits = [n for n in sorted(batch) if probe.count("/") > 1 and probe in scripts.get(n, "")]
                 if hits:
@@ -372,6 +379,9 @@ def attribute_outputs(outputs: dict, owners: dict, known: set[str],
             probe = probe.rsplit("/", 1)[0]
             owner = next((n for n in owners.get(probe + "#dir", []) if n in batch), None)
         per.setdefault(owner or "(run)", []).append([path, kind, mode, size, target])
+        placed[path] = owner or "(run)"
+    for rows in per.values():
+        rows.sort(key=lambda r: r[0])  # parents before children, as they are replayed
     return per
 
 

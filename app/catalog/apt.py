@@ -327,6 +327,7 @@ class AptSession:
             for p in plan:
                 self.out(f"Inst {p.name} ({p.version} Debian:12/stable [{p.architecture}])\n")
             return 0
+        self.ops.mkdirs(f"{ARCHIVES}/partial", mode=0o700)  # the image ships /var/cache/apt empty
         for i, p in enumerate(plan, 1):
             self.out(f"Get:{i} {MIRROR} bookworm/main amd64 {p.name} {p.architecture} "
                      f"{p.version} [{apt_size(p.deb_size)}]\n", 1)
@@ -592,7 +593,7 @@ class Dpkg:
             self.touch_rw(lock, 0o640)
         # Directories apt, dpkg and debconf create files in and delete them again: only the
         # directory itself (its mtime) is left in the layer, as a metadata copy-up.
-        for scratch in ("/tmp", f"{ARCHIVES}/partial", "/var/lib/dpkg/updates"):
+        for scratch in ("/tmp", "/var/lib/dpkg/updates"):
             if self.ops.exists(scratch):
                 self.ops.record(self.ops.fs.touch(scratch))
         for db in ("config.dat", "passwords.dat", "templates.dat"):
