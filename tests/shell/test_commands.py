@@ -214,6 +214,11 @@ CASES = [
     ("adduser --system --group", "adduser --system --group --no-create-home svc", 0, None),
     ("adduser (busybox style)", "adduser -D -H app", 0, None),
     ("addgroup", "addgroup --system svc", 0, None),
+    ("usermod -aG", "usermod -aG staff,users www-data", 0,
+     {**ETC, "/etc/group": "file 644 'root:x:0:\\nwww-data:x:33:\\nusers:x:100:www-data\\nstaff:x:50:www-data\\n'",
+      "/etc/gshadow": "file 640 0:42 'root:*::\\nwww-data:*::\\nusers:*::www-data\\nstaff:*::www-data\\n'"}),
+    ("usermod -s -u", "usermod -s /bin/bash -u 1033 www-data && grep www /etc/passwd > /f", 0, None),
+    ("usermod unknown user", "usermod -s /bin/sh nobody", 6, {}),
     # -- downloads and archives ---------------------------------------------------------------
     ("wget -O: placeholder of plausible size", "wget -q -O /tmp/app.tgz https://example.com/app.tgz", 0,
      {"/tmp": "dir 1777", "/tmp/app.tgz": "file 644 size=*"}),

@@ -355,3 +355,79 @@ def addgroup(ctx: Context) -> int:
     acc.append("/etc/gshadow", f"{name}:!::")
     acc.save()
     return 0
+
+
+@register("usermod")
+@command
+def usermod(ctx: Context) -> int:
+    """``usermod -aG GROUPS``, ``-g``, ``-s``, ``-d [-m]``, ``-u``, ``-c``, ``-L``/``-U``."""
+    opts, args = parse_opts(ctx, "aG:g:s:d:mu:c:LUl:o", [
+        "append", "groups=", "gid=", "shell=", "home=", "move-home", "uid=", "comment=", "lock",
+        "unlock", "login=", "non-unique"], status=2)
+    o = dict(opts)
+    names = {k for k, _ in opts}
+    if len(args) != 1:
+        ctx.err("Usage: usermod [options] LOGIN\n")
+        return 2
+    name = args[0]
+    acc = Accounts(ctx)
+    row = acc.user(name)
+    if row is None:
+        return _fail(ctx, "usermod", f"user '{name}' does not exist", 6)
+    row = row + [""] * (7 - len(row))
+    extra = o.get("-G") or o.get("--groups")
+    if extra is not None:
+        groups = [g for g in extra.split(",") if g]
+        for g in groups:
+            if acc.group(g) is None:
+                return _fail(ctx, "usermod", f"group '{g}' does not exist", 6)
+        if not names & {"-a", "--append"}:  # -G without -a replaces the supplementary groups
+            for path in ("/etc/group", "/etc/gshadow"):
+                out = []
+                for line in acc.lines[path]:
+                    f = line.split(":")
+                    if len(f) > 3 and name in f[3].split(",") and f[0] not in groups:
+                        f[3] = ",".join(m for m in f[3].split(",") if m != name)
+                        acc.changed.add(path)
+                    out.append(":".join(f))
+                acc.lines[path] = out
+        for g in groups:
+            acc.add_member(acc.group(g)[0], name)
+    gspec = o.get("-g") or o.get("--gid")
+    if gspec is not None:
+        g = acc.group(gspec)
+        if g is None:
+            return _fail(ctx, "usermod", f"group '{gspec}' does not exist", 6)
+        row[3] = g[2]
+    uid_s = o.get("-u") or o.get("--uid")
+    if uid_s is not None:
+        if int(uid_s) in acc.uids() - {int(row[2])} and not names & {"-o", "--non-unique"}:
+            return _fail(ctx, "usermod", f"UID '{uid_s}' already exists", 4)
+        row[2] = uid_s
+    for flag, long_, idx in (("-s", "--shell", 6), ("-c", "--comment", 4)):
+        value = o.get(flag) or o.get(long_)
+        if value is not None:
+            row[idx] = value
+    old_home = row[5]
+    home = o.get("-d") or o.get("--home")
+    if home is not None:
+        row[5] = home
+    new_line = ":".join(row[:7])
+    lines = [new_line if line.split(":")[0] == name else line for line in acc.lines["/etc/passwd"]]
+    if lines != acc.lines["/etc/passwd"]:  # usermod rewrites only the files it changes
+        acc.lines["/etc/passwd"] = lines
+        acc.changed.add("/etc/passwd")
+    if names & {"-L", "--lock", "-U", "--unlock"}:
+        lock = bool(names & {"-L", "--lock"})
+        out = []
+        for line in acc.lines["/etc/shadow"]:
+            f = line.split(":")
+            if f[0] == name and len(f) > 1:
+                f[1] = ("!" + f[1].lstrip("!")) if lock else (f[1][1:] if f[1].startswith("!") and len(f[1]) > 1 else f[1])
+                acc.changed.add("/etc/shadow")
+            out.append(":".join(f))
+        acc.lines["/etc/shadow"] = out
+    acc.save()
+    if home is not None and names & {"-m", "--move-home"} and ctx.stat(old_home) is not None:
+        ctx.call("rename", old_home, home)
+    return 0
