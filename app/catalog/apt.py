@@ -444,8 +444,9 @@ class AptSession:
             self.delete_caches()
         elif not self.ops.exists("/var/cache/apt/pkgcache.bin"):
             # apt's binary caches (docker-clean also sets Dir::Cache::pkgcache "": none made then).
-            self.ops.add_sized("/var/cache/apt/pkgcache.bin", 41_000_000)
-            self.ops.add_sized("/var/cache/apt/srcpkgcache.bin", 40_900_000)
+            # Sizes measured after a real update with docker-clean removed (2026-11-28).
+            self.ops.add_sized("/var/cache/apt/pkgcache.bin", 36_924_094)
+            self.ops.add_sized("/var/cache/apt/srcpkgcache.bin", 36_924_035)
 
     # -- bookkeeping -------------------------------------------------------------
     def mark_auto(self, auto: list[Package]) -> None:
