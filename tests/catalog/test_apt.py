@@ -242,3 +242,18 @@ def test_python3_layer_holds_the_same_paths_as_the_real_layer():
     assert len(only_real) <= 0.02 * len(real) and len(only_simulated) <= 0.02 * len(real), (
         f"{len(real)} real paths, {len(simulated)} simulated; only in the real layer: "
         f"{only_real[:20]}; only in the simulated one: {only_simulated[:20]}")
+
+
+def test_a_debian_package_outside_the_catalog_is_named_as_such():
+    step = updated()
+    rc, ctx = step.run("apt-get", "install", "-y", "postgresql")
+    assert rc == 100 and "E: Unable to locate package postgresql" in ctx.errors
+    assert ctx.skipped and "exist in Debian bookworm" in ctx.skipped[0][1]
+
+
+def test_qq_keeps_apt_quiet_but_not_its_errors():
+    step = Step("debian:bookworm")
+    rc, ctx = step.run("apt-get", "-qq", "update")
+    assert rc == 0 and ctx.output == ""
+    rc, ctx = step.run("apt-get", "install", "-yqq", "nosuchthing")
+    assert rc == 100 and "Unable to locate" in ctx.errors
