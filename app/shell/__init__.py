@@ -48,16 +48,28 @@ def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
 
 def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
         packages: Any = None, limits: Limits | None = None,
-        shell: Sequence[str] | None = None) -> ShellResult:
+        shell: Sequence[str] | None = None, strict_path: bool = False) -> ShellResult:
     """Simulate ``RUN <script>`` (``/bin/sh -c <script>``) against ``fs``.
 
     ``shell`` is the SHELL instruction's argv without the script, e.g.
     ``["/bin/bash", "-o", "pipefail", "-c"]``; default ``["/bin/sh", "-c"]``.
     The RUN's status is the last command's (no ``set -e`` unless the script says so).
+    If the tree has no such shell (``FROM scratch``), the RUN fails as docker's does.
+    ``strict_path``: the tree's binaries are complete (not an approximate base), so a
+    command missing from PATH fails with ``not found`` (status 127) as it would for real
+    (``curl`` in debian:bookworm). ``bash`` is always looked up.
     """
     limits = limits or Limits()
     shell_argv = list(shell or ["/bin/sh", "-c"])
     record = RunRecord(fs, limits, packages)
+    record.strict_path = strict_path
+    if shell_argv[0].startswith("/") and not fs.exists(shell_argv[0]):
+        shown = " ".join(shell_argv + [script])
+        error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
+                 f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
+                 "no such file or directory")
+        return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
+                           error=error, commands=[], failed_command=shell_argv[0])
     record.sh_dialect = _dialect_of(fs, "/bin/sh")
     dialect = record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh") else _dialect_of(fs, shell_argv[0])
     env = dict(env or {})

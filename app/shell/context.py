@@ -97,6 +97,7 @@ class RunRecord:
         self.counter = 0  # for mktemp names: deterministic, never random
         self.last_failed: str | None = None
         self.sh_dialect = "dash"  # what /bin/sh is in this tree (dash on Debian, ash on Alpine)
+        self.strict_path = False  # every command must exist on PATH in the tree (see run())
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:

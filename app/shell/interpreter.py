@@ -26,6 +26,8 @@ from .syntax import (AndOr, Case, DoubleBracket, For, FunctionDef, Group, If, No
                      Redirect, Sequence, Simple, Subshell, While)
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+# Commands dash runs itself: they need no file in the tree.
+SHELL_BUILTINS = frozenset({"echo", "printf", "test", "[", "true", "false", "pwd", "kill"})
 MAX_SCRIPT = 64 * 1024  # scripts in the tree larger than this (./configure) are not interpreted
 
 
@@ -580,6 +582,13 @@ class Shell:
 
     def run_external(self, base: str, argv: list[str], env: dict[str, str], io: IO) -> int:
         argv = [base] + argv[1:]
+        # bash is checked always (Alpine and busybox images have none: a classic build
+        # failure); everything else only when the caller vouches the tree is complete.
+        if base == "bash" or (self.record.strict_path and base not in SHELL_BUILTINS):
+            from .builtins import find_in_path
+            if find_in_path(self, base, env.get("PATH", DEFAULT_PATH)) is None:
+                self.error(io, f"{base}: not found")
+                return 127
         ctx = self.context(argv, env, io)
         packages = self.record.packages
         if packages is not None and base in getattr(packages, "commands", ()):
@@ -618,8 +627,9 @@ class Shell:
             st = fs.stat(full)[0]
         except FSError:
             base = posixpath.basename(name)
-            if base in REGISTRY or (self.record.packages is not None
-                                    and base in getattr(self.record.packages, "commands", ())):
+            known = base in REGISTRY or (self.record.packages is not None
+                                         and base in getattr(self.record.packages, "commands", ()))
+            if known and not self.record.strict_path and base != "bash":
                 return None  # e.g. /usr/bin/apt-get in a tree without binaries: still simulated
             self.error(io, f"{name}: not found")
             return 127

@@ -23,6 +23,7 @@ def make_base_layer() -> Layer:
     layer.put("/tmp", Dir(0o1777))
     layer.put("/bin/sh", Symlink("dash"))
     layer.put("/bin/dash", File(Inode(b"\x7fELF-dash", mode=0o755)))
+    layer.put("/bin/bash", File(Inode(b"\x7fELF-bash", mode=0o755)))
     layer.put("/usr/bin/python3", File(Inode(b"\x7fELF-python", mode=0o755)))
     layer.put("/etc/passwd", File(Inode(PASSWD)))
     layer.put("/etc/group", File(Inode(GROUP)))

@@ -163,3 +163,38 @@ def test_tar_x_extracts_a_real_archive():
     run("tar -xzf /app.tgz --strip-components=1 -C /srv app/run.sh", stripped)
     assert changeset(stripped) == {"/srv": "dir 755",
                                    "/srv/run.sh": "file 755 1000:1000 '#!/bin/sh\\necho run\\n'"}
+
+
+def test_run_in_scratch_fails_like_docker():
+    from app.engine import Layer
+    fs = UnionFS([Layer().freeze()])
+    result = run("echo hi", fs)
+    assert result.status == 127
+    assert result.error == ('process "/bin/sh -c echo hi" did not complete successfully: runc run '
+                            'failed: unable to start container process: exec: "/bin/sh": stat '
+                            "/bin/sh: no such file or directory")
+    assert changeset(fs) == {}
+
+
+def test_bash_is_looked_up_in_the_tree():
+    from app.engine import Layer, Dir, Symlink
+    layer = Layer()
+    for d in ("/", "/bin"):
+        layer.put(d, Dir())
+    layer.put("/bin/busybox", File(Inode(b"\x7fELF", mode=0o755)))
+    layer.put("/bin/sh", Symlink("/bin/busybox"))
+    fs = UnionFS([layer.freeze()])
+    result = run("bash -c 'touch /x'", fs)
+    assert (result.status, result.stderr) == (127, "/bin/sh: bash: not found\n")
+    assert changeset(fs) == {}
+
+
+def test_strict_path_needs_the_binary():
+    fs = UnionFS([make_base_layer()])
+    result = run("echo ok; curl -fsSL https://example.com/x -o /x", fs, strict_path=True)
+    assert (result.status, result.stdout) == (127, "ok\n")
+    assert result.stderr == "/bin/sh: 1: curl: not found\n"
+    relaxed = run("curl -fsSL https://example.com/x -o /x", UnionFS([make_base_layer()]))
+    assert relaxed.status == 0
+    found = run("python3 -c 'print(1)'", UnionFS([make_base_layer()]), strict_path=True)
+    assert found.status == 0 and found.not_simulated[0].command == "python3 -c 'print(1)'"
