@@ -198,3 +198,17 @@ def test_strict_path_needs_the_binary():
     assert relaxed.status == 0
     found = run("python3 -c 'print(1)'", UnionFS([make_base_layer()]), strict_path=True)
     assert found.status == 0 and found.not_simulated[0].command == "python3 -c 'print(1)'"
+
+
+class BrokenTool:
+    commands = frozenset({"apk"})
+
+    def run(self, argv, ctx):
+        raise KeyError("no such index")
+
+
+def test_a_failing_package_tool_is_reported_not_raised():
+    result = run("apk add curl && touch /after", UnionFS([make_base_layer()]), packages=BrokenTool())
+    assert result.status == 0
+    assert "package tool could not simulate this (KeyError" in result.not_simulated[0].hint
+    assert result.commands == ["apk add curl", "touch /after"]
