@@ -21,8 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import data_files
-from .debian_packages import DebianCatalog, Installed, Package, Unresolvable, catalog, resolve
+from .apt_extras import (ARCH, OFFICIAL_MIRROR, AptMark, compare_versions, dpkg_architecture, dpkg_query,
+                         lookup_installed, source_uris)
+from .debian_packages import (DebianCatalog, Installed, Package, Unresolvable, catalog,
+                              placeholder_package, resolve)
 from .fs_ops import Ops
+from .package_names import DEBIAN_DEFAULT, NameIndex, debian_names, os_release_codename
 
 LISTS = "/var/lib/apt/lists"
 ARCHIVES = "/var/cache/apt/archives"
@@ -56,6 +60,8 @@ class Options:
     simulate: bool = False
     args: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)  # -o Key=Value
+    update: bool = False  # install --update (apt >= 2.9): refresh the lists first
 
 
 def parse_options(argv: list[str]) -> Options:
@@ -78,11 +84,14 @@ def parse_options(argv: list[str]) -> Options:
             o.auto_remove = True
         elif a == "--purge":
             o.purge = True
+        elif a == "--update":
+            o.update = True
         elif a in ("-s", "--simulate", "--dry-run", "--just-print", "--no-act"):
             o.simulate = True
         elif a in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
             value = next(it, "")
             if a in ("-o", "--option"):
+                o.settings.append(value)
                 key, _, val = value.partition("=")
                 if key.lower() == "apt::install-recommends":
                     o.recommends = val.lower() in ("1", "true", "yes")
@@ -107,7 +116,8 @@ class AptTool:
     Ubuntu's mirror names; approximate, and it says so.
     """
 
-    commands = frozenset({"apt-get", "apt", "apt-cache", "dpkg"})
+    commands = frozenset({"apt-get", "apt", "apt-cache", "dpkg", "dpkg-query", "apt-mark",
+                          "dpkg-architecture"})
     NOT_SIMULATED = ("search", "show", "list", "policy", "download", "source", "check", "changelog",
                      "build-dep", "satisfy", "markauto", "unmarkauto", "dselect-upgrade", "edit-sources")
 
@@ -126,6 +136,12 @@ class AptTool:
         prog = posixpath.basename(argv[0])
         if prog == "dpkg":
             return Dpkg(self, ctx).run(argv[1:])
+        if prog == "dpkg-query":
+            return Dpkg(self, ctx).query(argv[1:])
+        if prog == "dpkg-architecture":
+            return dpkg_architecture(argv[1:], ctx)
+        if prog == "apt-mark":
+            return AptMark(self, ctx).run(argv[1:])
         if prog == "apt":
             ctx.err("\nWARNING: apt does not have a stable CLI interface. "
                     "Use with caution in scripts.\n\n")
@@ -146,10 +162,16 @@ class AptTool:
             "remove": session.remove, "purge": session.purge, "autoremove": session.autoremove,
             "auto-remove": session.autoremove, "clean": session.clean, "autoclean": session.clean,
             "upgrade": session.upgrade, "dist-upgrade": session.upgrade,
-            "full-upgrade": session.upgrade,
+            "full-upgrade": session.upgrade, "dist-clean": session.dist_clean,
+            "distclean": session.dist_clean,
         }.get(sub)
         if handler is None and sub in ("show", "policy", "search") and prog == "apt":
             return session.cache_query(sub)
+        if handler is not None and opts.update and sub in ("install", "reinstall", "upgrade",
+                                                           "dist-upgrade", "full-upgrade"):
+            status = session.update()
+            if status:
+                return status
         if handler is None:
             if sub in self.NOT_SIMULATED:
                 ctx.not_simulated(f"{prog} {sub}", f"layerlab does not simulate {prog} {sub}")
@@ -190,6 +212,11 @@ class AptSession:
         rows = self.lists_rows()
         if self.tool.distro == "ubuntu":
             rows = self.ubuntu_names(rows)
+        elif self.codename() != DEBIAN_DEFAULT:
+            code = self.codename()
+            rows = [[r[0].replace(f"_{DEBIAN_DEFAULT}", f"_{code}")] + r[1:] for r in rows]
+            self.ctx.not_simulated(f"{self.prog} update", f"the lists of Debian {code} are given "
+                                   f"the sizes of {DEBIAN_DEFAULT}'s (layerlab recorded those)")
         files = [r for r in rows if r[1] == "f"]
         n = 0
         for r in files:
@@ -262,6 +289,61 @@ class AptSession:
     def installed(self) -> Installed:
         return Installed.from_status(self.ops.read_text(STATUS) or "")
 
+    def codename(self) -> str:
+        """The image's Debian release, from its os-release (placeholders carry the right one)."""
+        text = self.ops.read_text("/etc/os-release") or self.ops.read_text("/usr/lib/os-release") or ""
+        return os_release_codename(text) or DEBIAN_DEFAULT
+
+    def name_index(self) -> NameIndex | None:
+        if self.tool.distro != "debian":
+            return debian_names(DEBIAN_DEFAULT)  # Ubuntu: approximated with Debian's names
+        return debian_names(self.codename())
+
+    def third_party_repos(self) -> list[str]:
+        """Repositories in the sources that are not Debian's or Ubuntu's (nginx.org, a file:// dir)."""
+        return [u for u in source_uris(self.ops) if not OFFICIAL_MIRROR.search(u)]
+
+    def placeholders_for(self, names: list[str]) -> tuple[list[Package], list[str]]:
+        """Split names the catalog lacks into placeholders (they exist) and the truly unknown."""
+        index, repos = self.name_index(), self.third_party_repos()
+        found, unknown = [], []
+        for n in names:
+            if index is not None and n in index:
+                origin = f"Debian {index.release}"
+                if self.tool.distro != "debian":
+                    origin += f" (standing in for {self.tool.distro}'s archive)"
+                why = f"it is in {origin}"
+                if n not in index.names:
+                    why += ", as a virtual package: apt would install a package that provides it"
+            elif repos:
+                origin = "third-party repository " + " ".join(repos)
+                why = f"it may come from {origin}, which layerlab has no index of"
+            elif index is None:
+                origin = "an unchecked archive"
+                why = f"layerlab has no package list for {self.codename()} to check it against"
+            else:
+                unknown.append(n)
+                continue
+            found.append(placeholder_package(n, origin))
+            self.ctx.not_simulated(
+                f"{self.prog} install {n}",
+                f"package {n} is not in layerlab's catalog ({why}): installed as a placeholder with "
+                "only its copyright file and dpkg's records; its real files, size and "
+                "dependencies are not simulated")
+        return found, unknown
+
+    def note_release(self, plan: list[Package]) -> None:
+        code = self.codename()
+        if plan and self.tool.distro == "debian" and code != DEBIAN_DEFAULT:
+            self.ctx.not_simulated(
+                f"{self.prog} install on Debian {code}",
+                f"layerlab's package files are Debian {DEBIAN_DEFAULT}'s: the {len(plan)} packages "
+                f"installed here have {DEBIAN_DEFAULT}'s versions, files and sizes, not {code}'s")
+
+    def lookup(self, name: str) -> Package | None:
+        """An installed package by name: from the catalog, or a placeholder installed earlier."""
+        return lookup_installed(self.cat, self.ops.read_text(STATUS) or "", name)
+
     def install(self) -> int:
         o = self.opts
         self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
@@ -272,6 +354,9 @@ class AptSession:
         installed = self.installed()
         lists = self.has_lists()
         missing = [n for n in names if not (lists and self.cat.get(n)) and n not in installed.names]
+        stand_ins: list[Package] = []
+        if missing and lists:
+            stand_ins, missing = self.placeholders_for(missing)
         if missing:
             for n in missing:
                 self.ctx.err(f"E: Unable to locate package {n}\n")
@@ -280,14 +365,6 @@ class AptSession:
                     f"{self.prog} install {' '.join(missing)}",
                     "the package lists are empty (/var/lib/apt/lists): the image ships without them, "
                     "so real apt fails the same way; run `apt-get update` first, in the same RUN")
-            else:
-                archive = set(data_files.load("debian-bookworm-packages.json.gz").get("archive_names", []))
-                unknown_here = [n for n in missing if n in archive]
-                if unknown_here:
-                    self.ctx.not_simulated(
-                        f"{self.prog} install {' '.join(unknown_here)}",
-                        "these packages exist in Debian bookworm, but layerlab's catalog has no file "
-                        "list for them (tools/build_catalog.py PACKAGES)")
             return 100
         for n in names:
             if n in installed.names:
@@ -295,12 +372,15 @@ class AptSession:
                 version = pkg.version if pkg else "installed"
                 self.out(f"{n} is already the newest version ({version}).\n")
         try:
-            plan = resolve(names, installed, self.cat, recommends=o.recommends)
+            plan = resolve([n for n in names if self.cat.get(n)], installed, self.cat,
+                           recommends=o.recommends)
         except Unresolvable as exc:
             self.ctx.err("Some packages could not be installed.\nThe following packages have unmet "
                          f"dependencies:\n {exc}\nE: Unable to correct problems, you have held "
                          "broken packages.\n")
             return 100
+        self.note_release(plan)
+        plan = stand_ins + plan
         extra = [p for p in plan if p.name not in names]
         if extra:
             self.out("The following additional packages will be installed:\n" + wrap(sorted(p.name for p in extra)))
@@ -359,7 +439,9 @@ class AptSession:
         self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
         installed = self.installed()
         names = [a.split("=")[0] for a in self.opts.args]
-        unknown = [n for n in names if n not in installed.names and not self.cat.get(n)]
+        index = self.name_index()
+        unknown = [n for n in names if n not in installed.names and not self.cat.get(n)
+                   and not (index is not None and n in index)]
         if unknown:
             for n in unknown:
                 self.ctx.err(f"E: Unable to locate package {n}\n")
@@ -369,7 +451,7 @@ class AptSession:
             if n not in installed.names:
                 self.out(f"Package '{n}' is not installed, so not removed\n")
                 continue
-            pkg = self.cat.get(n)
+            pkg = self.lookup(n)
             if pkg is None:
                 self.ctx.not_simulated(f"{self.prog} remove {n}",
                                        f"{n} is part of the base image; layerlab only removes packages "
@@ -401,20 +483,44 @@ class AptSession:
         return 0
 
     def autoremovable(self, exclude: set[str] = frozenset()) -> list[Package]:
-        """Auto-installed catalog packages nothing manually installed needs any more."""
+        """Auto-installed packages (catalog or placeholder) nothing manually installed needs.
+
+        As apt's autoremove: the manually installed packages are roots, and every installed
+        package one of their Pre-Depends/Depends/Recommends names (directly or through
+        Provides) is kept, transitively. -o APT::AutoRemove::RecommendsImportant=false
+        (common in official images) keeps no package for a Recommends alone.
+        """
         installed = self.installed()
         auto = auto_installed(self.ops.read_text(EXTENDED) or "")
-        manual = [n for n in installed.names if n not in auto and n not in exclude]
-        keep_roots = [self.cat.get(n) for n in manual if self.cat.get(n)]
+        recommends = not any(u.lower() == "apt::autoremove::recommendsimportant=false"
+                             for u in self.opts.settings)
+        fields = ["Pre-Depends", "Depends"] + (["Recommends"] if recommends else [])
+        providers: dict[str, set[str]] = {}
+        for n in installed.names:
+            pkg = self.cat.get(n)
+            for v in (pkg.provides if pkg else []):
+                providers.setdefault(v, set()).add(n)
         needed: set[str] = set()
-        empty = Installed(set(), set())
-        for root in keep_roots:
-            try:
-                needed.update(p.name for p in resolve([root.name], empty, self.cat, recommends=True))
-            except (Unresolvable, KeyError):
-                pass
-        return [self.cat.get(n) for n in sorted(auto & installed.names)
-                if self.cat.get(n) and n not in needed and n not in exclude]
+        todo = [n for n in installed.names if n not in auto and n not in exclude]
+        while todo:
+            n = todo.pop()
+            if n in needed:
+                continue
+            needed.add(n)
+            pkg = self.cat.get(n)
+            for group in (g for f in fields for g in pkg.relations(f)) if pkg else []:
+                for alt in group:
+                    hits = ({alt["name"]} & installed.names) | providers.get(alt["name"], set())
+                    todo.extend(h for h in hits if h not in exclude)
+        status = self.ops.read_text(STATUS) or ""
+        out = []
+        for n in sorted(auto & installed.names):
+            if n in needed or n in exclude:
+                continue
+            pkg = lookup_installed(self.cat, status, n)
+            if pkg is not None:
+                out.append(pkg)
+        return out
 
     def autoremove(self) -> int:
         self.out("Reading package lists...\nBuilding dependency tree...\nReading state information...\n", 1)
@@ -424,6 +530,15 @@ class AptSession:
     def clean(self) -> int:
         """Empty /var/cache/apt/archives (and partial/) and remove /var/cache/apt/*.bin."""
         self.delete_caches()
+        return 0
+
+    def dist_clean(self) -> int:
+        """apt >= 2.7's dist-clean: clean, and delete the package lists too."""
+        self.delete_caches()
+        lists = [f"{LISTS}/{n}" for n in self.ops.listdir(LISTS) if n not in ("lock", "partial")]
+        lists += [f"{LISTS}/partial/{n}" for n in self.ops.listdir(f"{LISTS}/partial")]
+        if lists:
+            self.ops.remove_paths(lists, f"{LISTS} (dist-clean)")
         return 0
 
     def delete_caches(self) -> int:
@@ -509,11 +624,25 @@ class Dpkg:
             self.ctx.err("dpkg: error: need an action option\n")
             return 2
         action, rest = args[0], [a for a in args[1:] if not a.startswith("-")]
+        if action == "--print-architecture":
+            self.ctx.out(ARCH + "\n")
+            return 0
+        if action == "--print-foreign-architectures":
+            return 0
+        if action == "--add-architecture" and rest:
+            self.ctx.not_simulated(f"dpkg --add-architecture {rest[0]}",
+                                   "layerlab's catalog has amd64 packages only")
+            self.ops.write("/var/lib/dpkg/arch", f"{ARCH}\n{rest[0]}\n")
+            return 0
+        if action == "--compare-versions":
+            return compare_versions(*(args[1:4] + ["", "", ""])[:3])
+        if action in ("-W", "--show", "-S", "--search"):
+            return self.query(args)
         if action in ("-i", "--install"):
             return self.install_debs(rest)
         if action in ("-r", "--remove", "-P", "--purge"):
-            cat = self.tool.cat
-            pkgs = [cat.get(n) for n in rest if cat.get(n)]
+            status = self.ops.read_text(STATUS) or ""
+            pkgs = [p for n in rest if (p := lookup_installed(self.tool.cat, status, n))]
             self.remove_packages(pkgs, purge=action in ("-P", "--purge"))
             return 0
         if action in ("-l", "--list"):
@@ -524,6 +653,18 @@ class Dpkg:
             return self.show_status(rest)
         self.ctx.not_simulated(f"dpkg {action}", "layerlab simulates dpkg -i, -r, -P, -l, -L and -s")
         return 2
+
+    def query(self, args: list[str]) -> int:
+        """dpkg-query (and dpkg's -W/-S, which hand over to it)."""
+        status = dpkg_query(self.tool, self.ctx, args)
+        if status is not None:
+            return status
+        flags = [a for a in args if a in ("-l", "--list", "-L", "--listfiles", "-s", "--status")]
+        if flags:
+            return self.run([flags[0]] + [a for a in args if not a.startswith("-")])
+        self.ctx.not_simulated(f"dpkg-query {' '.join(args[:1])}",
+                               "layerlab simulates dpkg-query -W, -S, -l, -L and -s")
+        return 0
 
     # -- install -------------------------------------------------------------------
     def install_debs(self, paths: list[str]) -> int:
@@ -564,7 +705,7 @@ class Dpkg:
             if i == 0:
                 self.out(f"(Reading database ... {files_count} files and directories currently installed.)\n")
             self.out(f"Preparing to unpack .../{p.deb_name} ...\nUnpacking {p.name} ({p.version}) ...\n")
-            self.ops.add_rows(p.files, f"{p.name} {p.version}")
+            self.ops.add_rows(p.files, f"{p.name} {p.version}", contents=p.contents)
             self.write_info(p)
         for p in plan:
             self.out(f"Setting up {p.name} ({p.version}) ...\n")
@@ -617,14 +758,20 @@ class Dpkg:
             self.ops.add_sized(path, 0, mode=mode)
 
     def write_info(self, p: Package) -> None:
+        """/var/lib/dpkg/info/<pkg>.*: the file list (real text: dpkg-query -S reads it) and
+        the control members (maintainer scripts, md5sums...) with their real sizes."""
         rows = []
-        list_size = sum(len(("/." if r[0] == "/" else r[0]).encode()) + 1 for r in p.files)
-        rows.append([f"{INFO}/{p.info_name}.list", "f", 0o644, 0, 0, list_size, None, 0])
+        list_text = "".join(("/." if r[0] == "/" else r[0]) + "\n" for r in p.files)
+        contents = {f"{INFO}/{p.info_name}.list": list_text}
+        rows.append([f"{INFO}/{p.info_name}.list", "f", 0o644, 0, 0, len(list_text.encode()), None, 0])
         for member, meta in p.control_members.items():
             if member == "control":
                 continue
-            rows.append([f"{INFO}/{p.info_name}.{member}", "f", meta["mode"], 0, 0, meta["size"], None, 0])
-        self.ops.add_rows(rows, f"{INFO}/{p.info_name}.*")
+            path = f"{INFO}/{p.info_name}.{member}"
+            rows.append([path, "f", meta["mode"], 0, 0, meta["size"], None, 0])
+            if "text" in meta and len(meta["text"].encode()) == meta["size"]:
+                contents[path] = meta["text"]
+        self.ops.add_rows(rows, f"{INFO}/{p.info_name}.*", contents=contents)
 
     # -- remove --------------------------------------------------------------------
     def remove_packages(self, pkgs: list[Package], purge: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import lzma
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -17,8 +18,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 @functools.cache
 def load(name: str) -> dict:
-    """Parse ``data/<name>`` (``.json`` or ``.json.gz``). Treat the result as read-only."""
+    """Parse ``data/<name>`` (``.json``, ``.json.gz`` or ``.json.xz``). Treat the result as read-only."""
     path = DATA_DIR / name
+    if name.endswith(".xz"):
+        with lzma.open(path, "rt", encoding="utf-8") as f:
+            return json.load(f)
     if name.endswith(".gz"):
         with gzip.open(path, "rt", encoding="utf-8") as f:
             return json.load(f)

@@ -18,7 +18,7 @@ the one the mirror had when it was generated.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from debian.deb822 import Deb822, PkgRelation
 
@@ -40,6 +40,8 @@ class Package:
     deb_name: str
     deb_size: int
     generated: list  # files maintainer scripts made in a real install [path, kind, mode, size, target]
+    contents: dict = field(default_factory=dict)  # texts of some of ``files`` (placeholders)
+    placeholder: bool = False  # exists in the distribution, not in the catalog (see placeholder_package)
 
     @property
     def fields(self) -> Deb822:
@@ -88,6 +90,37 @@ class DebianCatalog:
 
     def get(self, name: str) -> Package | None:
         return self.packages.get(name.split(":")[0])
+
+
+PLACEHOLDER_FIELD = "X-Layerlab-Placeholder"
+PLACEHOLDER_VERSION = "0~layerlab.placeholder"
+
+
+def placeholder_package(name: str, origin: str) -> Package:
+    """A package that exists (``origin``: "Debian trixie", a third-party repository) but whose
+    files the catalog does not carry: what installing it leaves is only what dpkg itself
+    always writes (its status stanza, its info files) and its copyright file, which every
+    Debian package ships (and which even -slim images keep). The status stanza carries
+    ``X-Layerlab-Placeholder`` so later commands (remove, autoremove) know it again.
+    """
+    doc = f"/usr/share/doc/{name}"
+    copyright_text = (f"{name}: placeholder installed by layerlab.\n\nThis package exists in {origin}, "
+                      "but layerlab's catalog does not carry its files: the real package installs\n"
+                      "more files than this one, of sizes layerlab does not know.\n")
+    files = [[d, "d", 0o755, 0, 0, 0, None, 0] for d in ("/", "/usr", "/usr/share", "/usr/share/doc", doc)]
+    files.append([f"{doc}/copyright", "f", 0o644, 0, 0, len(copyright_text.encode()), None, 0])
+    md5 = f"{'0' * 32}  usr/share/doc/{name}/copyright\n"
+    control = (f"Package: {name}\nPriority: optional\nSection: misc\nInstalled-Size: 4\n"
+               f"Maintainer: unknown (not in layerlab's catalog)\nArchitecture: amd64\n"
+               f"Version: {PLACEHOLDER_VERSION}\n{PLACEHOLDER_FIELD}: {origin}\n"
+               f"Description: {name} (placeholder: not in layerlab's catalog)\n")
+    return Package(
+        name=name, version=PLACEHOLDER_VERSION, architecture="amd64", installed_size_kib=4,
+        multi_arch="", control_text=control, files=files,
+        control_members={"md5sums": {"size": len(md5), "mode": 0o644, "text": md5}},
+        deb_name=f"{name}_{PLACEHOLDER_VERSION}_amd64.deb", deb_size=1024, generated=[],
+        contents={f"{doc}/copyright": copyright_text}, placeholder=True,
+    )
 
 
 @functools.cache

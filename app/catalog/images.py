@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from app.engine.layer import Layer
 
 from . import data_files
+from .package_names import debian_names
 from .trees import layer_from_rows, rows_size
 
 DEBIAN_DATA = "debian-bookworm.json.gz"
@@ -265,12 +266,35 @@ KEEP = re.compile(r"^/(etc/(os-release|passwd|group|shadow|hostname|apt(/.*)?|dp
                   r"|bin/(sh|busybox|bash)|sbin/apk|usr/local(/.*)?)$")
 
 
+DEBIAN_CODENAMES = re.compile(r"\b(bullseye|bookworm|trixie)\b")
+
+
+def _debian_release(rows: list, contents: dict, label: str) -> tuple[list, dict]:
+    """The bookworm-slim tree, relabelled as the release the tag names (trixie, bullseye):
+    that release's real /usr/lib/os-release and /etc/debian_version (from its base-files
+    package, tools/build_package_names.py) and apt sources pointing at it, so that apt in
+    later RUN lines checks names against the right release."""
+    m = DEBIAN_CODENAMES.search(label.split(":", 1)[-1])
+    index = debian_names(m.group(1)) if m else None
+    if index is None or index.release == "bookworm" or not index.release_files:
+        return rows, contents
+    code = index.release
+    contents = dict(contents)
+    contents.update(index.release_files)
+    sources = "/etc/apt/sources.list.d/debian.sources"
+    if sources in contents:
+        contents[sources] = contents[sources].replace("bookworm", code)
+    rows = [r[:5] + [len(contents[r[0]].encode())] + r[6:] if r[0] in contents and r[1] == "f" else r
+            for r in rows]
+    return rows, contents
+
+
 @functools.cache
 def _placeholder_tree(key: tuple) -> dict:
     distro, label = key
     if distro == "debian":
         img = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
-        rows, contents = img["entries"], img["contents"]
+        rows, contents = _debian_release(img["entries"], img["contents"], label)
     else:
         tree = _approx_tree(MINIMAL_KEYS[distro])
         rows, contents = tree["entries"], tree["contents"]

@@ -244,11 +244,64 @@ def test_python3_layer_holds_the_same_paths_as_the_real_layer():
         f"{only_real[:20]}; only in the simulated one: {only_simulated[:20]}")
 
 
-def test_a_debian_package_outside_the_catalog_is_named_as_such():
+# What `apt-get install -y NAME` does after `apt-get update`, by where NAME comes from.
+# (name, exit status, what the layer holds, what the student is told)
+INSTALL_CASES = [
+    # in the catalog: the real files of the .deb
+    ("curl", 0, "/usr/bin/curl", None),
+    # in Debian bookworm but not in the catalog: a flagged placeholder, as the real build succeeds
+    ("postgresql-15", 0, "/usr/share/doc/postgresql-15/copyright",
+     "package postgresql-15 is not in layerlab's catalog (it is in Debian bookworm)"),
+    # in no Debian release at all: apt's own error and exit status
+    ("no-such-package-xyz", 100, None, None),
+]
+
+
+@pytest.mark.parametrize("name,status,footprint,note", INSTALL_CASES, ids=[c[0] for c in INSTALL_CASES])
+def test_install_by_where_the_package_comes_from(name, status, footprint, note):
     step = updated()
-    rc, ctx = step.run("apt-get", "install", "-y", "postgresql")
-    assert rc == 100 and "E: Unable to locate package postgresql" in ctx.errors
-    assert ctx.skipped and "exist in Debian bookworm" in ctx.skipped[0][1]
+    rc, ctx = step.run("apt-get", "install", "-y", "--no-install-recommends", name)
+    assert rc == status, ctx.errors
+    if status == 100:
+        assert f"E: Unable to locate package {name}" in ctx.errors
+        assert not step.fs.exists(f"/usr/share/doc/{name}")
+        return
+    assert step.fs.exists(footprint)
+    dpkg_status = step.fs.read("/var/lib/dpkg/status")[0].decode()
+    assert f"Package: {name}\nStatus: install ok installed" in dpkg_status
+    assert step.fs.exists(f"/var/lib/dpkg/info/{name}.list")
+    hints = [hint for _, hint in ctx.skipped]
+    if note is None:
+        assert not hints
+    else:
+        assert any(note in h for h in hints), hints
+        listed = step.fs.read(f"/var/lib/dpkg/info/{name}.list")[0].decode()
+        assert listed.splitlines() == ["/.", "/usr", "/usr/share", "/usr/share/doc",
+                                       f"/usr/share/doc/{name}", footprint]
+
+
+def test_a_placeholder_is_removed_again_by_autoremove():
+    step = updated()
+    step.run("apt-get", "install", "-y", "postgresql-15")
+    step.run("apt-mark", "auto", ".*")
+    rc, ctx = step.run("apt-get", "purge", "-y", "--auto-remove")
+    assert rc == 0 and "postgresql-15" in ctx.output
+    assert not step.fs.exists("/usr/share/doc/postgresql-15/copyright")
+    assert "Package: postgresql-15\n" not in step.fs.read("/var/lib/dpkg/status")[0].decode()
+
+
+def test_apt_mark_and_dpkg_query_read_the_image_files():
+    step = updated()
+    rc, ctx = step.run("apt-mark", "showmanual")
+    assert rc == 0 and ctx.output == ""  # the official image marks every package auto
+    step.run("apt-get", "install", "-y", "--no-install-recommends", "curl")
+    assert step.run("apt-mark", "showmanual")[1].output == "curl\n"
+    rc, ctx = step.run("dpkg-query", "--search", "/usr/bin/curl")
+    assert rc == 0 and ctx.output == "curl: /usr/bin/curl\n"
+    rc, ctx = step.run("dpkg-query", "-W", "-f=${Package} ${Version}\\n", "curl")
+    assert ctx.output.startswith("curl 7.88.1")
+    assert step.run("dpkg", "--print-architecture")[1].output == "amd64\n"
+    assert step.run("dpkg-architecture", "--query", "DEB_BUILD_GNU_TYPE")[1].output == "x86_64-linux-gnu\n"
 
 
 def test_qq_keeps_apt_quiet_but_not_its_errors():
