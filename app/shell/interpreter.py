@@ -582,9 +582,8 @@ class Shell:
 
     def run_external(self, base: str, argv: list[str], env: dict[str, str], io: IO) -> int:
         argv = [base] + argv[1:]
-        # bash is checked always (Alpine and busybox images have none: a classic build
-        # failure); everything else only when the caller vouches the tree is complete.
-        if base == "bash" or (self.record.strict_path and base not in SHELL_BUILTINS):
+        # Only when the caller vouches that the tree's binaries are complete.
+        if self.record.strict_path and base not in SHELL_BUILTINS:
             from .builtins import find_in_path
             if find_in_path(self, base, env.get("PATH", DEFAULT_PATH)) is None:
                 self.error(io, f"{base}: not found")
@@ -636,7 +635,7 @@ class Shell:
             base = posixpath.basename(name)
             known = base in REGISTRY or (self.record.packages is not None
                                          and base in getattr(self.record.packages, "commands", ()))
-            if known and not self.record.strict_path and base != "bash":
+            if known and not self.record.strict_path:
                 return None  # e.g. /usr/bin/apt-get in a tree without binaries: still simulated
             self.error(io, f"{name}: not found")
             return 127
