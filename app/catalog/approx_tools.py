@@ -12,10 +12,12 @@ data/README.md). Every run tells the student it is approximate, through
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 from . import data_files
 from .fs_ops import Ops
+from .package_names import alpine_names
 
 
 def _spec(key: str) -> dict:
@@ -37,8 +39,46 @@ def _add_package_files(ops: Ops, name: str, files: list, label: str) -> int:
     return ops.add_rows(rows, label)[1]
 
 
+# apk options that take a value (apk-tools 2.14).
+APK_VALUE_OPTIONS = {"-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch", "--cache-dir",
+                     "--keys-dir", "--repositories-file", "-o", "--output", "--print-arch-file",
+                     "--wait", "--timeout", "--cache-max-age", "-d", "--description"}
+VERSION_CONSTRAINT = re.compile(r"[<>=~].*$")
+
+
+def parse_apk(argv: list[str]) -> tuple[set[str], dict[str, list[str]], list[str]]:
+    """(flags, {option: values}, words) of an apk command line."""
+    flags, values, words = set(), {}, []
+    it = iter(argv)
+    for a in it:
+        if a.startswith("--") and "=" in a:
+            key, val = a.split("=", 1)
+            values.setdefault(key, []).append(val)
+        elif a in APK_VALUE_OPTIONS:
+            values.setdefault(a, []).append(next(it, ""))
+        elif a.startswith("-") and len(a) > 1:
+            flags.add(a)
+        else:
+            words.append(a)
+    for short, long in (("-X", "--repository"), ("-t", "--virtual")):
+        if short in values:
+            values.setdefault(long, []).extend(values.pop(short))
+    if "-U" in flags:
+        flags.add("--update-cache")
+    return flags, values, words
+
+
 class ApkTool:
-    """apk add/del/update/info on Alpine images (approximate)."""
+    """apk add/del/update/info on Alpine images (approximate).
+
+    Packages in the hand-made data install their (plausible) files. Other names
+    install as placeholders, an entry in /lib/apk/db/installed and nothing else,
+    flagged: layerlab has no copy of Alpine's APKINDEX (Alpine's mirror could not
+    be reached when the catalog was made), so it cannot tell a real name from a
+    made-up one; with an index in data/package-names.json.xz, unknown names fail
+    as apk does. ``--virtual NAME`` records a virtual package whose dependencies
+    ``apk del NAME`` removes again, as the official images' build steps expect.
+    """
 
     commands = frozenset({"apk"})
 
@@ -48,7 +88,10 @@ class ApkTool:
     def run(self, argv: list[str], ctx: Any) -> int:
         spec = _spec(self.key)
         ops = Ops(ctx)
-        flags, args = _flags(argv[1:])
+        flags, values, args = parse_apk(argv[1:])
+        if "--print-arch" in flags:
+            ctx.out("x86_64\n")
+            return 0
         if not args:
             ctx.err("usage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n")
             return 1
@@ -56,20 +99,24 @@ class ApkTool:
         ctx.not_simulated(f"apk {sub}", "apk is approximated in layerlab: package sizes and file lists "
                                         "are plausible, not Alpine's exact data")
         repos = spec["apk_repositories"]
-        if sub == "update" or (sub == "add" and ("--update" in flags or "-U" in flags)):
+        if sub == "update" or (sub == "add" and "--update-cache" in flags):
             if "--no-cache" not in flags:
                 self._update(ctx, ops, spec, repos)
         if sub == "update":
             return 0
         if sub == "add":
-            return self._add(ctx, ops, spec, names, flags, repos)
+            return self._add(ctx, ops, spec, names, flags, values, repos)
         if sub == "del":
             return self._del(ctx, ops, spec, names)
         if sub == "info":
-            ctx.out("".join(n + "\n" for n in self._world(ops)))
+            installed = self._installed(ops)
+            if names:
+                ctx.out("".join(f"{n}-{installed[n]['V']} description:\n\n" for n in names if n in installed))
+                return 0 if all(n in installed for n in names) or "--installed" not in flags else 1
+            ctx.out("".join(n + "\n" for n in sorted(installed)))
             return 0
-        ctx.err(f"apk: unknown command '{sub}' (layerlab simulates add, del, update, info)\n")
-        return 1
+        ctx.not_simulated(f"apk {sub}", "layerlab simulates apk add, del, update and info")
+        return 0
 
     def _update(self, ctx, ops, spec, repos) -> None:
         for repo, (fname, size) in zip(repos, spec["apk_index_files"]):
@@ -80,28 +127,61 @@ class ApkTool:
     def _world(self, ops) -> list[str]:
         return (ops.read_text("/etc/apk/world") or "").split()
 
-    def _add(self, ctx, ops, spec, names, flags, repos) -> int:
+    @staticmethod
+    def _installed(ops) -> dict[str, dict]:
+        """/lib/apk/db/installed, parsed: name -> {field letter: value} (D: dependencies)."""
+        out = {}
+        for stanza in (ops.read_text("/lib/apk/db/installed") or "").split("\n\n"):
+            fields: dict = {}
+            for line in stanza.splitlines():
+                if len(line) > 2 and line[1] == ":" and line[0] not in fields:
+                    fields[line[0]] = line[2:]
+            if "P" in fields:
+                out[fields["P"]] = fields
+        return out
+
+    def _release(self, ops) -> str:
+        text = ops.read_text("/etc/alpine-release") or ""
+        return ".".join(text.strip().split(".")[:2])
+
+    def _add(self, ctx, ops, spec, names, flags, values, repos) -> int:
         packages = spec["packages"]
-        unknown = [n for n in names if n not in packages]
+        names = [VERSION_CONSTRAINT.sub("", n) for n in names]
+        extra_repos = values.get("--repository", [])
+        index = alpine_names(self._release(ops))
+        placeholders: dict[str, str] = {}
+        unknown = []
+        for n in names:
+            if n in packages:
+                continue
+            if index is not None and n in index:
+                placeholders[n] = f"it is in Alpine {index.release}'s index"
+            elif extra_repos:
+                placeholders[n] = f"it may come from {' '.join(extra_repos)}, which layerlab has no index of"
+            elif index is None:
+                placeholders[n] = (f"layerlab has no copy of Alpine {self._release(ops) or ''}'s APKINDEX, "
+                                   "so it cannot check that the name exists")
+            else:
+                unknown.append(n)
         if unknown:
             ctx.err("ERROR: unable to select packages:\n" +
                     "".join(f"  {n} (no such package):\n    required by: world[{n}]\n" for n in unknown))
             return len(unknown)
-        if "--no-cache" not in flags and not any(
+        if "--no-cache" not in flags and "--no-network" not in flags and not any(
                 n.startswith("APKINDEX") for n in ops.listdir("/var/cache/apk")):
             self._update(ctx, ops, spec, repos)  # apk add fetches the index and keeps it
         elif "--no-cache" in flags:
-            for repo in repos:
+            for repo in extra_repos + repos:
                 ctx.out(f"fetch {repo}/x86_64/APKINDEX.tar.gz\n")
         world = self._world(ops)
         installed_db = ops.read_text("/lib/apk/db/installed") or ""
-        have = {line[2:] for line in installed_db.splitlines() if line.startswith("P:")}
+        have = set(self._installed(ops))
         plan: list[str] = []
 
         def visit(n: str) -> None:
-            if n in have or n in plan or n not in packages:
+            if n in have or n in plan:
                 return
-            for dep in packages[n].get("depends", []):
+            for dep in packages.get(n, {}).get("depends", []):
                 visit(dep)
             plan.append(n)
 
@@ -109,36 +189,69 @@ class ApkTool:
             visit(n)
         total = 0
         stanzas = ""
+        virtual = (values.get("--virtual") or [None])[-1]
+        steps = len(plan) + (1 if virtual else 0)
         for i, n in enumerate(plan, 1):
+            if n in placeholders:
+                ctx.not_simulated(f"apk add {n}", f"package {n} is not in layerlab's catalog ({placeholders[n]}): "
+                                                  "installed as a placeholder, an entry in /lib/apk/db/installed "
+                                                  "only; its real files and size are not simulated")
+                ctx.out(f"({i}/{steps}) Installing {n} (0-r0 placeholder)\n")
+                stanzas += (f"C:Q1placeholder=\nP:{n}\nV:0-r0\nA:x86_64\nS:0\nI:0\n"
+                            f"T:{n} (placeholder: not in layerlab's catalog)\n\n")
+                continue
             p = packages[n]
-            ctx.out(f"({i}/{len(plan)}) Installing {n} ({p['version']})\n")
+            ctx.out(f"({i}/{steps}) Installing {n} ({p['version']})\n")
             total += _add_package_files(ops, n, p["files"], f"apk {n}")
             stanzas += (f"C:Q1approximate=\nP:{n}\nV:{p['version']}\nA:x86_64\n"
                         f"S:{sum(s for _, s in p['files']) // 2}\nI:{sum(s for _, s in p['files'])}\n"
                         f"T:{p.get('description', n)}\n"
                         + "".join(f"F:{posixpath.dirname(f).lstrip('/')}\nR:{posixpath.basename(f)}\n"
                                   for f, _ in p["files"]) + "\n")
-        if plan:
+        if virtual:
+            ctx.out(f"({steps}/{steps}) Installing {virtual} (20260101.000000)\n")
+            stanzas += (f"C:Q1virtual=\nP:{virtual}\nV:20260101.000000\nA:noarch\nS:0\nI:0\n"
+                        f"T:virtual meta package\nD:{' '.join(names)}\n\n")
+        if stanzas:
             ops.write("/lib/apk/db/installed", installed_db + stanzas)
             ops.write("/lib/apk/db/scripts.tar", b"\0" * 512 * (2 + len(plan)))
-        ops.write("/etc/apk/world", "\n".join(sorted(set(world) | set(names))) + "\n")
-        ctx.out(f"OK: {(spec['size'] + total) // 1_000_000} MiB in {len(have) + len(plan)} packages\n")
+        new_world = set(world) | ({virtual} if virtual else set(names))
+        ops.write("/etc/apk/world", "\n".join(sorted(new_world)) + "\n")
+        ctx.out(f"OK: {(spec['size'] + total) // 1_000_000} MiB in {len(have) + steps} packages\n")
         return 0
 
     def _del(self, ctx, ops, spec, names) -> int:
+        """Remove the named packages from world, then every package nothing in world needs."""
         packages = spec["packages"]
+        installed = self._installed(ops)
         world = [w for w in self._world(ops) if w not in names]
-        for i, n in enumerate(names, 1):
+        base = set((spec.get("contents", {}).get("/etc/apk/world") or "").split())
+        needed: set[str] = set()
+        todo = list(world) + list(base)
+        while todo:
+            n = todo.pop()
+            if n in needed:
+                continue
+            needed.add(n)
+            deps = installed.get(n, {}).get("D", "").split() or packages.get(n, {}).get("depends", [])
+            todo.extend(VERSION_CONSTRAINT.sub("", d) for d in deps)
+        base_db = set(self._installed_from_text(spec.get("contents", {}).get("/lib/apk/db/installed", "")))
+        removed = [n for n in installed if n not in needed and n not in base_db]
+        for i, n in enumerate(removed, 1):
+            ctx.out(f"({i}/{len(removed)}) Purging {n} ({installed[n].get('V', '')})\n")
             if n in packages:
-                ctx.out(f"({i}/{len(names)}) Purging {n} ({packages[n]['version']})\n")
                 ops.remove_paths([f for f, _ in packages[n]["files"]], f"apk del {n}")
         db = ops.read_text("/lib/apk/db/installed") or ""
-        kept = [s for s in db.split("\n\n") if s.strip() and not any(f"\nP:{n}\n" in "\n" + s + "\n"
-                                                                       for n in names)]
+        kept = [s for s in db.split("\n\n") if s.strip() and not any(
+            line == f"P:{n}" for line in s.splitlines() for n in removed)]
         ops.write("/lib/apk/db/installed", "\n\n".join(kept) + "\n\n" if kept else "")
         ops.write("/etc/apk/world", "\n".join(world) + "\n")
         ctx.out(f"OK: {len(kept)} packages\n")
         return 0
+
+    @staticmethod
+    def _installed_from_text(text: str) -> list[str]:
+        return [line[2:] for line in text.splitlines() if line.startswith("P:")]
 
 
 class YumTool:

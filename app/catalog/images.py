@@ -262,7 +262,7 @@ MINIMAL_KEYS = {"debian": None, "ubuntu": "ubuntu-24.04", "centos": "centos-7",
 KEEP = re.compile(r"^/(etc/(os-release|passwd|group|shadow|hostname|apt(/.*)?|dpkg(/.*)?|apk(/.*)?"
                   r"|yum.*|debian_version|alpine-release|centos-release)|var/lib/(dpkg|apk|rpm|apt|yum)(/.*)?"
                   r"|usr/lib/os-release|bin|sbin|lib|lib64|usr|usr/(bin|sbin|lib)|var|var/lib|var/cache(/apt.*)?"
-                  r"|var/log|tmp|root|home|etc|usr/bin/(sh|dash|bash|busybox|apt-get|apt|dpkg|yum|pip3?)"
+                  r"|var/log|tmp|root|home|etc|lib/apk(/.*)?|usr/bin/(sh|dash|bash|busybox|apt-get|apt|dpkg|yum|pip3?)"
                   r"|bin/(sh|busybox|bash)|sbin/apk|usr/local(/.*)?)$")
 
 
