@@ -60,7 +60,7 @@ def describe(node) -> str:
         owner = f" {uid}:{gid}"
     if node.type == "file":
         data = node.inode.data
-        body = repr(data.decode()) if data is not None else f"size={node.inode.size}"
+        body = repr(data.decode("utf-8", "backslashreplace")) if data is not None else f"size={node.inode.size}"
         return f"file {node.mode & 0o7777:o}{owner} {body}"
     if node.type == "dir":
         return f"dir {node.mode & 0o7777:o}{owner}" + (" opaque" if node.opaque else "")

@@ -143,6 +143,8 @@ CASES = [
     ("printf", "printf '%s=%d\\n' a 1 b 2 > /f", 0, {"/f": "file 644 'a=1\\nb=2\\n'"}),
     ("printf padding", "printf '[%5s][%-3s][%03d][%x]' ab c 7 255 > /f", 0,
      {"/f": "file 644 '[   ab][c  ][007][ff]'"}),
+    ("printf octal escapes are bytes", "printf '\\177ELF\\0\\377' > /f && wc -c < /f > /n", 0,
+     {"/f": "file 644 '\\x7fELF\\x00\\\\xff'", "/n": "file 644 '6\\n'"}),
     ("cat > copy", "cat /etc/motd /etc/app.conf > /f", 0,
      {"/f": f"file 644 {MOTD + 'port=80' + chr(10) + 'host=localhost' + chr(10)!r}"}),
     ("cat missing", "cat /nope > /f", 1, {"/f": "file 644 ''"}),

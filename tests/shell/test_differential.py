@@ -151,6 +151,8 @@ REGRESSIONS = [
     "x=$(cat /etc/motd | wc -l); echo $x > /count",
     "cat <<EOF > /etc/app.conf\nport=$((40 * 2))\nEOF",
     "find /opt -type f -exec rm {} +; find /srv -exec chmod 700 {} +",
+    "printf '\\177ELF (compiled hello)\\n' > /hello && printf '%s-\\101\\n' x >> /hello",
+    "echo -e 'a\\tb\\0101' > /e",
     "find /opt/lib -name '*.so' | xargs rm -f; echo /a /b | xargs touch",
     "tar -xf /opt/app.tar -C /srv && tar -xf /opt/app.tar -C /srv",
     "mkdir /srv/app && touch /srv/app/old && tar -xf /opt/app.tar -C /srv",

@@ -17,6 +17,12 @@ from . import register
 from .common import command, parse_opts, q
 
 
+def _byte(value: int) -> str:
+    """One raw byte as text: bytes >= 0x80 become the surrogates ``decode`` uses, so
+    ``printf '\\377'`` writes the single byte 0xFF, not its UTF-8 encoding."""
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
+
+
 def _escapes(text: str, octal_needs_zero: bool = True) -> tuple[str, bool]:
     """Backslash escapes of ``echo -e``/dash's echo/printf %b. Returns (text, stop at \\c)."""
     out = []
@@ -38,12 +44,12 @@ def _escapes(text: str, octal_needs_zero: bool = True) -> tuple[str, bool]:
         elif n == "0" or (n.isdigit() and n < "8" and not octal_needs_zero):
             j = i + 2 if n == "0" and octal_needs_zero else i + 1
             m = re.match(r"[0-7]{0,3}", text[j:])
-            out.append(chr(int(m.group(0) or "0", 8) & 0xFF))
+            out.append(_byte(int(m.group(0) or "0", 8) & 0xFF))
             i = j + len(m.group(0))
         elif n == "x":
             m = re.match(r"[0-9a-fA-F]{1,2}", text[i + 2:])
             if m:
-                out.append(chr(int(m.group(0), 16)))
+                out.append(_byte(int(m.group(0), 16)))
                 i += 2 + len(m.group(0))
             else:
                 out.append("\\x")
@@ -112,7 +118,7 @@ def printf(ctx: Context) -> int:
         consumed = False
         pos = 0
         for m in FORMAT.finditer(fmt):
-            text, stop = _escapes(fmt[pos:m.start()])
+            text, stop = _escapes(fmt[pos:m.start()], octal_needs_zero=False)
             out.append(text)
             pos = m.end()
             if stop:
@@ -154,7 +160,7 @@ def printf(ctx: Context) -> int:
                     return 0
             else:
                 out.append((spec + "s") % arg)
-        text, stop = _escapes(fmt[pos:])
+        text, stop = _escapes(fmt[pos:], octal_needs_zero=False)
         out.append(text)
         if stop or not consumed:
             break
