@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from .approx_tools import ApkTool, PipTool, YumTool
 from .apt import AptTool
+from .locales import LocaleTool
 
 
 class PackageTool(Protocol):
@@ -39,10 +40,10 @@ class CombinedTool:
 def package_tool(distro: str) -> CombinedTool:
     """The package tool of ``distro`` ("debian", "ubuntu", "alpine", "centos", "busybox")."""
     if distro == "debian":
-        return CombinedTool(AptTool(), PipTool(distro))
+        return CombinedTool(AptTool(), LocaleTool(), PipTool(distro))
     if distro == "ubuntu":
         # Ubuntu images carry apt and dpkg; the package data is Debian bookworm's (approximate).
-        return CombinedTool(AptTool(distro="ubuntu"), PipTool(distro))
+        return CombinedTool(AptTool(distro="ubuntu"), LocaleTool(), PipTool(distro))
     if distro == "alpine":
         return CombinedTool(ApkTool(), PipTool(distro))
     if distro == "centos":
