@@ -397,6 +397,7 @@ def shell_command(ctx) -> int:
         ("dash" if argv[0] == "dash" else shell.record.sh_dialect)
     options: list[str] = []
     script = None
+    from_stdin = False  # -s: the script comes from stdin, the operands are $1...
     i = 1
     while i < len(argv):
         a = argv[i]
@@ -417,6 +418,8 @@ def shell_command(ctx) -> int:
         if len(a) > 1 and a[0] in "-+":
             if "c" in a[1:]:
                 script = ""
+            if "s" in a[1:] and a[0] == "-":
+                from_stdin = True
             letters = a[1:].replace("c", "").replace("l", "").replace("i", "").replace("s", "")
             if letters:
                 options.append(a[0] + letters)
@@ -430,7 +433,7 @@ def shell_command(ctx) -> int:
             shell.error(io, f"{argv[0]}: -c requires an argument")
             return 2
         return run_shell_script(shell, rest[0], rest[1:] or [argv[0]], ctx.env, io, dialect, options)
-    if rest:
+    if rest and not from_stdin:
         full = posixpath.join(shell.state.cwd, rest[0])
         try:
             data, trace = shell.record.fs.read(full)
@@ -450,7 +453,8 @@ def shell_command(ctx) -> int:
                           "the script was downloaded while the build runs; layerlab cannot know "
                           "what it does, so the layer shows only what the other commands did")
         return 0
-    return run_shell_script(shell, ctx.stdin, [argv[0]], ctx.env, IO("", io.fds), dialect, options)
+    return run_shell_script(shell, ctx.stdin, [argv[0]] + rest, ctx.env, IO("", io.fds), dialect,
+                            options)
 
 
 for _name in ("sh", "bash", "dash", "ash"):

@@ -98,6 +98,7 @@ class RunRecord:
         self.last_failed: str | None = None
         self.sh_dialect = "dash"  # what /bin/sh is in this tree (dash on Debian, ash on Alpine)
         self.strict_path = False  # every command must exist on PATH in the tree (see run())
+        self.unknowns_before_last = 0  # not-simulated notes before the last simple command
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:

@@ -18,6 +18,12 @@ from ..context import Context
 from . import register
 
 
+LONG_WITH_VALUE = {"--transform", "--xform", "--exclude", "--owner", "--group", "--mode", "--mtime",
+                   "--use-compress-program", "--exclude-from", "--files-from", "--sort", "--format",
+                   "--blocking-factor", "--label", "--newer", "--after-date", "--checkpoint-action",
+                   "--exclude-vcs-ignores", "--warning", "--one-top-level", "--record-size"}
+
+
 def _split_old_style(argv: list[str]) -> list[str]:
     """``tar xzf f`` -> ``tar -x -z -f f``: the first word may be bundled letters."""
     if len(argv) > 1 and not argv[1].startswith("-") and argv[1].isalpha():
@@ -56,6 +62,8 @@ def tar(ctx: Context) -> int:
             elif key == "--strip-components":
                 strip = int(val if eq else argv[i + 1])
                 i += 0 if eq else 1
+            elif key in LONG_WITH_VALUE and not eq:
+                i += 1  # --transform EXPR, --exclude PATTERN, ...: the value is not an operand
         elif a.startswith("-") and len(a) > 1:
             letters = a[1:]
             for k, ch in enumerate(letters):
@@ -63,6 +71,10 @@ def tar(ctx: Context) -> int:
                     mode = ch
                 elif ch in "zJjaZ":
                     compress = True
+                elif ch in "TXIbHKLNgV" and ch not in "fC":
+                    if not letters[k + 1:]:
+                        i += 1
+                    break
                 elif ch in "fC":
                     rest = letters[k + 1:]
                     val = rest if rest else (argv[i + 1] if i + 1 < len(argv) else "")
