@@ -6,27 +6,37 @@ Layout rules learnt from the design sketch (/work/shared/design):
 - node names come from image/container names and history numbers (stable);
 - the story edges join whole nodes (edges into table cells route badly) and
   carry ``constraint=false`` so they never move the stack;
-- the op box hangs beside the top band through an invisible ``weight=0``
-  edge (``rank=same`` across clusters breaks the cluster borders);
+- the op box sits just above the box the step happened in (the target
+  container, or the top layer of a build), so the drawing is no wider than
+  the stack: on a lesson page the SVG is scaled to a panel ~800 px wide,
+  and every point of width that is not stack makes the letters smaller;
+- story edges run down the outer side of the target column (east, or west
+  for the leftmost of several), never between two containers;
+- an edge between two layers of one image band (a build step's copy-up)
+  bends through a point outside the band, else Graphviz widens the band to
+  hold the edge and it no longer lines up with the host band below;
 - not colour alone: A/C/D letters as ``docker diff`` prints them, and words.
 Colours are the Okabe–Ito palette.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from app.engine import Container, Image, Layer
 
 from .errors_text import explain
-from .fitting import attrs, font, text_units, wrap
+from .fitting import attrs, clip, font, text_units, wrap
 from .labels import esc, text
 from .scene import Scene
 from .sizes import human_size
 from .stack import Column, Stack, plan, slug
 from .story import OP, UPPER, Story, tell
 from .style import (
-    BLUE, FONT, GREEN, GREY_TEXT, MAX_OP_CHARS, MONO, NODESEP, NODESEP_OP, ORANGE, VERMILLION, WIDTH,
+    BAND_MARGIN, BAND_TITLE_UNITS, BAND_WIDTH, BLUE, FONT, GREEN, GREY_TEXT, MAX_NOTE_UNITS, MAX_OP_CHARS, MONO, NODESEP, NODESEP_CONTAINERS, NODESEP_MIDDLE,
+    NODESEP_ONE,
+    ORANGE, VERMILLION, WIDTH,
 )
 from .tables import Tables
 
@@ -79,9 +89,36 @@ class DotWriter(Tables):
             self.story = Story()
         self.lines: list[str] = []
         self.node_html: dict[str, str] = {}
-        # room beside the stack only where labelled edges run to the op box
-        build_step = self.target.found and self.target.container is None and scene.command is not None
-        self.nodesep = NODESEP_OP if self.story.edges or build_step else NODESEP
+        self.side = self.edge_side()
+        self.nodesep = self.column_gap()
+
+    def edge_side(self) -> str:
+        """The compass side the story edges leave and enter by: "e", or "w"
+        when the target is the leftmost of several columns or containers, so
+        that no edge (nor its label) runs between two of them."""
+        tgt = self.target
+        if not tgt.found:
+            return "e"
+        col = self.stack.columns[tgt.column_index]
+        if tgt.container is not None and len(col.containers) > 1:
+            return "w" if col.containers[0] is tgt.container else "e"
+        if len(self.stack.columns) > 1 and tgt.column_index == 0:
+            return "w"
+        return "e"
+
+    def column_gap(self) -> float:
+        """nodesep: also the gap between the stack and the story edges'
+        path, so small; wide only where edges must run between columns."""
+        tgt = self.target
+        n = len(self.stack.columns)
+        if self.story.edges and tgt.found and 0 < tgt.column_index < n - 1:
+            return NODESEP_MIDDLE
+        if any(len(col.containers) > 1 for col in self.stack.columns):
+            # containers side by side sit a point apart: twice the gap
+            return NODESEP_CONTAINERS
+        if n == 1:
+            return NODESEP_ONE
+        return NODESEP
 
     # numbers and names
     def t(self, key: str, **values: object) -> str:
@@ -130,8 +167,11 @@ class DotWriter(Tables):
         e(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
         e(f'edge [fontname="{FONT}", fontsize=10, arrowsize=0.8];')
         for col in self.stack.columns:
-            for c in col.containers:
-                self.container_cluster(c, col)
+            rows = [self.container_rows(c) for c in col.containers]
+            tallest = max((len(r) for r in rows), default=0)
+            for c, r in zip(col.containers, rows):
+                # containers side by side end level, as they sit on one image
+                self.container_box(c, r + [self.cell(" ")] * (tallest - len(r)))
         for col in self.stack.columns:
             self.image_cluster(col)
         if self.stack.shared:
@@ -144,28 +184,43 @@ class DotWriter(Tables):
         return "\n".join(self.lines) + "\n"
 
     # -- bands -----------------------------------------------------------------
-    def container_cluster(self, c: Container, col: Column) -> None:
-        name = container_node(c)
-        e = self.emit
-        e(f"subgraph cluster_{name} {{")
-        band = self.t("container_band", name=c.name) + " · " + esc(human_size(c.upper.size))
-        e("graph [" + attrs(id=f"cluster_{name}", label=f"<{band}>",
-                labeljust="l", style="dashed,rounded", color=VERMILLION, fontcolor=VERMILLION,
-                fontsize=11, penwidth=1.4) + "];", 2)
-        self.node(name, self.container_table(c, col), 2)
-        e("}")
+    def container_box(self, c: Container, rows: list[str]) -> None:
+        """The container band: a dashed box around its layer, drawn as one
+        node, not a cluster. Graphviz keeps the left-to-right order of plain
+        nodes on one rank (it does not for clusters), and the café picture
+        needs that: c1 | c2 side by side, the image centred under them, the
+        story edges on the outside."""
+        band = self.band_label("container_band", c.name, " · " + esc(human_size(c.upper.size)))
+        self.node(container_node(c),
+                  f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{VERMILLION}" CELLBORDER="0" '
+                  f'CELLSPACING="0" CELLPADDING="0" WIDTH="{BAND_WIDTH}">'
+                  f'<TR><TD ALIGN="LEFT" CELLPADDING="5">{font(band, VERMILLION, 11)}</TD></TR>'
+                  f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>')
+
+    def band_label(self, key: str, name: str, tail: str = "") -> str:
+        """A band's title with the name clipped so the title never widens
+        the band (a wider label would push the band past the host's)."""
+        rest = text_units(html.unescape(re.sub(r"<[^>]+>", "", self.t(key, name="") + tail)))
+        return self.t(key, name=clip(name, max(8, BAND_TITLE_UNITS - rest))) + tail
 
     def image_cluster(self, col: Column) -> None:
         e = self.emit
         img = col.image
         key = "image_band_approx" if img.approximate else "image_band"
         name = column_prefix(col)
+        tail = ""
+        if len(col.containers) > 1:
+            # the diskless internet café: one image under several containers
+            names = ", ".join(c.name for c in col.containers)
+            tail = " · " + self.t("image_shared_by", names=clip(names, 24))
+        label = self.band_label(key, img.name, tail)
         e(f"subgraph cluster_{name} {{")
-        e("graph [" + attrs(id=f"cluster_{name}", label=f"<{self.t(key, name=img.name)}>", labeljust="l",
+        e("graph [" + attrs(id=f"cluster_{name}", label=f"<{label}>", labeljust="l",
                 style="rounded", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         k = self.stack.columns.index(col)
         for row in col.rows:
             self.node(row.node, self.row_table(row, k), 2)
+        self.rail_points([r.node for r in col.rows])
         if not col.rows:
             note = self.t("no_own_layers" if col.joins_shared else "no_layers")
             e(f'{name}_none [id="{name}_none", label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
@@ -178,7 +233,7 @@ class DotWriter(Tables):
 
     def shared_cluster(self) -> None:
         e = self.emit
-        names = ", ".join(self.stack.shared_by)
+        names = clip(", ".join(self.stack.shared_by), 30)
         e("subgraph cluster_shared {")
         e("graph [" + attrs(id="cluster_shared", label=f"<{self.t('shared_band', names=names)}>", labeljust="l",
                             labelloc="b",
@@ -186,14 +241,22 @@ class DotWriter(Tables):
         for row in self.stack.shared:
             k = next(i for i, col in enumerate(self.stack.columns) if col.image is row.image)
             self.node(row.node, self.row_table(row, k), 2)
+        self.rail_points([r.node for r in self.stack.shared])
         e("}")
 
     def host_width(self) -> int:
+        """As wide as the columns above it, or as the containers side by
+        side on one image (a point between each two: twice the gap)."""
+        gap = round(self.nodesep * 72)   # between two boxes side by side
         n = max(1, len(self.stack.columns))
-        widest = max([1] + [len(col.containers) for col in self.stack.columns])
-        n = max(n, widest)
-        # each column's cluster adds an 8-point margin on either side
-        return n * WIDTH + (n - 1) * (round(self.nodesep * 72) + 16)
+        columns = n * WIDTH + (n - 1) * gap
+        if n > 1 and any(col.containers for col in self.stack.columns):
+            # containers over neighbouring columns, a band wide each, set the pitch
+            columns = n * BAND_WIDTH + (n - 1) * gap - 2 * BAND_MARGIN
+        k = max([1] + [len(col.containers) for col in self.stack.columns])
+        # a container box is as wide as a band, which adds a margin either side
+        containers = k * BAND_WIDTH + (k - 1) * 2 * gap - 2 * BAND_MARGIN
+        return max(columns, containers)
 
     def host_cluster(self) -> None:
         e = self.emit
@@ -207,20 +270,31 @@ class DotWriter(Tables):
         kernel = self.t("kernel", kernel=self.scene.kernel)
         e(f'host_kernel [id="host_kernel", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
           f'WIDTH="{w}"><TR><TD>{kernel}</TD></TR></TABLE>>];', 2)
+        # the rails beside an image band widen it: the host band widens alike
+        # (points at the same distance), so the two still line up
+        k = self.target.column_index
+        outer = k is not None and k == (len(self.stack.columns) - 1 if self.side == "e" else 0)
+        if outer or self.stack.shared:
+            left = "host_bootfs"
+            for i in range(len(self.rails())):
+                e(f'host_rail{i} [id="host_rail{i}", shape=point, width=0, style=invis, label=""];', 2)
+                e(f"{{rank=same; {left}; host_rail{i};}}", 2)
+                pair = (left, f"host_rail{i}") if self.side == "e" else (f"host_rail{i}", left)
+                e(f"{pair[0]} -> {pair[1]} [style=invis, weight=10];", 2)
+                left = f"host_rail{i}"
         e("}")
 
     def port(self, node: str, wanted: tuple[str, ...]) -> str:
-        """``node:port:e`` for the first of ``wanted`` rows the node's table has,
-        else ``node:e``.
+        """``node:port:side`` for the first of ``wanted`` rows the node's table
+        has, else ``node:side``.
 
         Story edges end at the row they are about (the file copied up, the
-        line found) and always on the east side, away from the stack."""
-        if node == "op":
-            return "op:w"
+        line found), on the outer side of the stack (``self.side``)."""
+        side = self.side
         for port in wanted:
             if f'PORT="{port}"' in self.node_html.get(node, ""):
-                return f"{node}:{port}:e"
-        return f"{node}:e"
+                return f"{node}:{port}:{side}"
+        return f"{node}:{side}"
 
     # -- structure and story ------------------------------------------------------------
     def skeleton(self) -> None:
@@ -230,30 +304,50 @@ class DotWriter(Tables):
         for col in self.stack.columns:
             chain = [container_node(c) for c in col.containers]
             nodes = [r.node for r in col.rows] or [f"{column_prefix(col)}_none"]
-            for c in chain:
-                e(f"{c} -> {nodes[0]} [style=invis];")
+            if len(chain) == 1:
+                e(f"{chain[0]} -> {nodes[0]} [style=invis];")
+            elif chain:
+                # c1 · c2 · …: a point between each two, on their rank; the
+                # image hangs from the middle one, so it is centred under all
+                for i in range(1, len(chain)):
+                    gap = f"gap_{col.slug}_{i}"
+                    e(f'{gap} [id="{gap}", shape=point, width=0, style=invis, label=""];')
+                    chain.insert(2 * i - 1, gap)
+                e("{rank=same; " + "; ".join(chain) + ";}")
+                e(" -> ".join(chain) + " [style=invis, weight=10];")
+                for c in chain[::2]:
+                    e(f"{c} -> {nodes[0]} [style=invis, weight=0];")
+                e(f"{chain[len(chain) // 2]} -> {nodes[0]} [style=invis, weight=10];")
             if col.image.base == "scratch" and col.image.base_layers == 0 and not col.joins_shared:
                 nodes.append(f"{column_prefix(col)}_scratch")
             if len(nodes) > 1:
                 e(" -> ".join(nodes) + " [style=invis];")
             if col.joins_shared:
                 e(f'{nodes[-1]} -> {col.joins_shared} [color="{BLUE}", penwidth=2, arrowhead=none];')
-            # every column pulls the host under it, so the host band spans them all
             bottoms.append(nodes[-1])
+        if len(bottoms) == 1 and not self.stack.shared:
+            e(f"{bottoms[0]} -> host_bootfs [style=invis];")
+        elif bottoms:
+            # Several columns over one host, which is as wide as all of them.
+            # Two plain edges into one node leave it anywhere between their
+            # ends (Graphviz minimises the sum of distances); tying every
+            # column's west and east sides to the host's has one best place,
+            # the middle, whatever order the columns end up in.
+            for b in bottoms:
+                e(f"{b} -> host_bootfs [style=invis, weight=0];")
+                e(f"{b}:w -> host_bootfs:w [style=invis, weight=5];")
+                e(f"{b}:e -> host_bootfs:e [style=invis, weight=5];")
         if self.stack.shared:
             shared = [r.node for r in self.stack.shared]
             if len(shared) > 1:
                 e(" -> ".join(shared) + " [style=invis];")
-            bottoms.append(shared[-1])
-        for b in bottoms:
-            e(f"{b} -> host_bootfs [style=invis];")
+            e(f"{shared[-1]} -> host_bootfs [style=invis];")
         e("host_bootfs -> host_kernel [style=invis];")
 
     def op_box(self) -> None:
         scene = self.scene
-        if scene.command is None and not scene.notes and not self.story.error:
+        if not self.has_op_box():
             return
-        e = self.emit
         rows = []
         if scene.command is not None:
             # a command in a container reads as typed at a shell prompt
@@ -276,45 +370,34 @@ class DotWriter(Tables):
             if reason:
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(reason, VERMILLION, 10)}</TD></TR>')
         for note in scene.notes:
-            for part in wrap(note, MAX_OP_CHARS + 4, max_lines=3):
+            for part in wrap(note, MAX_NOTE_UNITS, max_lines=3):
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
                   f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>')
-        below, top = self.op_anchor()
-        e(f"op -> {below} [style=invis, weight=0];")
-        if top is not None:
-            e(f"{top} -> op [style=invis, minlen=0];")
+        # one rank above the box the step happened in, centred on it
+        self.emit(f"op -> {self.op_anchor()} [style=invis, weight=4];")
 
-    def op_anchor(self) -> tuple[str, str | None]:
-        """The boxes the op box hangs beside: the target column's top box and
-        the one below it. An invisible ``weight=0`` edge from op to the lower
-        one puts op on the top box's rank (the design sketch's trick); a flat
-        invisible edge from the top box to op keeps op on its right."""
+    def op_anchor(self) -> str:
+        """The box the op box sits above: the target container, else the top
+        box of the target column (of the tallest column when there is no
+        target, as in a `docker images` step)."""
         tgt = self.target
-        # no target (a `docker images` step): beside the tallest column's top
-        col = self.stack.columns[tgt.column_index] if tgt.found else (
-            max(reversed(self.stack.columns), key=lambda c: len(c.rows) + len(c.containers))
-            if self.stack.columns else None)
-        if col is None:
-            return "host_bootfs", None
         if tgt.found and tgt.container is not None:
-            nodes = [container_node(tgt.container)]
-        else:
-            nodes = [container_node(c) for c in col.containers]
-        nodes += [r.node for r in col.rows] or [f"{column_prefix(col)}_none"]
-        nodes.append(col.joins_shared or "host_bootfs")
-        return nodes[1], nodes[0]
+            return container_node(tgt.container)
+        cols = self.stack.columns
+        if not cols:
+            return "host_bootfs"
+        col = cols[tgt.column_index] if tgt.found else max(
+            reversed(cols), key=lambda c: len(c.rows) + len(c.containers))
+        if col.containers:
+            return container_node(col.containers[0])
+        return self.top_row_node(col)
 
-    def story_edges(self) -> None:
-        e = self.emit
-        style = {
-            "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
-            "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
-            "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',
-            "error": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=1.6, style=dashed',
-        }
-        has_op = "op" in self.node_html
+    def story_lines(self) -> list[tuple[str, str, str, str]]:
+        """(kind, tail, head, label) of every story edge that can be drawn."""
+        has_op = "op" in self.node_html or self.has_op_box()
+        out = []
         for edge in self.story.edges:
             src, dst = self.node_of(edge.src), self.node_of(edge.dst)
             if src is None or dst is None or src == dst:
@@ -324,34 +407,104 @@ class DotWriter(Tables):
             values = dict(edge.values)
             if "size" in values:
                 values["size"] = human_size(values["size"])
-            label = self.t(edge.key, **values)
-            src_port, dst_port = EDGE_PORTS[edge.kind]
-            # Labels never take part in the layout (a flat edge's label would
-            # reorder the columns). The short flat edge between the op box and
-            # the box beside it gets its label at the stack's end, just above
-            # the line; longer edges use xlabel, placed beside their middle.
-            beside = self.op_anchor()[1]   # the box the op box sits beside
-            if src == "op" and dst == beside:
-                kind = f"labelangle=15, labeldistance={end_distance(label)}, headlabel"
-            elif dst == "op" and src == beside:
-                kind = f"labelangle=15, labeldistance={end_distance(label)}, taillabel"
-            else:
-                kind = "xlabel"
-            e(f"{self.port(src, src_port)} -> {self.port(dst, dst_port)} "
-              f"[{kind}=<{label}>, {style[edge.kind]}, constraint=false];")
-        if has_op and self.target.found and self.target.container is None and not self.story.edges:
+            # two lines: "2. copy-up 写时复制" over "312 B", a narrower label
+            label = self.t(edge.key, **values).replace(" · ", '<BR ALIGN="LEFT"/>', 1)
+            out.append((edge.kind, src, dst, label))
+        return out
+
+    def rails(self) -> list[tuple[str, str, list[str]]]:
+        """(tail, head, rows between them, top first) for each story edge
+        between two rows of one band that are not neighbours (a build
+        step's copy-up from a lower layer). The edge runs down a rail of
+        points beside the rows between: left to Graphviz, its route would
+        sit inside the band and widen it past the host band below."""
+        out = []
+        bands = [col.rows for col in self.stack.columns] + [self.stack.shared]
+        for _, src, dst, _ in self.story_lines():
+            for rows in bands:
+                nodes = [r.node for r in rows]
+                if src in nodes and dst in nodes:
+                    i, j = sorted((nodes.index(src), nodes.index(dst)))
+                    if j - i > 1:
+                        out.append((src, dst, nodes[i + 1: j]))
+        return out
+
+    def rail_points(self, rows: list[str], indent: int = 2) -> None:
+        """The points of every rail beside ``rows``, each on its row's rank."""
+        for k, (_, _, rail) in enumerate(self.rails()):
+            for node in rail:
+                if node not in rows:
+                    continue
+                point = f"rail{k}_{node}"
+                left = node if k == 0 else f"rail{k - 1}_{node}"
+                self.emit(f'{point} [id="{point}", shape=point, width=0, style=invis, label=""];', indent)
+                self.emit(f"{{rank=same; {left}; {point};}}", indent)
+                pair = (left, point) if self.side == "e" else (point, left)
+                self.emit(f"{pair[0]} -> {pair[1]} [style=invis, weight=10];", indent)
+
+    def story_edges(self) -> None:
+        e = self.emit
+        style = {
+            "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
+            "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
+            "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',
+            "error": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=1.6, style=dashed',
+        }
+        rails = self.rails()
+        bends = 0
+        for kind, src, dst, label in self.story_lines():
+            tail = self.port(src, EDGE_PORTS[kind][0])
+            head = self.port(dst, EDGE_PORTS[kind][1])
+            # Labels never take part in the layout (xlabel): a label that
+            # did would widen the drawing by its own width.
+            k = next((i for i, r in enumerate(rails) if r[:2] == (src, dst)), None)
+            if k is not None:
+                points = [f"rail{k}_{n}" for n in rails[k][2]]
+                if self.stack_index(src) < self.stack_index(dst):
+                    points.reverse()   # the tail is the upper row
+                # tail -> points ... -> head, each piece between neighbouring
+                # ranks; the label on the middle piece
+                chain = [tail] + points + [head]
+                mid = (len(chain) - 1) // 2
+                for i in range(len(chain) - 1):
+                    lab = f"xlabel=<{label}>, " if i == mid else ""
+                    arrow = "" if i == len(chain) - 2 else "dir=none, headclip=false, "
+                    clip = "tailclip=false, " if i > 0 else ""
+                    e(f"{chain[i]} -> {chain[i + 1]} [{arrow}{clip}{lab}{style[kind]}, constraint=false];")
+                continue
+            anchor = self.op_anchor()
+            if dst == "op" and anchor.startswith("c_") and src != anchor:
+                # From an image layer up to the op box over a container: through
+                # a point beside the container, on the outer side, so the
+                # edge never runs between two containers.
+                bends += 1
+                via = f"bend{bends}"
+                e(f'{via} [id="{via}", shape=point, width=0, style=invis, label=""];')
+                e(f"{{rank=same; {anchor}; {via};}}")
+                e(f"{anchor} -> {via} [style=invis];" if self.side == "e" else f"{via} -> {anchor} [style=invis];")
+                e(f"{tail} -> {via} [dir=none, headclip=false, xlabel=<{label}>, {style[kind]}, "
+                  f"constraint=false];")
+                e(f"{via} -> {head} [tailclip=false, {style[kind]}, constraint=false];")
+                continue
+            e(f"{tail} -> {head} [xlabel=<{label}>, {style[kind]}, constraint=false];")
+        if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
                 label = self.t("edge_step", n=1)
-                e(f'op:w -> {row.node}:e [labelangle=15, labeldistance={end_distance(label)}, '
-                  f'headlabel=<{label}>, {style["write"]}, constraint=false];')
+                e(f"op:{self.side} -> {row.node}:{self.side} [xlabel=<{label}>, {style['write']}, "
+                  f"constraint=false];")
 
+    def stack_index(self, node: str) -> int:
+        """Top-down position of a row in its band."""
+        for rows in [col.rows for col in self.stack.columns] + [self.stack.shared]:
+            nodes = [r.node for r in rows]
+            if node in nodes:
+                return nodes.index(node)
+        return -1
 
-def end_distance(label: str) -> float:
-    """``labeldistance`` that puts an end label's near edge ~10 points off the
-    stack: Graphviz centres the label at 10 × distance points from the end."""
-    half = text_units(re.sub(r"<[^>]+>", "", label)) * 5.8 / 2
-    return round((half + 16) / 10, 1)
+    def has_op_box(self) -> bool:
+        scene = self.scene
+        return scene.command is not None or bool(scene.notes) or bool(self.story.error)
 
 
 def container_node(c: Container) -> str:

@@ -30,7 +30,8 @@ class Tables:
     """Mixed into the DOT writer: needs its ``scene``, ``story``, ``target``,
     ``stack``, ``t()`` and ``number_of()``."""
 
-    def container_table(self, c: Container, col: Column) -> str:
+    def container_rows(self, c: Container) -> list[str]:
+        """The writable layer's lines: this step's search, then docker diff."""
         is_target = self.target.container is c
         traces = self.scene.traces if is_target else []
         lines = diff_lines(c.upper, c.image.layers, traces)
@@ -40,6 +41,10 @@ class Tables:
         rows += self.diff_rows(lines, c.image)
         if not lines:
             rows.append(self.cell(font(self.t("container_empty"))))
+        return rows
+
+    @staticmethod
+    def container_table(rows: list[str]) -> str:
         return (f'<TABLE BORDER="1" COLOR="#FBE3D6" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" WIDTH="{WIDTH}" '
                 f'BGCOLOR="#FBE3D6">{"".join(rows)}</TABLE>')
 
