@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from app.engine import UnionFS
 
 __all__ = ["run", "ShellResult", "NotSimulated", "Limits", "Context"]
+WINDOWS_SHELLS = {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
 
 
 def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
@@ -48,7 +49,8 @@ def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
 
 def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
         packages: Any = None, limits: Limits | None = None,
-        shell: Sequence[str] | None = None, strict_path: bool = False) -> ShellResult:
+        shell: Sequence[str] | None = None, strict_path: bool = False,
+        after_unknowns: bool = False) -> ShellResult:
     """Simulate ``RUN <script>`` (``/bin/sh -c <script>``) against ``fs``.
 
     ``shell`` is the SHELL instruction's argv without the script, e.g.
@@ -60,11 +62,22 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     ``not found``, status 127 (``curl`` in debian:bookworm, ``bash`` in alpine). Off, the
     shell simulates what it knows whether or not the tree carries the binary (the lesson
     player's ``docker exec`` into hello-world relies on that).
+    ``after_unknowns``: earlier steps of this build were not fully simulated (downloads,
+    tools layerlab does not know, a missing build context), so a file or value this RUN
+    misses may be an artefact. Failures in a plain list or left of ``&&`` are then reported
+    as not simulated instead of failing the build, as they are after a not-simulated
+    command within the RUN (see ``Shell._tolerate``).
     """
     limits = limits or Limits()
     shell_argv = list(shell or ["/bin/sh", "-c"])
     record = RunRecord(fs, limits, packages)
     record.strict_path = strict_path
+    record.inherited_unknowns = int(after_unknowns)
+    if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
+        note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
+                                    "POSIX sh only, so this RUN changes nothing in the layer")
+        return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
+                           error=None, commands=[], failed_command=None)
     if strict_path and shell_argv[0].startswith("/") and not fs.exists(shell_argv[0]):
         shown = " ".join(shell_argv + [script])
         error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
@@ -100,12 +113,12 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
         status = 1
         error = "layerlab stopped this RUN: functions or substitutions nested too deeply"
         err.write(error + "\n")
-    if status and error is None and record.unknowns_before_last:
+    if status and error is None and (record.unknowns_before_last or after_unknowns):
         # `exit 1` (or set -e) after commands layerlab did not simulate: see Shell._tolerate
+        from .interpreter import unknown_cause
         record.not_simulated.append(NotSimulated(record.last_failed or "exit", (
             f"the RUN ended with status {status} in the simulation, but only after "
-            f"`{record.not_simulated[0].command}`, which layerlab did not simulate: a real "
-            "build may well succeed, so the build goes on")))
+            f"{unknown_cause(record)}: a real build may well succeed, so the build goes on")))
         status = 0
     if status and error is None:
         shown = " ".join(shell_argv + [script])

@@ -99,6 +99,7 @@ class RunRecord:
         self.sh_dialect = "dash"  # what /bin/sh is in this tree (dash on Debian, ash on Alpine)
         self.strict_path = False  # every command must exist on PATH in the tree (see run())
         self.unknowns_before_last = 0  # not-simulated notes before the last simple command
+        self.inherited_unknowns = 0  # 1 if earlier build steps were not fully simulated
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:

@@ -323,13 +323,12 @@ class Shell:
         the value it would have printed is empty. Such a failure does not end the RUN
         (a real build may well go on): it is reported as not simulated and counts as 0.
         Failures that choose a path (if/while conditions, the left of ||) keep their status."""
-        if status == 0 or unknowns_before == 0 or self.flow not in ("run", "and"):
+        if status == 0 or unknowns_before + self.record.inherited_unknowns == 0 \
+                or self.flow not in ("run", "and"):
             return status
-        first = self.record.not_simulated[0].command
         self.record.not_simulated.append(_ns(command, (
-            f"failed in the simulation (status {status}), but only after `{first}`, which "
-            "layerlab did not simulate: a real build may well get past it, so the RUN goes on "
-            "as if it had succeeded")))
+            f"failed in the simulation (status {status}), but only after {unknown_cause(self.record)}: "
+            "a real build may well get past it, so the RUN goes on as if it had succeeded")))
         return 0
 
     def _exec_If(self, node: If, io: IO) -> int:
@@ -714,6 +713,13 @@ class Shell:
                     self.state.vars.pop(k, None)
                 else:
                     self.state.vars[k] = old
+
+
+def unknown_cause(record: RunRecord) -> str:
+    """What layerlab could not simulate before a failure, in words."""
+    if record.not_simulated:
+        return f"`{record.not_simulated[0].command}`, which layerlab did not simulate"
+    return "earlier build steps that layerlab could not fully simulate"
 
 
 def _ns(command: str, hint: str):

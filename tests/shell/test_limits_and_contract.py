@@ -242,3 +242,26 @@ def test_failures_after_something_not_simulated_do_not_fail_the_build(script, st
     if status == 0 and result.commands:
         tolerated = [n for n in result.not_simulated if "only after" in n.hint]
         assert tolerated or "make" in script
+
+
+def test_after_unknowns_carries_uncertainty_from_earlier_steps():
+    script = 'set -eux; [ -s /usr/local/bin/idle3 ]; ln -svT idle3 /usr/local/bin/idle'
+    strict = run(script, UnionFS([make_base_layer()]))
+    assert strict.status == 1
+    fs = UnionFS([make_base_layer()])
+    lenient = run(script, fs, after_unknowns=True)
+    assert lenient.status == 0 and lenient.error is None
+    assert "earlier build steps" in lenient.not_simulated[0].hint
+    assert changeset(fs) == {"/usr": "dir 755", "/usr/local": "dir 755", "/usr/local/bin": "dir 755",
+                             "/usr/local/bin/idle": "symlink -> idle3"}
+    gone = run('if [ ! -f tags ]; then echo "No tags"; exit 1; fi', UnionFS([make_base_layer()]),
+               after_unknowns=True)
+    assert gone.status == 0 and gone.stdout == "No tags\n"
+
+
+def test_windows_shells_are_not_simulated():
+    fs = UnionFS([make_base_layer()])
+    result = run("Write-Host 'hi'; Remove-Item C:\\x", fs,
+                 shell=["powershell", "-Command", "$ErrorActionPreference = 'Stop';"])
+    assert result.status == 0 and changeset(fs) == {}
+    assert "Windows shell" in result.not_simulated[0].hint
