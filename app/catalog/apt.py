@@ -340,6 +340,19 @@ class AptSession:
                 f"layerlab's package files are Debian {DEBIAN_DEFAULT}'s: the {len(plan)} packages "
                 f"installed here have {DEBIAN_DEFAULT}'s versions, files and sizes, not {code}'s")
 
+    def note_pinned_versions(self, args: list[str], plan: list[Package]) -> None:
+        """``nginx=1.27.4-1~bookworm``: the catalog has one version of each package."""
+        by_name = {p.name: p for p in plan}
+        for a in args:
+            name, eq, version = a.partition("=")
+            pkg = by_name.get(name.split("/")[0])
+            if eq and pkg is not None and version != pkg.version:
+                where = " (from a third-party repository)" if self.third_party_repos() else ""
+                self.ctx.not_simulated(
+                    f"{self.prog} install {a}",
+                    f"version {version}{where} was asked for; layerlab installs the only version "
+                    f"its catalog has, Debian's {pkg.version}, with that version's files and sizes")
+
     def lookup(self, name: str) -> Package | None:
         """An installed package by name: from the catalog, or a placeholder installed earlier."""
         return lookup_installed(self.cat, self.ops.read_text(STATUS) or "", name)
@@ -380,6 +393,7 @@ class AptSession:
                          "broken packages.\n")
             return 100
         self.note_release(plan)
+        self.note_pinned_versions(o.args, plan)
         plan = stand_ins + plan
         extra = [p for p in plan if p.name not in names]
         if extra:

@@ -59,6 +59,11 @@ def _layer(source: tuple) -> Layer:
     if kind == "approx":
         tree = _approx_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
+    if kind == "debian-release":
+        code, variant = key
+        img = data_files.load(DEBIAN_DATA)["images"][variant]
+        rows, contents = _debian_release(img["entries"], img["contents"], f"debian:{code}")
+        return layer_from_rows(rows, contents)
     if kind == "placeholder":
         tree = _placeholder_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
@@ -82,6 +87,12 @@ for _tag in ("latest", "7", "centos7"):
 for _tag in ("latest", "3.20", "3"):
     ALIASES[f"alpine:{_tag}"] = ("approx", "alpine-3.20")
 ALIASES["alpine:3.19"] = ("approx", "alpine-3.19")
+# Other Debian releases: bookworm's tree under the release's own os-release and sources
+# (approximate: the files and sizes are bookworm's; apt checks names against the release).
+for _code, _number in (("trixie", "13"), ("bullseye", "11")):
+    for _tag in (_code, _number):
+        ALIASES[f"debian:{_tag}"] = ("debian-release", (_code, "bookworm"))
+        ALIASES[f"debian:{_tag}-slim"] = ("debian-release", (_code, "bookworm-slim"))
 for _tag in ("latest", "1.36", "1", "musl", "glibc", "uclibc"):
     ALIASES[f"busybox:{_tag}"] = ("approx", "busybox-1.36")
 
@@ -115,7 +126,25 @@ def base_image(ref: str) -> BaseImage | None:
     extra = LATEST_NOTES.get(f"{name}:{tag}", "")
     if kind == "debian":
         return _debian_image(key, name, tag, extra)
+    if kind == "debian-release":
+        return _debian_release_image(key, name, tag)
     return _approx_image(key, name, tag, extra)
+
+
+def _debian_release_image(key: tuple, name: str, tag: str) -> BaseImage:
+    code, variant = key
+    img = data_files.load(DEBIAN_DATA)["images"][variant]
+    rows, contents = _debian_release(img["entries"], img["contents"], f"debian:{code}")
+    return BaseImage(
+        ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
+        pretty_name=os_release_field(contents.get("/usr/lib/os-release", ""), "PRETTY_NAME"),
+        approximate=True, size=rows_size(rows),
+        config={"Env": [DEFAULT_PATH], "Cmd": ["bash"]},
+        note=(f"Debian {code} approximated: the tree of debian:{variant} (real bookworm data) with "
+              f"{code}'s own /usr/lib/os-release, /etc/debian_version and apt sources; its files, "
+              f"package versions and size are bookworm's, not {code}'s."),
+        _source=("debian-release", key),
+    )
 
 
 def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:

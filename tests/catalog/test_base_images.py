@@ -128,3 +128,16 @@ def test_placeholder_is_named_flagged_and_keeps_a_package_manager():
     assert placeholder_base("golang:1.22-bookworm").layer() is img.layer()
     alpine = placeholder_base("python:3.12-alpine")
     assert alpine.distro == "alpine" and UnionFS([alpine.layer()]).exists("/etc/apk/world")
+
+
+def test_other_debian_releases_are_bookworms_tree_relabelled_and_flagged():
+    from app.engine.layer import Layer
+    from app.engine.union import UnionFS
+
+    image = base_image("debian:trixie-slim")
+    assert image.approximate and "bookworm" in image.note
+    assert image.pretty_name == "Debian GNU/Linux 13 (trixie)"
+    assert base_image("debian:13-slim").layer() is image.layer()
+    fs = UnionFS([image.layer()], Layer())
+    assert b"Suites: trixie trixie-updates" in fs.read("/etc/apt/sources.list.d/debian.sources")[0]
+    assert fs.read("/etc/debian_version")[0].startswith(b"13.")
