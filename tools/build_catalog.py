@@ -506,6 +506,9 @@ def main() -> None:
         "generated_files": generated, "archive_names": sorted(archive_names),
     })
     log("wrote " + ", ".join(f"{p.name} {p.stat().st_size} B" for p in sorted(DATA.glob("debian-*.gz"))))
+    # Every package name of the releases (to tell "not in the catalog" from "not in Debian"):
+    # its own tool, which needs no root and can be rerun alone.
+    run(sys.executable, Path(__file__).with_name("build_package_names.py"))
 
 
 def write_gz(path: Path, obj) -> None:
