@@ -113,7 +113,8 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
         status = 1
         error = "layerlab stopped this RUN: functions or substitutions nested too deeply"
         err.write(error + "\n")
-    if status and error is None and (record.unknowns_before_last or after_unknowns):
+    if status and error is None and not record.syntax_error and (
+            record.unknowns_before_last or after_unknowns):
         # `exit 1` (or set -e) after commands layerlab did not simulate: see Shell._tolerate
         from .interpreter import unknown_cause
         record.not_simulated.append(NotSimulated(record.last_failed or "exit", (

@@ -100,6 +100,7 @@ class RunRecord:
         self.strict_path = False  # every command must exist on PATH in the tree (see run())
         self.unknowns_before_last = 0  # not-simulated notes before the last simple command
         self.inherited_unknowns = 0  # 1 if earlier build steps were not fully simulated
+        self.syntax_error = False  # a script (or sh -c text) sh would refuse to run
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:

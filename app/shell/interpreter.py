@@ -159,6 +159,7 @@ class Shell:
             self.line = exc.line
             self.error(io, str(exc))
             self.state.status = 2
+            self.record.syntax_error = True
             return 2
         try:
             status = self.execute(tree, io)

@@ -265,3 +265,8 @@ def test_windows_shells_are_not_simulated():
                  shell=["powershell", "-Command", "$ErrorActionPreference = 'Stop';"])
     assert result.status == 0 and changeset(fs) == {}
     assert "Windows shell" in result.not_simulated[0].hint
+
+
+def test_syntax_errors_fail_even_after_unknowns():
+    result = run("make; if then", UnionFS([make_base_layer()]), after_unknowns=True)
+    assert result.status == 2 and "Syntax error" in result.error
