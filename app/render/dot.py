@@ -200,7 +200,8 @@ class DotWriter(Tables):
     def band_label(self, key: str, name: str, tail: str = "") -> str:
         """A band's title with the name clipped so the title never widens
         the band (a wider label would push the band past the host's)."""
-        rest = text_units(html.unescape(re.sub(r"<[^>]+>", "", self.t(key, name="") + tail)))
+        first_line = tail.split("<BR")[0]
+        rest = text_units(html.unescape(re.sub(r"<[^>]+>", "", self.t(key, name="") + first_line)))
         return self.t(key, name=clip(name, max(8, BAND_TITLE_UNITS - rest))) + tail
 
     def image_cluster(self, col: Column) -> None:
@@ -212,7 +213,7 @@ class DotWriter(Tables):
         if len(col.containers) > 1:
             # the diskless internet café: one image under several containers
             names = ", ".join(c.name for c in col.containers)
-            tail = " · " + self.t("image_shared_by", names=clip(names, 24))
+            tail = '<BR ALIGN="LEFT"/>' + self.t("image_shared_by", names=clip(names, 40)) + '<BR ALIGN="LEFT"/>'
         label = self.band_label(key, img.name, tail)
         e(f"subgraph cluster_{name} {{")
         e("graph [" + attrs(id=f"cluster_{name}", label=f"<{label}>", labeljust="l",
@@ -486,13 +487,23 @@ class DotWriter(Tables):
                   f"constraint=false];")
                 e(f"{via} -> {head} [tailclip=false, {style[kind]}, constraint=false];")
                 continue
-            e(f"{tail} -> {head} [xlabel=<{label}>, {style[kind]}, constraint=false];")
+            e(f"{tail} -> {head} [{self.label_at(src, label)}, {style[kind]}, constraint=false];")
         if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
                 label = self.t("edge_step", n=1)
-                e(f"op:{self.side} -> {row.node}:{self.side} [xlabel=<{label}>, {style['write']}, "
-                  f"constraint=false];")
+                e(f"op:{self.side} -> {row.node}:{self.side} [{self.label_at('op', label)}, "
+                  f"{style['write']}, constraint=false];")
+
+    def label_at(self, tail: str, label: str) -> str:
+        """Where an edge's label goes. An edge leaving the op box is labelled
+        just beside the op box, above its line, where nothing else is (at
+        its middle the label would sit on the band's border); other edges
+        get an ``xlabel`` beside their middle."""
+        if tail != "op":
+            return f"xlabel=<{label}>"
+        angle = 15 if self.side == "e" else -15
+        return f"taillabel=<{label}>, labelangle={angle}, labeldistance={end_distance(label)}"
 
     def stack_index(self, node: str) -> int:
         """Top-down position of a row in its band."""
@@ -505,6 +516,14 @@ class DotWriter(Tables):
     def has_op_box(self) -> bool:
         scene = self.scene
         return scene.command is not None or bool(scene.notes) or bool(self.story.error)
+
+
+def end_distance(label: str) -> float:
+    """``labeldistance`` that puts an end label's near edge a few points off
+    the box: Graphviz centres the label at 10 × distance points from the end."""
+    lines = re.sub(r"<BR[^>]*>", "\n", label)
+    half = max(text_units(re.sub(r"<[^>]+>", "", ln)) for ln in lines.split("\n")) * 5.8 / 2
+    return round((half + 8) / 10, 1)
 
 
 def container_node(c: Container) -> str:

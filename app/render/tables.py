@@ -19,7 +19,7 @@ from .diff import OPAQUE_MARKER, DiffLine, ancestor_dirs, diff_lines, whiteout_n
 from .fitting import clip, clip_path, count_items, fit, font, instruction, path_items, shorten_digests, text_units
 from .labels import esc
 from .sizes import human_size
-from .stack import Column, Row
+from .stack import Row
 from .style import (
     DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES, MAX_DIFF_LINES,
     ORANGE, PURPLE, TOUCHED_BG, VERMILLION, WIDTH,

@@ -41,10 +41,6 @@ def clusters(data: dict) -> dict[str, tuple[float, ...]]:
             if o["name"].startswith("cluster_")}
 
 
-def overlap(a, b) -> bool:
-    return a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5
-
-
 def in_language(make, lang: str) -> Scene:
     scene = make()
     scene.lang = lang
