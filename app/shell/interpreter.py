@@ -327,6 +327,8 @@ class Shell:
         if status == 0 or unknowns_before + self.record.inherited_unknowns == 0 \
                 or self.flow not in ("run", "and"):
             return status
+        if self.flow == "and" and command.split(" ", 1)[0] in ("test", "[", "[["):
+            return status  # `[ -z "$found" ] && exit 1`: a test before && chooses a path
         self.record.not_simulated.append(_ns(command, (
             f"failed in the simulation (status {status}), but only after {unknown_cause(self.record)}: "
             "a real build may well get past it, so the RUN goes on as if it had succeeded")))

@@ -270,3 +270,10 @@ def test_windows_shells_are_not_simulated():
 def test_syntax_errors_fail_even_after_unknowns():
     result = run("make; if then", UnionFS([make_base_layer()]), after_unknowns=True)
     assert result.status == 2 and "Syntax error" in result.error
+
+
+def test_a_test_before_and_still_chooses_the_path_after_unknowns():
+    # nginx's Dockerfile: `test -z "$found" && echo error && exit 1` after gpg (not simulated)
+    script = 'gpg --recv-keys K; found=yes; test -z "$found" && echo error && exit 1; echo after'
+    result = run(script, UnionFS([make_base_layer()]))
+    assert result.status == 0 and result.stdout == "after\n"
