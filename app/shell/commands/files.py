@@ -196,7 +196,8 @@ def _zeros_sha256(size: int) -> str:
 
 
 def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bool,
-              deref_top: bool, deref: bool, tool: str, shown_src: str, shown_dst: str) -> int:
+              deref_top: bool, deref: bool, tool: str, shown_src: str, shown_dst: str,
+              avoid: str | None = None) -> int:
     st = ctx.stat(src, follow=deref_top)
     if st is None:
         ctx.err(f"{tool}: cannot stat {q(shown_src)}: No such file or directory\n")
@@ -206,9 +207,11 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
         if not recursive:
             ctx.err(f"{tool}: -r not specified; omitting directory {q(shown_src)}\n")
             return 1
-        if posixpath.normpath(dst).startswith(posixpath.normpath(src).rstrip("/") + "/"):
-            ctx.err(f"{tool}: cannot copy a directory, {q(shown_src)}, into itself, {q(shown_dst)}\n")
-            return 1
+        # cp -r d d/x: GNU makes d/x, copies what d held before (not d/x itself), then
+        # reports the loop and fails.
+        into_itself = posixpath.normpath(dst).startswith(posixpath.normpath(src).rstrip("/") + "/")
+        if into_itself and avoid is None:
+            avoid = posixpath.normpath(dst)  # the copy being made is never copied again
         if dst_st is not None and dst_st.type != "dir":
             ctx.err(f"{tool}: cannot overwrite non-directory {q(shown_dst)} with directory "
                     f"{q(shown_src)}\n")
@@ -219,13 +222,18 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
         status = 0
         names = ctx.call("listdir", src)
         for name in names:
+            if avoid is not None and posixpath.normpath(posixpath.join(src, name)) == avoid:
+                continue
             status |= copy_tree(ctx, posixpath.join(src, name), posixpath.join(dst, name),
                                 recursive=True, preserve=preserve, deref_top=deref, deref=deref,
                                 tool=tool, shown_src=posixpath.join(shown_src, name),
-                                shown_dst=posixpath.join(shown_dst, name))
+                                shown_dst=posixpath.join(shown_dst, name), avoid=avoid)
         if preserve:
             ctx.call("chmod", dst, st.mode & 0o7777)
             ctx.call("chown", dst, st.uid, st.gid)
+        if into_itself and avoid == posixpath.normpath(dst):
+            ctx.err(f"{tool}: cannot copy a directory, {q(shown_src)}, into itself, {q(shown_dst)}\n")
+            return 1
         return status
     if st.type == "symlink":
         if dst_st is not None:
