@@ -150,6 +150,7 @@ class Builder:
         self.target = target
         self.build_args = build_args or {}
         self.parsed = parse_dockerfile(text, filename)
+        self.unknowns_so_far = False  # an earlier RUN was not fully simulated (shell after_unknowns)
         self.escape = getattr(self.parsed, "escape", "\\") or "\\"
 
     # -- variables ---------------------------------------------------------------
@@ -347,7 +348,9 @@ class Builder:
         run_env.setdefault("PATH", DEFAULT_PATH)
         run_env.setdefault("HOME", "/root")
         packages = catalog.package_tool(distro) if distro else None
-        result = shell.run(script, fs, env=run_env, cwd=workdir, packages=packages)
+        result = shell.run(script, fs, env=run_env, cwd=workdir, packages=packages,
+                           after_unknowns=self.unknowns_so_far)
+        self.unknowns_so_far = self.unknowns_so_far or bool(result.not_simulated)
         step.traces = list(result.traces)
         step.not_simulated = list(result.not_simulated)
         step.script = script
