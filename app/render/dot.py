@@ -325,16 +325,17 @@ class DotWriter(Tables):
                 e(" -> ".join(nodes) + " [style=invis];")
             if col.joins_shared:
                 e(f'{nodes[-1]} -> {col.joins_shared} [color="{BLUE}", penwidth=2, arrowhead=none];')
-            bottoms.append(nodes[-1])
-        if len(bottoms) == 1 and not self.stack.shared:
-            e(f"{bottoms[0]} -> host_bootfs [style=invis];")
-        elif bottoms:
+            bottoms.append((nodes[-1], col.joins_shared))
+        own = [b for b, joins in bottoms if not joins]
+        if len(own) == 1 and len(bottoms) == 1:
+            e(f"{own[0]} -> host_bootfs [style=invis];")
+        else:
             # Several columns over one host, which is as wide as all of them.
             # Two plain edges into one node leave it anywhere between their
             # ends (Graphviz minimises the sum of distances); tying every
             # column's west and east sides to the host's has one best place,
             # the middle, whatever order the columns end up in.
-            for b in bottoms:
+            for b in own:
                 e(f"{b} -> host_bootfs [style=invis, weight=0];")
                 e(f"{b}:w -> host_bootfs:w [style=invis, weight=5];")
                 e(f"{b}:e -> host_bootfs:e [style=invis, weight=5];")
@@ -342,6 +343,14 @@ class DotWriter(Tables):
             shared = [r.node for r in self.stack.shared]
             if len(shared) > 1:
                 e(" -> ".join(shared) + " [style=invis];")
+            # Columns over the shared band: tied the same way to its top (the
+            # host's ends are out of reach there: the ties would have to pass
+            # the shared band). Its one best place is anywhere in the gap
+            # between two columns: centred to within half a gap.
+            for b, joins in bottoms:
+                if joins:
+                    e(f"{b}:w -> {shared[0]}:n [style=invis, weight=5];")
+                    e(f"{b}:e -> {shared[0]}:n [style=invis, weight=5];")
             e(f"{shared[-1]} -> host_bootfs [style=invis];")
         e("host_bootfs -> host_kernel [style=invis];")
 
@@ -468,10 +477,9 @@ class DotWriter(Tables):
                 chain = [tail] + points + [head]
                 mid = (len(chain) - 1) // 2
                 for i in range(len(chain) - 1):
-                    lab = f"xlabel=<{label}>, " if i == mid else ""
-                    arrow = "" if i == len(chain) - 2 else "dir=none, headclip=false, "
-                    clip = "tailclip=false, " if i > 0 else ""
-                    e(f"{chain[i]} -> {chain[i + 1]} [{arrow}{clip}{lab}{style[kind]}, constraint=false];")
+                    attrs = ([f"xlabel=<{label}>"] if i == mid else []) + [style[kind]]
+                    self.segment(chain[i], chain[i + 1], attrs, arrow=i == len(chain) - 2,
+                                 clip_tail=i == 0, clip_head=i == len(chain) - 2)
                 continue
             anchor = self.op_anchor()
             if dst == "op" and anchor.startswith("c_") and src != anchor:
@@ -483,17 +491,59 @@ class DotWriter(Tables):
                 e(f'{via} [id="{via}", shape=point, width=0, style=invis, label=""];')
                 e(f"{{rank=same; {anchor}; {via};}}")
                 e(f"{anchor} -> {via} [style=invis];" if self.side == "e" else f"{via} -> {anchor} [style=invis];")
-                e(f"{tail} -> {via} [dir=none, headclip=false, xlabel=<{label}>, {style[kind]}, "
-                  f"constraint=false];")
-                e(f"{via} -> {head} [tailclip=false, {style[kind]}, constraint=false];")
+                self.segment(tail, via, [f"xlabel=<{label}>", style[kind]], arrow=False, clip_head=False)
+                self.segment(via, head, [style[kind]], clip_tail=False)
                 continue
-            e(f"{tail} -> {head} [{self.label_at(src, label)}, {style[kind]}, constraint=false];")
+            self.segment(tail, head, [self.label_at(src, label), style[kind]])
         if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
                 label = self.t("edge_step", n=1)
-                e(f"op:{self.side} -> {row.node}:{self.side} [{self.label_at('op', label)}, "
-                  f"{style['write']}, constraint=false];")
+                self.segment(f"op:{self.side}", f"{row.node}:{self.side}", [self.label_at("op", label), style["write"]])
+
+    def segment(self, tail: str, head: str, attrs: list[str], arrow: bool = True,
+                clip_tail: bool = True, clip_head: bool = True) -> None:
+        """One story edge (or piece of one), arrow at ``head``.
+
+        Written top-down whatever way it points (``dir=back`` when it points
+        up), as a ranking edge of weight 0: Graphviz leaves edges with
+        ``constraint=false`` out of its ordering, and their route then
+        lands wherever; ranking edges are ordered, so a story edge stays on
+        the side its ports face (not between two containers)."""
+        up = self.level(tail) > self.level(head)
+        a, b = (head, tail) if up else (tail, head)
+        opts = []
+        if not arrow:
+            opts.append("dir=none")
+        elif up:
+            opts.append("dir=back")
+        clip_a, clip_b = (clip_head, clip_tail) if up else (clip_tail, clip_head)
+        if not clip_a:
+            opts.append("tailclip=false")
+        if not clip_b:
+            opts.append("headclip=false")
+        flat = self.level(tail) == self.level(head)
+        opts += attrs + (["constraint=false"] if flat else ["weight=0"])
+        self.emit(f"{a} -> {b} [{', '.join(opts)}];")
+
+    def level(self, node: str) -> int:
+        """Top-down order of the boxes a story edge can join: op box,
+        containers, the column's rows, the shared band."""
+        node = node.split(":")[0]
+        if node == "op":
+            return 0
+        if node.startswith(("c_", "bend")):
+            return 1
+        if node.startswith("rail"):
+            node = node.split("_", 1)[1]
+        for col in self.stack.columns:
+            nodes = [r.node for r in col.rows]
+            if node in nodes:
+                return 2 + nodes.index(node)
+        nodes = [r.node for r in self.stack.shared]
+        if node in nodes:
+            return 1000 + nodes.index(node)
+        return 500
 
     def label_at(self, tail: str, label: str) -> str:
         """Where an edge's label goes. An edge leaving the op box is labelled

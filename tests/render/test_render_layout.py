@@ -95,11 +95,16 @@ def test_story_edges_run_outside_the_pair_of_containers() -> None:
                           found_in=0, bytes_read=267)]
     scene.target, scene.command, scene.notes = "cafe-1", "cat /etc/os-release", []
     dot = scene_dot(scene)
-    assert "i_debian_bookworm_h0:found:w -> bend1" in dot
+    assert "bend1 -> i_debian_bookworm_h0:found:w" in dot
     data = layout(scene)
     b = boxes(data)
-    bend = next(o for o in data["objects"] if o["name"] == "bend1")
-    assert float(bend["pos"].split(",")[0]) < b["c_cafe_1"][0]
+    one, two = b["c_cafe_1"], b["c_cafe_2"]
+    # every point of the green read edge at the containers' height is left of them
+    green = [e["pos"] for e in data["edges"] if e.get("color") == "#009E73"]
+    points = [tuple(map(float, p.split(",")[-2:])) for pos in green for p in pos.split()]
+    beside = [x for x, y in points if one[1] <= y <= one[3]]
+    assert beside and all(x < one[0] for x in beside), (beside, one)
+    assert not any(one[2] < x < two[0] for x, _ in points)
     assert problems(rules_layout(dot), dot) == []
     assert img is scene.containers[0].image
 
