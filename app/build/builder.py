@@ -348,7 +348,9 @@ class Builder:
         run_env.setdefault("PATH", DEFAULT_PATH)
         run_env.setdefault("HOME", "/root")
         packages = catalog.package_tool(distro) if distro else None
+        shell_form = isinstance(inst.command, str)  # SHELL applies to the shell form only
         result = shell.run(script, fs, env=run_env, cwd=workdir, packages=packages,
+                           shell=image.config.get("Shell") if shell_form else None,
                            after_unknowns=self.unknowns_so_far)
         self.unknowns_so_far = self.unknowns_so_far or bool(result.not_simulated)
         step.traces = list(result.traces)

@@ -241,6 +241,7 @@ def _approx_tree(key: str) -> dict:
 
 # -- unknown references --------------------------------------------------------------
 DISTRO_HINTS = [  # (pattern in name:tag, distro), first match wins
+    (r"windows|nanoserver|servercore|ltsc20\d\d", "windows"),
     (r"alpine", "alpine"), (r"bookworm|bullseye|buster|trixie|stretch|jessie|-slim\b|debian", "debian"),
     (r"ubuntu|jammy|noble|focal|bionic|xenial", "ubuntu"),
     (r"centos|fedora|rhel|rocky|alma|ubi\d*|amazonlinux|oraclelinux", "centos"),
@@ -273,11 +274,16 @@ def placeholder_base(ref: str) -> BaseImage:
     distro = guess_distro(ref) or "debian"
     guessed = guess_distro(ref) is not None
     tree = _placeholder_tree((distro, f"{name}:{tag}"))
+    config = {"Env": [DEFAULT_PATH], "Cmd": ["sh"]}
+    if distro == "windows":
+        # docker runs a Windows image's shell-form RUN with `cmd /S /C` unless SHELL says
+        # otherwise; the image config carries it so that the build needs no special case.
+        config = {"Env": [], "Cmd": ["c:\\windows\\system32\\cmd.exe"], "Shell": ["cmd", "/S", "/C"]}
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro=distro,
         pretty_name=f"{name}:{tag} (placeholder)", approximate=True,
         size=rows_size(tree["entries"]),
-        config={"Env": [DEFAULT_PATH], "Cmd": ["sh"]},
+        config=config,
         note=(f"placeholder: the catalog does not know {name}:{tag}; this is a small stand-in "
               f"built on a minimal {distro} tree ({'guessed from the name' if guessed else 'no hint in the name: assumed'}), "
               "not the real image's files or size."),
@@ -324,10 +330,13 @@ def _placeholder_tree(key: tuple) -> dict:
     if distro == "debian":
         img = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
         rows, contents = _debian_release(img["entries"], img["contents"], label)
+    elif distro == "windows":  # no POSIX tree at all: C:\Windows stands for the system
+        rows = [["/", "d", 0o755, 0, 0, 0, None, 0], ["/Windows", "d", 0o755, 0, 0, 0, None, 0]]
+        contents = {}
     else:
         tree = _approx_tree(MINIMAL_KEYS[distro])
         rows, contents = tree["entries"], tree["contents"]
-    kept = [r for r in rows if KEEP.match(r[0]) or r[0] == "/"]
+    kept = [r for r in rows if KEEP.match(r[0]) or r[0] == "/" or distro == "windows"]
     contents = {p: t for p, t in contents.items() if any(r[0] == p for r in kept)}
     used = rows_size(kept)
     note = (f"This directory stands for the files of {label}, which the layerlab catalog does not know.\n")

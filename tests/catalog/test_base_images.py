@@ -141,3 +141,12 @@ def test_other_debian_releases_are_bookworms_tree_relabelled_and_flagged():
     fs = UnionFS([image.layer()], Layer())
     assert b"Suites: trixie trixie-updates" in fs.read("/etc/apt/sources.list.d/debian.sources")[0]
     assert fs.read("/etc/debian_version")[0].startswith(b"13.")
+
+
+def test_a_windows_base_is_a_placeholder_whose_runs_use_cmd():
+    # docker runs shell-form RUN on Windows images with `cmd /S /C`; layerlab simulates POSIX sh only
+    assert guess_distro("mcr.microsoft.com/windows/servercore:ltsc2025") == "windows"
+    assert guess_distro("golang:1.27-nanoserver-ltsc2025") == "windows"
+    image = placeholder_base("mcr.microsoft.com/windows/servercore:ltsc2025")
+    assert image.approximate and "placeholder" in image.note
+    assert image.config["Shell"] == ["cmd", "/S", "/C"]
