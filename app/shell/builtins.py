@@ -161,9 +161,9 @@ def apply_options(shell: Shell, args: list[str], io: IO, cmd: str = "set") -> li
         if arg in ("-", "+") or not arg or arg[0] not in "-+":
             return args[i:] if arg not in ("-", "+") else args[i + 1:]
         on = arg[0] == "-"
-        if arg[1:] == "o":
+        if "o" in arg[1:]:  # -o NAME, or letters with o among them (`set -eo pipefail`, `bash -exo pipefail`)
             if i + 1 >= len(args):
-                return []
+                return [] if arg[1:] == "o" else None
             opt = args[i + 1]
             if opt == "pipefail" and st.dialect == "dash":
                 shell.error(io, f"{cmd}: Illegal option -o pipefail")
@@ -173,8 +173,11 @@ def apply_options(shell: Shell, args: list[str], io: IO, cmd: str = "set") -> li
             elif opt not in IGNORED_LONG:
                 shell.error(io, f"{cmd}: Illegal option -o {opt}")
                 return None
-            i += 2
-            continue
+            args = args[:i] + [arg.replace("o", "", 1)] + args[i + 2:] if arg[1:] != "o" else args
+            if arg[1:] == "o":
+                i += 2
+                continue
+            arg = args[i]
         for letter in arg[1:]:
             if letter in OPTION_LETTERS:
                 setattr(st, OPTION_LETTERS[letter], on)

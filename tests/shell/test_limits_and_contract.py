@@ -277,3 +277,10 @@ def test_a_test_before_and_still_chooses_the_path_after_unknowns():
     script = 'gpg --recv-keys K; found=yes; test -z "$found" && echo error && exit 1; echo after'
     result = run(script, UnionFS([make_base_layer()]))
     assert result.status == 0 and result.stdout == "after\n"
+
+
+def test_a_shell_option_cluster_may_end_in_o():
+    # nginx's modules Dockerfile: SHELL ["/bin/bash", "-exo", "pipefail", "-c"]
+    result = run("false | true; echo not reached", UnionFS([make_base_layer()]),
+                 shell=["/bin/bash", "-exo", "pipefail", "-c"])
+    assert result.status == 1 and result.stdout == ""
