@@ -491,10 +491,10 @@ class DotWriter(Tables):
                 e(f'{via} [id="{via}", shape=point, width=0, style=invis, label=""];')
                 e(f"{{rank=same; {anchor}; {via};}}")
                 e(f"{anchor} -> {via} [style=invis];" if self.side == "e" else f"{via} -> {anchor} [style=invis];")
-                self.segment(tail, via, [f"xlabel=<{label}>", style[kind]], arrow=False, clip_head=False)
-                self.segment(via, head, [style[kind]], clip_tail=False)
+                self.segment(tail, via, [style[kind]], arrow=False, clip_head=False)
+                self.segment(via, head, [self.label_at(src, label, dst), style[kind]], clip_tail=False)
                 continue
-            self.segment(tail, head, [self.label_at(src, label), style[kind]])
+            self.segment(tail, head, [self.label_at(src, label, dst), style[kind]])
         if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
@@ -522,6 +522,9 @@ class DotWriter(Tables):
             opts.append("tailclip=false")
         if not clip_b:
             opts.append("headclip=false")
+        if up:   # an end label stays at its end
+            swap = {"headlabel": "taillabel", "taillabel": "headlabel"}
+            attrs = [re.sub(r"^(head|tail)label", lambda m: swap[m.group(0)], a) for a in attrs]
         flat = self.level(tail) == self.level(head)
         opts += attrs + (["constraint=false"] if flat else ["weight=0"])
         self.emit(f"{a} -> {b} [{', '.join(opts)}];")
@@ -545,15 +548,16 @@ class DotWriter(Tables):
             return 1000 + nodes.index(node)
         return 500
 
-    def label_at(self, tail: str, label: str) -> str:
-        """Where an edge's label goes. An edge leaving the op box is labelled
-        just beside the op box, above its line, where nothing else is (at
-        its middle the label would sit on the band's border); other edges
-        get an ``xlabel`` beside their middle."""
-        if tail != "op":
+    def label_at(self, tail: str, label: str, head: str = "") -> str:
+        """Where an edge's label goes. An edge leaving or reaching the op box
+        is labelled just beside the op box, above its line, where nothing
+        else is (at its middle the label would sit on a band's border);
+        other edges get an ``xlabel`` beside their middle."""
+        if "op" not in (tail, head):
             return f"xlabel=<{label}>"
+        end = "taillabel" if tail == "op" else "headlabel"
         angle = 15 if self.side == "e" else -15
-        return f"taillabel=<{label}>, labelangle={angle}, labeldistance={end_distance(label)}"
+        return f"{end}=<{label}>, labelangle={angle}, labeldistance={end_distance(label)}"
 
     def stack_index(self, node: str) -> int:
         """Top-down position of a row in its band."""
