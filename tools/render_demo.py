@@ -5,13 +5,15 @@
 
 The first form draws the hand-built example scenes (app/render/examples.py);
 ``--lessons`` plays the course's lesson files and draws every step. Prints
-the time of scene_dot and of dot per picture: a step is rendered per
-request, so it must stay fast.
+the time of scene_dot and of dot per picture (a step is rendered per
+request, so it must stay fast) and the SVG's width in points (the lesson
+page scales it to a panel ~800 px wide: a wide drawing has small letters).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -46,11 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         png = to_png(dot, dpi=args.dpi)
         png_s = time.perf_counter() - start
         start = time.perf_counter()
-        to_svg(dot)
+        svg = to_svg(dot)
         svg_s = time.perf_counter() - start
         (out / f"{stem}.png").write_bytes(png)
+        # the page scales the SVG to a panel ~800 px wide: width is what shrinks the letters
+        width = re.search(r'width="([0-9.]+)pt"', svg)
         print(f"{stem:36s} scene_dot {dot_s * 1000:5.0f} ms  png {png_s * 1000:5.0f} ms  "
-              f"svg {svg_s * 1000:5.0f} ms  -> {out / stem}.png")
+              f"svg {svg_s * 1000:5.0f} ms  {width.group(1) if width else '?':>5s} pt wide  -> {out / stem}.png")
     return 0
 
 
