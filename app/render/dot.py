@@ -4,17 +4,27 @@ Layout rules learnt from the design sketch (/work/shared/design):
 - every box is an HTML table of a fixed width, so a step changes only what
   its layers change and screenshots line up when a student flips steps;
 - node names come from image/container names and history numbers (stable);
-- the story edges join whole nodes (edges into table cells route badly) and
-  carry ``constraint=false`` so they never move the stack;
+- the story edges join whole nodes (edges into table cells route badly);
+  they are ranking edges of weight 0, written top-down (``dir=back`` when
+  they point up): they never move the stack, and Graphviz orders them, so
+  they stay on the side their ports face (``constraint=false`` edges are
+  left out of the ordering and land anywhere, even between containers);
 - the op box sits just above the box the step happened in (the target
   container, or the top layer of a build), so the drawing is no wider than
   the stack: on a lesson page the SVG is scaled to a panel ~800 px wide,
   and every point of width that is not stack makes the letters smaller;
 - story edges run down the outer side of the target column (east, or west
-  for the leftmost of several), never between two containers;
-- an edge between two layers of one image band (a build step's copy-up)
-  bends through a point outside the band, else Graphviz widens the band to
-  hold the edge and it no longer lines up with the host band below;
+  for the leftmost of several), never between two containers; from an
+  image layer up to the op box they pass a point beside the container;
+- containers are boxes, not clusters: Graphviz keeps plain nodes of one
+  rank in order, so c1 | point | c2 stay side by side and the shared image
+  hangs centred from the point between them;
+- an edge between two non-neighbouring rows of one band (a build step's
+  copy-up) runs down a rail of points beside the rows between; the host
+  band gets a point at the same distance, so the two bands still line up;
+- one edge per column side to the host's sides (not one to its middle:
+  Graphviz minimises summed distances, so two middle edges leave the host
+  anywhere between them) keeps the host under all the columns;
 - not colour alone: A/C/D letters as ``docker diff`` prints them, and words.
 Colours are the Okabe–Ito palette.
 """
