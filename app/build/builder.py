@@ -388,9 +388,19 @@ class Builder:
 
     def _do_copy(self, step, inst, image, scope, workdir, user, distro, stage_images, global_args, *rest):
         self._copy(step, inst, image, workdir, stage_images, add=False)
+        self._note_unknowns(step)
 
     def _do_add(self, step, inst, image, scope, workdir, user, distro, stage_images, global_args, *rest):
         self._copy(step, inst, image, workdir, stage_images, add=True)
+        self._note_unknowns(step)
+
+    def _note_unknowns(self, step) -> None:
+        """Placeholders stood in for copied files (a missing build context, a file of an image
+        the catalog lacks): later RUNs may fail only for want of them (shell after_unknowns).
+        A placeholder FROM alone does not count: a RUN's own logic (nginx's modules image
+        exiting 1 without --build-arg ENABLED_MODULES) must still fail as docker's does."""
+        if any("placeholder" in n or "not simulated" in n for n in step.notes):
+            self.unknowns_so_far = True
 
     def _copy(self, step, inst, image, workdir, stage_images, add: bool) -> None:
         fs, upper = self._union(image)
