@@ -110,7 +110,10 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
     whiteouts = [w for t in traces for w in t.whiteouts]
     opaques = [o for t in traces for o in t.opaque_dirs]
     changes = [c for t in traces for c in t.changes]
+    final = layers[upper] if upper < len(layers) else None
     for w in whiteouts:
+        if final is not None and not isinstance(final.get(w), Whiteout):
+            continue  # deleted, then made again in the same step: replaced, not hidden by a whiteout
         _mark_hidden(story, layers, upper, w, "hidden_wh", lambda lay, p=w: _holds(lay, p))
     for o in opaques:
         _mark_hidden(story, layers, upper, o, "hidden_opq", lambda lay, p=o: _holds_below(lay, p))
