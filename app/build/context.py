@@ -12,6 +12,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,13 @@ def match(context: Context, source: str) -> list[tuple[str, str]]:
 def is_directory(context: Context, source: str) -> bool:
     src = clean(source)
     return src in ("", ".") or any(p.startswith(src + "/") for p in context)
+
+
+def from_folder(root: Path) -> Context:
+    """A build context folder on disk, every file with its bytes and mode."""
+    out: Context = {}
+    for p in sorted(Path(root).rglob("*")):
+        if p.is_file():
+            raw = p.read_bytes()
+            out[p.relative_to(root).as_posix()] = ContextFile(raw, len(raw), p.stat().st_mode & 0o7777)
+    return out

@@ -104,14 +104,9 @@ def _render(args: argparse.Namespace) -> int:
 
 def read_context(folder: Path) -> dict:
     """A build context folder as the builder wants it."""
-    from app.build import ContextFile
+    from app.build import from_folder
 
-    out = {}
-    for p in sorted(folder.rglob("*")):
-        if p.is_file():
-            raw = p.read_bytes()
-            out[str(p.relative_to(folder))] = ContextFile(raw, len(raw), p.stat().st_mode & 0o7777)
-    return out
+    return from_folder(folder)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from app.build import ContextFile
+from app.build import ContextFile, from_folder
 
 from .model import STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
 
@@ -142,12 +142,7 @@ def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list
     if not root.is_dir():
         problems.append(Problem(file, line, f"build context folder not found: {rel}"))
         return {}
-    out = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file():
-            raw = p.read_bytes()
-            out[str(p.relative_to(root))] = ContextFile(raw, len(raw), p.stat().st_mode & 0o7777)
-    return out
+    return from_folder(root)
 
 
 def load_lesson(path: Path | str) -> Lesson:
