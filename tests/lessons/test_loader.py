@@ -100,3 +100,25 @@ def test_every_step_snapshot_is_independent(tmp_path):
     before, after = played.frames[3], played.frames[4]
     assert len(before.containers[0].upper) == 0
     assert after.containers[0].upper.get("/hello").type == "whiteout"
+
+
+def test_dockerfile_and_context_can_be_files_beside_the_lesson(tmp_path):
+    (tmp_path / "examples" / "site").mkdir(parents=True)
+    (tmp_path / "examples" / "site" / "index.html").write_text("<h1>hi</h1>\n")
+    (tmp_path / "examples" / "site.Dockerfile").write_text("FROM scratch\nCOPY index.html /srv/\n")
+    text = GOOD.replace(
+        '    dockerfile: |\n      FROM scratch\n      COPY hello /\n    context:\n      hello: "hi"\n',
+        "    dockerfile_file: examples/site.Dockerfile\n    context_dir: examples/site\n",
+    ).replace("cat /hello", "cat /srv/index.html")
+    played = play(load_lesson(write(tmp_path, text)))
+    assert played.frames[-1].output == "<h1>hi</h1>\n"
+
+
+def test_a_dockerfile_file_error_points_into_that_file(tmp_path):
+    (tmp_path / "bad.Dockerfile").write_text("FROM scratch\n\nCOPPY a /\n")
+    text = GOOD.replace(
+        '    dockerfile: |\n      FROM scratch\n      COPY hello /\n', "    dockerfile_file: bad.Dockerfile\n")
+    with pytest.raises(LessonError) as info:
+        play(load_lesson(write(tmp_path, text)))
+    [problem] = info.value.problems
+    assert problem.file.endswith("bad.Dockerfile") and problem.line == 3
