@@ -138,7 +138,7 @@ def _build(args: argparse.Namespace) -> int:
         json.dump(image_json(result.image), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        from app.lessons.narration import human_size
+        from app.render.sizes import human_size
 
         for i, step in enumerate(result.steps, 1):
             size = human_size(step.image.layers[-1].size) if step.created_layer else "0B"

@@ -9,17 +9,9 @@ they are never out of date with the Dockerfile.
 from __future__ import annotations
 
 from app.build import BuildStep
+from app.render.sizes import human_size
 
 from .model import Text
-
-
-def human_size(n: int) -> str:
-    """Bytes as ``docker images`` prints them: decimal units, 3 significant digits."""
-    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= factor:
-            value = n / factor
-            return f"{value:.3g}{unit}" if value < 100 else f"{value:.0f}{unit}"
-    return f"{n}B"
 
 
 def _t(en: str, zh: str) -> Text:

@@ -51,6 +51,7 @@ class Frame:
     script: str = ""  # an exec step's command line
     commands: list[str] = field(default_factory=list)  # simple commands the shell ran
     not_simulated: list[Any] = field(default_factory=list)
+    disk_usage: "DiskReport | None" = None  # show steps: docker system df -v / docker ps -s
 
     def scene(self, lang: str, kernel: str) -> Scene:
         return Scene(
@@ -64,6 +65,28 @@ class Frame:
             lang=lang,
             kernel=kernel,
         )
+
+
+@dataclass
+class DiskReport:
+    """What ``docker system df -v`` and ``docker ps -s`` would say about a show step."""
+
+    images: list[Any]  # engine.store.ImageUsage, in the order shown
+    containers: list[Container]
+    on_disk: int  # every layer stored once
+    naive_total: int  # what summing the images' sizes would suggest
+
+
+def disk_report(images: list[Image], containers: list[Container]) -> DiskReport:
+    from app.engine.store import Store
+
+    store = Store()
+    for image in images:
+        store.add_image(image)
+    usage = {u.name: u for u in store.system_df()}
+    du = store.disk_usage()
+    return DiskReport([usage[i.name] for i in images], containers, du.images_size,
+                      sum(i.size for i in images))
 
 
 @dataclass
@@ -208,6 +231,7 @@ class _Player:
         self._add(Frame(
             number=0, kind="show", command="docker images" if not containers else "docker ps -s",
             say=spec.say or narration.for_show(spec.show), images=images, containers=containers,
+            disk_usage=disk_report(images, containers),
         ))
 
     def _stage_images(self, name: str) -> list[Image]:

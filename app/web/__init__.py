@@ -13,6 +13,7 @@ from htmx_flask import Htmx
 from markdown_it import MarkdownIt
 
 from app.lessons import LANGS
+from app.render.sizes import human_size
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: "zh" if current_lang() == "zh" else "en")
     Htmx(app)
     app.jinja_env.filters["markdown"] = lambda text: _markdown.render(text or "")
+    app.jinja_env.filters["size"] = human_size
     app.jinja_env.globals["current_lang"] = current_lang
     app.register_blueprint(pages.bp)
 

@@ -81,3 +81,12 @@ def test_cleaning_up_in_a_later_run_does_not_shrink_the_image():
     assert all(n.type == "whiteout" for p, n in three.layers[3].items() if p.startswith("/var/lib/apt/lists/"))
     assert three.layers[3].size == 0
     assert three.size - one.size >= lists.size * 0.9, (three.size, one.size, lists.size)
+
+
+def test_show_steps_report_disk_usage_with_the_shared_layer_counted_once():
+    lesson = played(LESSONS_DIR / "03-layered-image.yaml")
+    show = next(f for f in lesson.frames if f.kind == "show")
+    report = show.disk_usage
+    base = lesson.builds["web"].image.layers[0].size
+    assert [u.shared_size for u in report.images] == [base, base]
+    assert report.naive_total - report.on_disk == base
