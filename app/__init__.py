@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,4 +30,27 @@ def create_app(config: dict | None = None):
     if config:
         flask_app.config.update(config)
     init_app(flask_app)
+    if flask_app.config.get("LAYERLAB_WARM", os.environ.get("LAYERLAB_WARM") == "1"):
+        warm(Path(flask_app.config["LAYERLAB_LESSONS"]))
     return flask_app
+
+
+def warm(lessons: Path) -> int:
+    """Build and play every lesson now, so that no student waits for the first page.
+
+    With ``gunicorn --preload`` this runs once in the master before the workers
+    fork, and the workers share the played lessons' memory copy-on-write.
+    Broken lessons are skipped here; their pages say what is wrong.
+    """
+    from app.lessons import Lesson, LessonError
+    from app.lessons.player import lesson_index, played
+
+    count = 0
+    for path, lesson in lesson_index(lessons):
+        if isinstance(lesson, Lesson):
+            try:
+                played(path)
+                count += 1
+            except LessonError:
+                pass
+    return count

@@ -106,3 +106,9 @@ def test_any_language_in_the_url_gives_a_page(client, lang):
         response = client.get(url, query_string={"lang": lang})
         assert response.status_code in (200, 404)
         assert "<script>" not in response.get_data(as_text=True).replace("<script src", "")
+
+
+def test_warm_start_plays_every_bundled_lesson():
+    from app import warm
+
+    assert warm(LESSONS_DIR) == len(LESSONS)
