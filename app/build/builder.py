@@ -223,7 +223,7 @@ class Builder:
         result = StageResult(stage.index, stage_name, ref, image)
         step = BuildStep(stage.index, stage_name, "FROM", frm.original, frm.line, frm.end_line, image,
                          created_layer=bool(image.layers), notes=notes,
-                         expanded=f"FROM {ref}" if ref != frm.image else None)
+                         expanded=(f"FROM {ref}" + (f" AS {stage_name}" if stage_name else "")) if ref != frm.image else None)
         result.steps.append(step)
 
         env = {**_config_env(image)}
