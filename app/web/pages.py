@@ -106,7 +106,9 @@ def step(lesson_id: str, step: str):
     if request.htmx and not request.htmx.history_restore_request:
         # htmx takes the page title from a <title> in the swapped content.
         title = f"<title>{escape(_title(played.lesson, number, lang))}</title>"
-        response = Response(title + render_block("step.html", "step_panel", **context))
+        # ... and the language switch, out of band, so that it keeps the new step.
+        langs = render_template("_langs.html", lang=lang, oob=True)
+        response = Response(title + render_block("step.html", "step_panel", **context) + langs)
     else:
         response = Response(render_template("step.html", **context))
     response.headers["Vary"] = "HX-Request, HX-History-Restore-Request"

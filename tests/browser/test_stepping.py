@@ -63,6 +63,9 @@ def test_next_button_arrow_key_and_back(page, server):
     page.wait_for_url("**/lessons/container-layer/3?lang=en")
     page.wait_for_selector('.panel[data-step="3"]')
     assert page.locator("#diagram").inner_html() != second_svg
+    assert " · 3 · layerlab" in page.title()
+    # the language switch follows the step
+    assert page.locator('#langs a[hreflang="zh"]').get_attribute("href") == "/lessons/container-layer/3?lang=zh"
     # the swap replaced only the step panel: the page header is the same element
     assert page.locator("header.topbar").count() == 1
 
