@@ -56,6 +56,7 @@ class Lesson:
     # error points at the line an instructor edits: (file, line of its line 1).
     dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
     step_lines: list[int] = field(default_factory=list)
+    target_lines: dict[str, int] = field(default_factory=dict)  # image -> line of its `target:`
 
     @property
     def id(self) -> str:
@@ -212,6 +213,8 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
         line = imap.lc.key("context_dir")[0] + 1
         context.update(_read_context_dir(base, image.context_dir, file, line, problems))
     lesson.contexts[image.name] = context
+    if image.target is not None:
+        lesson.target_lines[image.name] = imap.lc.key("target")[0] + 1
 
 
 def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:

@@ -47,6 +47,7 @@ class Frame:
     source_line: int | None = None  # Dockerfile lines of a build step
     source_end_line: int | None = None
     stage: str | None = None  # the build stage, in a multi-stage Dockerfile
+    built: str | None = None  # build steps: the lesson image being built (target is the stage's image)
     spec_line: int | None = None  # line of the step in the lesson file
     script: str = ""  # an exec step's command line
     commands: list[str] = field(default_factory=list)  # simple commands the shell ran
@@ -129,6 +130,7 @@ class _Player:
         self.containers: dict[str, Container] = {}
         self.frames: list[Frame] = []
         self.spec_line: int | None = None
+        self.problems: list[Problem] = []  # build steps that show nothing
 
     # -- building ---------------------------------------------------------------
     def build_image(self, name: str) -> BuildResult:
@@ -171,9 +173,12 @@ class _Player:
         else:
             start = self.shown_build_steps.get(spec.build, 0)
             wanted = list(range(start, len(steps)))
+        if not wanted or wanted[0] >= len(steps):
+            what = (f"instruction {spec.instruction} is past the end: the build has {len(steps)} step(s)"
+                    if spec.instruction is not None else "every instruction is already shown by an earlier step")
+            self.problems.append(Problem(str(self.lesson.path), self.spec_line or 1, f"build: {spec.build}: {what}"))
+            return
         for index in wanted:
-            if index >= len(steps):
-                continue
             step = steps[index]
             self.shown_build_steps[spec.build] = index + 1
             self._add(self._build_frame(spec, step, result))
@@ -191,6 +196,7 @@ class _Player:
             notes=notes, output=step.stdout, error=step.error, expanded=step.expanded,
             source_line=step.line, source_end_line=step.end_line,
             stage=(step.stage_name or f"#{step.stage}") if len(result.stages) > 1 else None,
+            built=spec.build,
         )
 
     def _run(self, spec: RunStep) -> None:
@@ -295,13 +301,19 @@ def play(lesson: Lesson) -> PlayedLesson:
             problems.append(dockerfile_problem(lesson, spec.name, exc))
             continue
         except builder.BuildError as exc:
-            problems.append(dockerfile_problem(lesson, spec.name, exc))
+            if not exc.line and spec.target is not None:  # an unknown target stage
+                problems.append(Problem(str(lesson.path), lesson.target_lines[spec.name], f"target: {exc.message}"))
+            else:
+                problems.append(dockerfile_problem(lesson, spec.name, exc))
             continue
         if result.failed is not None:
             problems.append(dockerfile_problem(lesson, spec.name, _Failed(result.failed)))
     if problems:
         raise LessonError(problems)
-    return PlayedLesson(lesson, player.play(), player.builds)
+    frames = player.play()
+    if player.problems:
+        raise LessonError(player.problems)
+    return PlayedLesson(lesson, frames, player.builds)
 
 
 class _Failed:

@@ -122,3 +122,18 @@ def test_a_dockerfile_file_error_points_into_that_file(tmp_path):
         play(load_lesson(write(tmp_path, text)))
     [problem] = info.value.problems
     assert problem.file.endswith("bad.Dockerfile") and problem.line == 3
+
+
+def test_an_instruction_past_the_end_is_reported_at_its_step(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - build: app\n", "  - build: app\n    instruction: 99\n"))
+    assert problems(path) == [(12, "build: app: instruction 99 is past the end: the build has 2 step(s)")]
+
+
+def test_a_build_step_with_nothing_left_to_show_is_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - build: app\n", "  - build: app\n  - build: app\n"))
+    assert problems(path) == [(13, "build: app: every instruction is already shown by an earlier step")]
+
+
+def test_an_unknown_target_stage_points_at_the_target_key(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - name: app\n", "  - name: app\n    target: nope\n"))
+    assert problems(path) == [(6, "target: target stage 'nope' could not be found")]

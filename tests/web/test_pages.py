@@ -113,3 +113,10 @@ def test_warm_start_plays_every_bundled_lesson():
     from app import warm
 
     assert warm(LESSONS_DIR) == len(LESSONS)
+
+
+@pytest.mark.parametrize("n", [1, 5, 6])
+def test_every_build_step_of_a_multi_stage_lesson_shows_its_dockerfile_line(client, n):
+    """The builder stage's steps too: their image is the stage, the Dockerfile is the lesson image's."""
+    html = client.get(f"/lessons/multi-stage/{n}").get_data(as_text=True)
+    assert 'class="dockerfile"' in html and 'class="current"' in html
