@@ -97,7 +97,11 @@ def _render(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(data)
     else:
-        Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode())
+        try:
+            Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode())
+        except OSError as exc:
+            print(f"layerlab render: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
@@ -120,6 +124,9 @@ def _build(args: argparse.Namespace) -> int:
         print(f"{path}: cannot read: {exc}", file=sys.stderr)
         return 1
     context_dir = Path(args.context) if args.context else path.parent
+    if not context_dir.is_dir():
+        print(f"layerlab build: build context folder not found: {context_dir}", file=sys.stderr)
+        return 1
     try:
         result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
     except DockerfileError as exc:

@@ -164,18 +164,15 @@ def run(args) -> int:
             print(f"layerlab verify: no lesson or Dockerfile '{args.target}'", file=sys.stderr)
             return 1
         target = found
+    from app.dockerfile.errors import DockerfileError
     from app.lessons import LessonError
 
     try:
         if target.suffix in (".yaml", ".yml"):
             checks = check_lesson(target)
         else:
-            from app.build import build
-            from app.cli import read_context
-
-            context = read_context(Path(args.context) if args.context else target.parent)
-            checks = check_build(build(target.read_text(), context, filename=str(target)), str(target))
-    except LessonError as exc:
+            checks = _check_dockerfile(target, Path(args.context) if args.context else target.parent)
+    except (LessonError, DockerfileError, _CannotBuild) as exc:
         print(exc, file=sys.stderr)
         return 1
     marks = {"agrees": "agrees   ", "differs": "DIFFERS  ", "simulated-only": "sim-only "}
@@ -188,6 +185,30 @@ def run(args) -> int:
     print(f"layerlab verify: {len(replayed)} step(s) replayed on overlayfs, {len(differs)} differ; "
           f"{len(checks) - len(replayed)} simulated-only")
     return 1 if differs else 0
+
+
+class _CannotBuild(Exception):
+    """A Dockerfile verify cannot build: unreadable, no context folder, or a step that fails."""
+
+
+def _check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
+    from app.build import BuildError, build
+    from app.cli import read_context
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _CannotBuild(f"{path}:1:1: cannot read: {exc}") from None
+    if not context_dir.is_dir():
+        raise _CannotBuild(f"layerlab verify: build context folder not found: {context_dir}")
+    try:
+        result = build(text, read_context(context_dir), filename=str(path))
+    except BuildError as exc:
+        raise _CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
+    if result.failed is not None:
+        step = result.failed
+        raise _CannotBuild(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}")
+    return check_build(result, str(path))
 
 
 def register(subparsers) -> None:

@@ -67,3 +67,15 @@ def test_build_json_of_hello_world(tmp_path):
     assert image["layers"][0]["diff_id"].startswith("sha256:")
     assert image["layers"][1]["diff_id"] is None
     assert [m["path"] for m in image["merged"] if m["type"] == "file"] == ["/hello"]
+
+
+def test_render_to_a_folder_that_does_not_exist_is_a_message_not_a_traceback(tmp_path):
+    result = layerlab("render", "hello-world", "--step", "1", "-o", str(tmp_path / "no" / "s.svg"))
+    assert result.returncode == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_with_a_context_folder_that_does_not_exist_fails(tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY hello /\n")
+    result = layerlab("build", str(tmp_path / "Dockerfile"), "--context", str(tmp_path / "nothere"))
+    assert result.returncode == 1 and "build context folder not found" in result.stderr

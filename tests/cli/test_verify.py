@@ -45,3 +45,18 @@ def test_verify_finds_a_difference_when_the_simulation_is_wrong(tmp_path, monkey
     [run] = [c for c in checks if c.text.startswith("RUN")]
     assert run.verdict == "differs"
     assert any("/one" in line for line in run.details)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("FROM debian:bookworm\nRUN false\n", ":2:1: RUN failed"),
+    ("", ":1:1: file with no instructions"),
+    ("FROM scratch\n\xff\n", ":1:1: cannot read"),
+])
+def test_verify_of_a_dockerfile_that_does_not_build_says_where(tmp_path, text, message):
+    _need_overlay()
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_bytes(text.encode("latin-1"))
+    result = subprocess.run([sys.executable, "-m", "app.cli", "verify", str(dockerfile)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{dockerfile}{message}"), result.stderr
