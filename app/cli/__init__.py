@@ -35,6 +35,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from app.lessons import LessonError, lesson_files, load_lesson
+    from app.lessons.loader import duplicate_ids
     from app.lessons.player import play
 
     paths: list[Path] = []
@@ -46,14 +47,20 @@ def _check(args: argparse.Namespace) -> int:
         paths.extend(lesson_files(path))
     problems = 0
     steps = 0
+    loaded = []
     for path in paths:
         try:
-            played = play(load_lesson(path))
+            lesson = load_lesson(path)
+            loaded.append(lesson)
+            played = play(lesson)
             steps += len(played.frames)
         except LessonError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
                 problems += 1
+    for problem in duplicate_ids(loaded).values():
+        print(problem, file=sys.stderr)
+        problems += 1
     if problems:
         print(f"layerlab check: {problems} problem(s) in {len(paths)} lesson file(s)", file=sys.stderr)
         return 1

@@ -57,6 +57,7 @@ class Lesson:
     dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
     step_lines: list[int] = field(default_factory=list)
     target_lines: dict[str, int] = field(default_factory=dict)  # image -> line of its `target:`
+    id_line: int = 1
 
     @property
     def id(self) -> str:
@@ -176,7 +177,7 @@ def load_lesson(path: Path | str) -> Lesson:
             problems.append(Problem(file, line_of(tree, loc), _describe({**err, "loc": loc})))
         raise LessonError(problems) from None
 
-    lesson = Lesson(spec=spec, path=path)
+    lesson = Lesson(spec=spec, path=path, id_line=line_of(tree, ("id",)))
     problems: list[Problem] = []
     base = path.parent
     names = set()
@@ -215,6 +216,19 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
     lesson.contexts[image.name] = context
     if image.target is not None:
         lesson.target_lines[image.name] = imap.lc.key("target")[0] + 1
+
+
+def duplicate_ids(lessons: list[Lesson]) -> dict[Path, Problem]:
+    """Lessons whose id an earlier one already has: the URL /lessons/<id> can show only the first."""
+    first: dict[str, Lesson] = {}
+    out: dict[Path, Problem] = {}
+    for lesson in lessons:
+        if lesson.id in first and first[lesson.id].path.resolve() != lesson.path.resolve():
+            out[lesson.path] = Problem(str(lesson.path), lesson.id_line,
+                                       f"id: '{lesson.id}' is already the id of {first[lesson.id].path}")
+        else:
+            first[lesson.id] = lesson
+    return out
 
 
 def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:

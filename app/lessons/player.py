@@ -21,7 +21,7 @@ from app.engine import Container, File, Image, Inode, Layer, Trace, UnionFS
 from app.render import Scene
 
 from . import narration
-from .loader import Lesson, LessonError, Problem, lesson_files, load_lesson
+from .loader import Lesson, LessonError, Problem, duplicate_ids, lesson_files, load_lesson
 from .model import BuildStep as BuildSpec
 from .model import ExecStep, RunStep, ShowStep, Text
 
@@ -367,6 +367,8 @@ def lesson_index(root: Path) -> list[tuple[Path, Lesson | LessonError]]:
             out.append((path, load_lesson(path)))
         except LessonError as exc:
             out.append((path, exc))
+    duplicates = duplicate_ids([lesson for _, lesson in out if isinstance(lesson, Lesson)])
+    out = [(path, LessonError([duplicates[path]]) if path in duplicates else lesson) for path, lesson in out]
     out.sort(key=lambda item: (item[1].spec.order, item[1].id) if isinstance(item[1], Lesson) else (10**6, str(item[0])))
     _index_cache[root] = (stamp, out)
     return out

@@ -79,3 +79,11 @@ def test_build_with_a_context_folder_that_does_not_exist_fails(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY hello /\n")
     result = layerlab("build", str(tmp_path / "Dockerfile"), "--context", str(tmp_path / "nothere"))
     assert result.returncode == 1 and "build context folder not found" in result.stderr
+
+
+def test_check_reports_two_lessons_with_one_id(tmp_path):
+    original = ROOT / "lessons" / "01-hello-world.yaml"
+    (tmp_path / "copy.yaml").write_text(original.read_text())
+    result = layerlab("check", str(original), str(tmp_path / "copy.yaml"))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'copy.yaml'}:2: id: 'hello-world' is already the id of" in result.stderr

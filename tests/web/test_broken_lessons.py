@@ -37,3 +37,13 @@ def test_a_lesson_with_a_bad_dockerfile_shows_its_problem_not_a_500(tmp_path):
     assert "03-bad-dockerfile.yaml:8" in html and "COPPY" in html
     assert "Traceback" not in html
     assert client.get("/lessons/bad-dockerfile/1.svg").status_code == 422
+
+
+def test_a_copied_lesson_that_keeps_the_id_is_listed_as_an_error(tmp_path):
+    """Copying a lesson to start a new one is common; the copy must not hide behind the same URL."""
+    client = make_client(tmp_path)
+    shutil.copy(LESSONS_DIR / "01-hello-world.yaml", tmp_path / "09-my-copy.yaml")
+    html = client.get("/").get_data(as_text=True)
+    assert "09-my-copy.yaml" in html
+    assert "id: &#39;hello-world&#39; is already the id of" in html
+    assert client.get("/lessons/hello-world/1").status_code == 200
