@@ -181,10 +181,10 @@ class _Player:
         for index in wanted:
             step = steps[index]
             self.shown_build_steps[spec.build] = index + 1
-            self._add(self._build_frame(spec, step, result))
+            # The step's own text goes on its first frame; the rest get computed narration.
+            self._add(self._build_frame(spec.say if index == wanted[0] else None, step, result, spec.build))
 
-    def _build_frame(self, spec: BuildSpec, step: BuildStep, result: BuildResult) -> Frame:
-        say = spec.say if spec.say is not None and (spec.instruction is not None) else None
+    def _build_frame(self, say: Text | None, step: BuildStep, result: BuildResult, built: str) -> Frame:
         if say is None:
             say = narration.for_build_step(step)
         notes = list(step.notes)
@@ -196,7 +196,7 @@ class _Player:
             notes=notes, output=step.stdout, error=step.error, expanded=step.expanded,
             source_line=step.line, source_end_line=step.end_line,
             stage=(step.stage_name or f"#{step.stage}") if len(result.stages) > 1 else None,
-            built=spec.build,
+            built=built,
         )
 
     def _run(self, spec: RunStep) -> None:

@@ -137,3 +137,10 @@ def test_a_build_step_with_nothing_left_to_show_is_reported(tmp_path):
 def test_an_unknown_target_stage_points_at_the_target_key(tmp_path):
     path = write(tmp_path, GOOD.replace("  - name: app\n", "  - name: app\n    target: nope\n"))
     assert problems(path) == [(6, "target: target stage 'nope' could not be found")]
+
+
+def test_the_say_of_a_build_of_every_instruction_goes_on_its_first_step(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - build: app\n", "  - build: app\n    say: {en: Mine, zh: 我的}\n"))
+    first, second = play(load_lesson(path)).frames[:2]
+    assert first.say.en == "Mine" and first.say.zh == "我的"
+    assert second.say.en.startswith("`COPY` copied files")
