@@ -83,12 +83,13 @@ def _replay(lowers, script, upper, env, cwd, simulated_upper, simulated_merged, 
     return details
 
 
-def check_build(result, label: str) -> list[StepCheck]:
+def check_build(result, label: str, first_line: int = 1, image_name: str | None = None) -> list[StepCheck]:
+    """``first_line``: the line of ``label`` where the Dockerfile starts (inline in a lesson)."""
     from app.engine import Layer, UnionFS, kernel
 
     checks = []
     for step in result.steps:
-        where = f"{label}:{step.line}"
+        where = f"{label}:{first_line + step.line - 1}" + (f" [{image_name}]" if image_name else "")
         if step.keyword != "RUN" or not step.created_layer:
             if step.created_layer:
                 checks.append(StepCheck(where, step.text, "simulated-only", ["materialized as a lower layer"]))
@@ -118,8 +119,7 @@ def check_lesson(path: Path) -> list[StepCheck]:
     checks = []
     for name, result in played.builds.items():
         file, first = lesson.dockerfile_origin[name]
-        for check in check_build(result, f"{file} [{name}]"):
-            checks.append(check)
+        checks.extend(check_build(result, file, first, name))
     before: dict[str, Layer] = {}
     for frame, line in zip(played.frames, _frame_lines(lesson, played)):
         if frame.kind == "exec":

@@ -60,3 +60,17 @@ def test_verify_of_a_dockerfile_that_does_not_build_says_where(tmp_path, text, m
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr.startswith(f"{dockerfile}{message}"), result.stderr
+
+
+def test_verify_places_an_inline_dockerfile_step_at_its_line_of_the_lesson_file(tmp_path):
+    _need_overlay()
+    lesson = tmp_path / "tiny.yaml"
+    lesson.write_text(
+        "id: tiny\ntitle: {en: T, zh: T}\nsummary: {en: S, zh: S}\n"
+        "images:\n  - name: app\n    dockerfile: |\n      FROM debian:bookworm\n      RUN echo hi > /hi\n"
+        "steps:\n  - build: app\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "app.cli", "verify", str(lesson)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"agrees    {lesson}:8 [app]: RUN echo hi > /hi" in result.stdout
