@@ -83,13 +83,13 @@ def _replay(lowers, script, upper, env, cwd, simulated_upper, simulated_merged, 
     return details
 
 
-def check_build(result, label: str, first_line: int = 1, image_name: str | None = None) -> list[StepCheck]:
-    """``first_line``: the line of ``label`` where the Dockerfile starts (inline in a lesson)."""
+def check_build(result, label: str, place=None) -> list[StepCheck]:
+    """``place(line)``: where a Dockerfile line is, when that is not ``label:line`` (inline in a lesson)."""
     from app.engine import Layer, UnionFS, kernel
 
     checks = []
     for step in result.steps:
-        where = f"{label}:{first_line + step.line - 1}" + (f" [{image_name}]" if image_name else "")
+        where = place(step.line) if place else f"{label}:{step.line}"
         if step.keyword != "RUN" or not step.created_layer:
             if step.created_layer:
                 checks.append(StepCheck(where, step.text, "simulated-only", ["materialized as a lower layer"]))
@@ -118,8 +118,11 @@ def check_lesson(path: Path) -> list[StepCheck]:
     played = play(lesson)
     checks = []
     for name, result in played.builds.items():
-        file, first = lesson.dockerfile_origin[name]
-        checks.extend(check_build(result, file, first, name))
+        def place(line: int, name: str = name) -> str:
+            file, file_line = lesson.dockerfile_line(name, line)
+            return f"{file}:{file_line} [{name}]"
+
+        checks.extend(check_build(result, str(path), place))
     before: dict[str, Layer] = {}
     for frame, line in zip(played.frames, _frame_lines(lesson, played)):
         if frame.kind == "exec":

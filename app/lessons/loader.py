@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from app.build import ContextFile, from_folder
 
@@ -55,6 +56,9 @@ class Lesson:
     # Where each image's Dockerfile text starts in a file, so that a Dockerfile
     # error points at the line an instructor edits: (file, line of its line 1).
     dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Inline Dockerfiles written as a quoted or plain scalar ("FROM a\nRUN b"): their lines are
+    # not lines of the file, so each of them is placed at the line of the value.
+    one_line_dockerfiles: set[str] = field(default_factory=set)
     step_lines: list[int] = field(default_factory=list)
     target_lines: dict[str, int] = field(default_factory=dict)  # image -> line of its `target:`
     id_line: int = 1
@@ -62,6 +66,13 @@ class Lesson:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def dockerfile_line(self, image: str, line: int) -> tuple[str, int]:
+        """The file and line an instructor edits for line ``line`` of an image's Dockerfile."""
+        file, first = self.dockerfile_origin[image]
+        if image in self.one_line_dockerfiles:
+            return file, first
+        return file, first + max(line, 1) - 1
 
 
 def _yaml() -> YAML:
@@ -201,6 +212,9 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
         key_line = imap.lc.key("dockerfile")[0] + 1
         value_line = imap.lc.value("dockerfile")[0] + 1
         first = value_line + 1 if value_line == key_line else value_line
+        if not isinstance(imap["dockerfile"], (LiteralScalarString, FoldedScalarString)):
+            first = value_line
+            lesson.one_line_dockerfiles.add(image.name)
         lesson.dockerfiles[image.name] = image.dockerfile
         lesson.dockerfile_origin[image.name] = (file, first)
     else:

@@ -136,7 +136,7 @@ class _Player:
     def build_image(self, name: str) -> BuildResult:
         if name not in self.builds:
             spec = next(i for i in self.lesson.spec.images if i.name == name)
-            file, first = self.lesson.dockerfile_origin[name]
+            file, _ = self.lesson.dockerfile_origin[name]
             self.builds[name] = builder.build(
                 self.lesson.dockerfiles[name], self.lesson.contexts.get(name, {}),
                 filename=file, name=name, target=spec.target,
@@ -281,11 +281,11 @@ def check_references(lesson: Lesson) -> list[Problem]:
 
 def dockerfile_problem(lesson: Lesson, image: str, exc: Any) -> Problem:
     """A Dockerfile error, placed at the line of the lesson (or .Dockerfile) file."""
-    file, first = lesson.dockerfile_origin[image]
     line = getattr(exc, "line", 0) or 1
-    column = getattr(exc, "column", None)
+    file, file_line = lesson.dockerfile_line(image, line)
+    column = getattr(exc, "column", None) if image not in lesson.one_line_dockerfiles else None
     message = getattr(exc, "message", str(exc))
-    return Problem(file, first + line - 1, f"Dockerfile of image '{image}', line {line}: {message}", column)
+    return Problem(file, file_line, f"Dockerfile of image '{image}', line {line}: {message}", column)
 
 
 def play(lesson: Lesson) -> PlayedLesson:

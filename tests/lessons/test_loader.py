@@ -144,3 +144,9 @@ def test_the_say_of_a_build_of_every_instruction_goes_on_its_first_step(tmp_path
     first, second = play(load_lesson(path)).frames[:2]
     assert first.say.en == "Mine" and first.say.zh == "我的"
     assert second.say.en.startswith("`COPY` copied files")
+
+
+@pytest.mark.parametrize("value", ['""', '"FROM scratch\\nCOPPY hello /"'])
+def test_a_one_line_dockerfile_error_points_at_the_dockerfile_key(tmp_path, value):
+    text = GOOD.replace("    dockerfile: |\n      FROM scratch\n      COPY hello /\n", f"    dockerfile: {value}\n")
+    assert [line for line, _ in problems(write(tmp_path, text))] == [6]
