@@ -262,14 +262,17 @@ def check_references(lesson: Lesson) -> list[Problem]:
     problems: list[Problem] = []
     file = str(lesson.path)
     images = {i.name for i in lesson.spec.images}
-    containers: set[str] = set()
+    containers: dict[str, int] = {}  # name -> line of the run step that started it
     for spec, line in zip(lesson.spec.steps, lesson.step_lines):
         if isinstance(spec, BuildSpec) and spec.build not in images:
             problems.append(Problem(file, line, f"build: no image named '{spec.build}' in images"))
         elif isinstance(spec, RunStep):
             if spec.image not in images:
                 problems.append(Problem(file, line, f"run: no image named '{spec.image}' in images"))
-            containers.add(spec.run)
+            if spec.run in containers:
+                problems.append(Problem(file, line, f"run: a container named '{spec.run}' was already started "
+                                                    f"at line {containers[spec.run]} (docker run --name refuses a name in use)"))
+            containers.setdefault(spec.run, line)
         elif isinstance(spec, ExecStep) and spec.in_ not in containers:
             problems.append(Problem(file, line, f"exec: no container named '{spec.in_}' was started by an earlier run step"))
         elif isinstance(spec, ShowStep):

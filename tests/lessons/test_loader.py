@@ -150,3 +150,9 @@ def test_the_say_of_a_build_of_every_instruction_goes_on_its_first_step(tmp_path
 def test_a_one_line_dockerfile_error_points_at_the_dockerfile_key(tmp_path, value):
     text = GOOD.replace("    dockerfile: |\n      FROM scratch\n      COPY hello /\n", f"    dockerfile: {value}\n")
     assert [line for line, _ in problems(write(tmp_path, text))] == [6]
+
+
+def test_two_containers_with_one_name_are_reported(tmp_path):
+    path = write(tmp_path, GOOD.replace("  - exec: cat /hello\n", "  - run: c1\n    image: app\n  - exec: cat /hello\n"))
+    assert problems(path) == [
+        (15, "run: a container named 'c1' was already started at line 13 (docker run --name refuses a name in use)")]
