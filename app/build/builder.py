@@ -209,6 +209,8 @@ class Builder:
     def _build_stage(self, stage, global_args, stage_images, done) -> StageResult:
         frm = stage.base
         ref = self._expand_word(frm.image, global_args)
+        if not ref.strip():  # FROM ${UNSET}: BuildKit stops here, it does not pull an image named ""
+            raise BuildError(f"base name ({frm.image}) should not be blank", frm.line)
         stage_name = stage.name
         notes: list[str] = []
         if ref.lower() in stage_images:

@@ -129,3 +129,11 @@ def test_copy_onto_an_existing_directory_puts_the_file_inside():
     result = build("FROM debian:bookworm\nCOPY a /etc\n", ctx(a="x"))
     assert result.image.layers[-1].get("/etc/a").type == "file"
     assert result.image.layers[-1].get("/etc").type == "dir"
+
+
+def test_from_a_variable_that_is_not_set_is_an_error_at_its_line():
+    from app.build import BuildError
+
+    with pytest.raises(BuildError) as info:
+        build("ARG BASE\nFROM ${BASE}\n")
+    assert (info.value.line, info.value.message) == (2, "base name (${BASE}) should not be blank")
