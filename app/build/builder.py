@@ -24,7 +24,7 @@ from app.dockerfile.instructions import expand as expand_instruction
 from app.dockerfile.instructions import parse_dockerfile
 from app.dockerfile.lexer import process_word
 from app import shell
-from app.engine import Dir, File, FSError, HistoryEntry, Image, Inode, Layer, Trace, UnionFS
+from app.engine import Dir, File, FSError, HistoryEntry, Image, Inode, Layer, Symlink, Trace, UnionFS
 
 from .context import Context, ContextFile, clean, is_directory, match
 
@@ -428,6 +428,15 @@ class Builder:
             except FSError as exc:
                 step.notes.append(f"{path}: {exc.message}")
 
+        def put_node(path: str, node) -> None:
+            path = posixpath.normpath(path)
+            try:
+                if not fs.exists(posixpath.dirname(path)):
+                    step.traces.append(fs.mkdir(posixpath.dirname(path), parents=True))
+                step.traces.append(fs.add_node(path, node))
+            except FSError as exc:
+                step.notes.append(f"{path}: {exc.message}")
+
         for src in sources:
             if src.startswith("<<") and src[2:].lstrip("-").strip("'\"") in heredocs:
                 doc = heredocs[src[2:].lstrip("-").strip("'\"")]
@@ -435,7 +444,7 @@ class Builder:
                 put(target, ContextFile.text(doc.content))
                 continue
             if from_stage:
-                self._copy_from_image(step, fs, src, dest, dir_dest, from_stage, stage_images, put)
+                self._copy_from_image(step, src, dest, dir_dest, from_stage, stage_images, put, put_node, uid, gid, mode)
                 continue
             if add and (src.startswith(("http://", "https://")) or src.startswith("git@") or src.endswith(".git")):
                 name = posixpath.basename(src.rstrip("/")) or "download"
@@ -464,7 +473,7 @@ class Builder:
         step.image = _with(image, layer=upper.freeze(), created_by=f"{keyword} {' '.join(sources)} {inst.dest} # buildkit")
         step.created_layer = True
 
-    def _copy_from_image(self, step, fs, src, dest, dir_dest, from_stage, stage_images, put) -> None:
+    def _copy_from_image(self, step, src, dest, dir_dest, from_stage, stage_images, put, put_node, uid, gid, mode) -> None:
         source_image = stage_images.get(from_stage.lower())
         if source_image is None:
             source_image, _, notes = base_image(from_stage, from_stage)
@@ -479,13 +488,30 @@ class Builder:
             step.notes.append(f"{src} is not in '{from_stage}': an empty placeholder file stands in for it")
             return
         if stat.type == "dir":
+            # The whole tree, as BuildKit copies it: directories (even empty ones) and symlinks
+            # too, and files whose bytes are unknown stay size-only (not read in as zeros).
             for sub, st in src_fs.walk(path):
+                if sub == path:
+                    continue
+                target = posixpath.join(dest, posixpath.relpath(sub, path))
                 if st.type == "file":
-                    data, _ = src_fs.read(sub)
-                    put(posixpath.join(dest, posixpath.relpath(sub, path)), ContextFile(data, len(data), st.mode))
+                    put(target, _context_file(source_image, src_fs, sub, st))
+                elif st.type == "symlink":
+                    put_node(target, Symlink(st.target, uid=uid, gid=gid))
+                elif st.type == "dir":
+                    put_node(target, Dir(mode if mode is not None else st.mode, uid, gid))
         else:
-            data, _ = src_fs.read(path)
-            put(posixpath.join(dest, posixpath.basename(path)) if dir_dest else dest, ContextFile(data, len(data), stat.mode))
+            put(posixpath.join(dest, posixpath.basename(path)) if dir_dest else dest,
+                _context_file(source_image, src_fs, path, stat))
+
+
+def _context_file(image: Image, fs: UnionFS, path: str, stat) -> ContextFile:
+    """A file of an image as COPY --from reads it: its bytes, or only its size when unknown."""
+    node = image.layers[stat.layer].get(path)
+    if isinstance(node, File):
+        return ContextFile(node.inode.data, node.inode.size, stat.mode)
+    data, _ = fs.read(path)  # reached through a symlink: read what it points to
+    return ContextFile(data, len(data), stat.mode)
 
 
 def _is_dir(fs: UnionFS, path: str) -> bool:

@@ -137,3 +137,19 @@ def test_from_a_variable_that_is_not_set_is_an_error_at_its_line():
     with pytest.raises(BuildError) as info:
         build("ARG BASE\nFROM ${BASE}\n")
     assert (info.value.line, info.value.message) == (2, "base name (${BASE}) should not be blank")
+
+
+def test_copy_from_a_stage_copies_a_whole_tree_with_symlinks_and_empty_directories():
+    text = ("FROM debian:bookworm AS builder\n"
+            "RUN mkdir -p /out/lib /out/empty && echo 1 > /out/lib/libx.so.1 && ln -s libx.so.1 /out/lib/libx.so\n"
+            "FROM scratch\nCOPY --from=builder /out /opt\n")
+    layer = build(text).image.layers[-1]
+    assert layer.get("/opt/lib/libx.so").target == "libx.so.1"
+    assert layer.get("/opt/empty").type == "dir"
+    assert layer.get("/opt/lib/libx.so.1").inode.data == b"1\n"
+
+
+def test_copy_from_a_stage_keeps_files_of_unknown_content_size_only():
+    result = build("FROM debian:bookworm AS base\nFROM scratch\nCOPY --from=base /usr/bin /bin\n")
+    sizes_only = [n for _, n in result.image.layers[-1].items() if n.type == "file" and n.inode.data is None]
+    assert sizes_only, "the catalog's size-only binaries must not be read in as zeros"
