@@ -44,7 +44,11 @@ def _check(args: argparse.Namespace) -> int:
         if not path.exists():
             print(f"{target}:1: no such file or folder", file=sys.stderr)
             return 1
-        paths.extend(lesson_files(path))
+        found = lesson_files(path)
+        if not found:
+            print(f"{target}:1: no lesson files (*.yaml, *.yml) in this folder", file=sys.stderr)
+            return 1
+        paths.extend(found)
     problems = 0
     steps = 0
     loaded = []

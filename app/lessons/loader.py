@@ -249,4 +249,6 @@ def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:
     root = Path(root)
     if root.is_file():
         return [root]
-    return sorted(p for p in root.glob("*.yaml") if p.is_file())
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())

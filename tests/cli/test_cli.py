@@ -87,3 +87,12 @@ def test_check_reports_two_lessons_with_one_id(tmp_path):
     result = layerlab("check", str(original), str(tmp_path / "copy.yaml"))
     assert result.returncode == 1
     assert f"{tmp_path / 'copy.yaml'}:2: id: 'hello-world' is already the id of" in result.stderr
+
+
+def test_check_finds_yml_lessons_and_refuses_a_folder_without_any(tmp_path):
+    (tmp_path / "hello.yml").write_text((ROOT / "lessons" / "01-hello-world.yaml").read_text())
+    result = layerlab("check", str(tmp_path))
+    assert result.returncode == 0 and "1 lesson(s)" in result.stdout, result.stderr
+    (tmp_path / "empty").mkdir()
+    result = layerlab("check", str(tmp_path / "empty"))
+    assert result.returncode == 1 and "no lesson files" in result.stderr
