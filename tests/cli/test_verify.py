@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,19 @@ def test_verify_places_an_inline_dockerfile_step_at_its_line_of_the_lesson_file(
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"agrees    {lesson}:8 [app]: RUN echo hi > /hi" in result.stdout
+
+
+@pytest.mark.skipif(not os.environ.get("LAYERLAB_SLOW_VERIFY"), reason="waits for the kernel run's 60 s timeout; set LAYERLAB_SLOW_VERIFY=1")
+def test_an_endless_loop_the_simulator_stops_is_listed_not_a_traceback(tmp_path):
+    _need_overlay()
+    lesson = tmp_path / "loop.yaml"
+    lesson.write_text(
+        "id: loop\ntitle: {en: T, zh: T}\nsummary: {en: S, zh: S}\n"
+        "images:\n  - name: app\n    dockerfile: |\n      FROM debian:bookworm\n"
+        "steps:\n  - run: c\n    image: app\n  - exec: 'while true; do :; done'\n    in: c\n"
+    )
+    result = subprocess.run([sys.executable, "-m", "app.cli", "verify", str(lesson)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stderr
+    assert f"sim-only  {lesson}:11: $ while true" in result.stdout
+    assert "did not finish in 60 s" in result.stdout
