@@ -204,7 +204,36 @@ class Builder:
             if not found:
                 raise BuildError(f"target stage '{self.target}' could not be found")
             last = found[0].index
-        return {s.index for s in stages if s.index <= last}
+        return self._needed_stages(last)
+
+    def _needed_stages(self, last: int) -> set[int]:
+        """The stages ``last`` depends on (FROM, COPY --from, RUN --mount from=), as BuildKit
+        builds only those: a stage nothing uses is skipped, even one that would fail."""
+        stages = self.parsed.stages
+        everything = {s.index for s in stages if s.index <= last}
+        names = {str(s.index): s.index for s in stages}
+        names.update({s.name.lower(): s.index for s in stages if s.name})
+        global_args = self._global_args()
+        needed: set[int] = set()
+        todo = [last]
+        while todo:
+            i = todo.pop()
+            if i in needed:
+                continue
+            needed.add(i)
+            stage = stages[i]
+            refs = [self._expand_word(stage.base.image, global_args)]
+            for inst in stage.instructions:
+                refs.append(getattr(inst, "from_stage", None) or "")
+                for mount in getattr(inst, "mounts", None) or []:
+                    refs.append(mount.from_stage or ("$" if "from=" in mount.spec else ""))
+            for ref in filter(None, refs):
+                if "$" in ref:  # a reference only the build's variables resolve: keep every stage
+                    return everything
+                j = names.get(ref.lower())
+                if j is not None and j < i:
+                    todo.append(j)
+        return needed
 
     def _build_stage(self, stage, global_args, stage_images, done) -> StageResult:
         frm = stage.base

@@ -153,3 +153,13 @@ def test_copy_from_a_stage_keeps_files_of_unknown_content_size_only():
     result = build("FROM debian:bookworm AS base\nFROM scratch\nCOPY --from=base /usr/bin /bin\n")
     sizes_only = [n for _, n in result.image.layers[-1].items() if n.type == "file" and n.inode.data is None]
     assert sizes_only, "the catalog's size-only binaries must not be read in as zeros"
+
+
+def test_a_stage_nothing_uses_is_not_built_as_buildkit_skips_it():
+    text = ("FROM debian:bookworm AS test\nRUN false\n"
+            "FROM debian:bookworm AS builder\nRUN echo hi > /hi\n"
+            "FROM scratch\nCOPY --from=builder /hi /hi\n")
+    result = build(text)
+    assert result.failed is None
+    assert [s.name for s in result.stages] == ["builder", None]
+    assert build(text, target="test").failed is not None
