@@ -28,11 +28,6 @@ from app.engine import Dir, File, FSError, HistoryEntry, Image, Inode, Layer, Sy
 
 from .context import Context, ContextFile, clean, is_directory, match
 
-# Instructions that only change the image config: no filesystem layer.
-METADATA_ONLY = {
-    "CMD", "ENTRYPOINT", "ENV", "ARG", "LABEL", "EXPOSE", "USER", "VOLUME",
-    "STOPSIGNAL", "HEALTHCHECK", "SHELL", "ONBUILD", "MAINTAINER",
-}
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -57,9 +52,6 @@ class BuildStep:
     script: str = ""  # what the shell ran, for RUN
     commands: list[str] = field(default_factory=list)  # each simple command the shell ran
 
-    @property
-    def layer_index(self) -> int | None:
-        return len(self.image.layers) - 1 if self.created_layer else None
 
 
 @dataclass
@@ -180,7 +172,7 @@ class Builder:
         for stage in self.parsed.stages:
             if stage.index not in stages_to_build:
                 continue
-            result = self._build_stage(stage, global_args, stage_images, results)
+            result = self._build_stage(stage, global_args, stage_images)
             results.append(result)
             all_steps.extend(result.steps)
             if stage.name:
@@ -235,7 +227,7 @@ class Builder:
                     todo.append(j)
         return needed
 
-    def _build_stage(self, stage, global_args, stage_images, done) -> StageResult:
+    def _build_stage(self, stage, global_args, stage_images) -> StageResult:
         frm = stage.base
         ref = self._expand_word(frm.image, global_args)
         if not ref.strip():  # FROM ${UNSET}: BuildKit stops here, it does not pull an image named ""

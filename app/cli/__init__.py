@@ -159,7 +159,7 @@ def _build(args: argparse.Namespace) -> int:
         from app.render.sizes import human_size
 
         for i, step in enumerate(result.steps, 1):
-            size = human_size(step.image.layers[-1].size) if step.created_layer else "0B"
+            size = human_size(step.image.layers[-1].size) if step.created_layer else human_size(0)
             notes = f"  ({'; '.join(step.notes)})" if step.notes else ""
             print(f"{i:>3}  {size:>8}  {step.text}{notes}")
         print(f"image {result.image.name}: {len(result.image.layers)} layers, {human_size(result.image.size)}")

@@ -129,7 +129,7 @@ def check_lesson(path: Path) -> list[StepCheck]:
 
         checks.extend(check_build(result, str(path), place))
     before: dict[str, Layer] = {}
-    for frame, line in zip(played.frames, _frame_lines(lesson, played)):
+    for frame, line in zip(played.frames, _frame_lines(played)):
         if frame.kind == "exec":
             container = next(c for c in frame.containers if c.name == frame.target)
             where = f"{path}:{line}"
@@ -149,7 +149,7 @@ def check_lesson(path: Path) -> list[StepCheck]:
     return checks
 
 
-def _frame_lines(lesson, played) -> list[int]:
+def _frame_lines(played) -> list[int]:
     """The lesson-file line of each frame (a build step expands to several frames)."""
     return [frame.spec_line or 1 for frame in played.frames]
 
