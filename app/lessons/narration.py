@@ -14,6 +14,10 @@ from app.render.sizes import human_size
 from .model import Text
 
 
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n:,} entries"
+
+
 def _t(en: str, zh: str) -> Text:
     return Text(en=en, zh=zh)
 
@@ -31,7 +35,7 @@ def for_build_step(step: BuildStep) -> Text:
             size = human_size(image.layers[0].size)
             files = len(image.layers[0])
             return _t(
-                f"`{step.text}` puts the base image's rootfs at the bottom of the stack: {files:,} entries, {size}. "
+                f"`{step.text}` puts the base image's rootfs at the bottom of the stack: {_entries(files)}, {size}. "
                 "The kernel and bootfs are not in it: every container uses the host's.",
                 f"`{step.text}` 把基础镜像的 rootfs 放在最底层：{files:,} 个条目，{size}。"
                 "其中没有内核和 bootfs：所有容器都使用宿主机的。",
@@ -51,7 +55,7 @@ def for_build_step(step: BuildStep) -> Text:
         verb_zh = {"RUN": "执行了命令，并保存它改动的内容", "COPY": "从构建上下文复制了文件",
                    "ADD": "添加了文件", "WORKDIR": "创建了工作目录"}.get(kw, "改动了文件")
         return _t(
-            f"`{kw}` {verb_en}: a new read-only layer on top, {n:,} entries, {size}. The layers below do not change.",
+            f"`{kw}` {verb_en}: a new read-only layer on top, {_entries(n)}, {size}. The layers below do not change.",
             f"`{kw}` {verb_zh}：在顶部新增一个只读层，{n:,} 个条目，{size}。下面的层保持不变。",
         )
     return _t(
