@@ -23,7 +23,7 @@ import posixpath
 import tarfile
 from typing import BinaryIO, Iterator, Sequence
 
-from .layer import ZERO_CHUNK, Dir, File, Inode, Layer, Node, Symlink, Whiteout
+from .layer import ZERO_CHUNK, Dir, Inode, Layer, Node, Symlink, Whiteout
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"

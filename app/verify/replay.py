@@ -1,10 +1,10 @@
-"""``layerlab verify LESSON|DOCKERFILE``: check the simulation against the kernel.
+"""Replay simulated steps on the kernel and say where the simulation differs.
 
 Every simulated layer is written to disk the way overlay2 stores it and
 mounted with the kernel's overlayfs inside a private mount namespace (see
-app/engine/kernel.py: nothing stays mounted, whatever fails). Then what can be
-replayed for real is replayed: RUN lines made only of plain file commands, with
-busybox's ``sh -c``, and a lesson's container operations, each on an upper
+kernel.py: nothing stays mounted, whatever fails). Then what can be replayed
+for real is replayed: RUN lines made only of plain file commands, with
+busybox's ``sh -c``, and a lesson's container commands, each on an upper
 directory holding the container layer as it stood before. The kernel's upper
 directory and merged view are compared with the simulated ones.
 
@@ -12,19 +12,24 @@ Steps that cannot run for real (package managers, downloads, commands layerlab
 does not simulate) are listed as simulated-only; the layers they made still
 take part, as lower layers of the steps after them.
 
-Exit status: 0 every replayed step agrees, 1 a difference, 2 no root/overlayfs.
-An instructor runs this by hand, as root, on their own lessons: it is the one
-place where layerlab runs commands on the host, and only busybox inside a
-chroot of a throwaway mount.
+This module reads builds (app.build) and engine objects, never lesson files:
+the caller plays a lesson and hands over its container commands as
+``ContainerCommand`` values, so verify stays below app.lessons.
 """
 
 from __future__ import annotations
 
 import posixpath
 import shlex
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from app.build import BuildError, BuildResult, build, from_folder
+from app.engine import Image, Layer, UnionFS
+
+from . import kernel
+from .records import layer_records, merged_records
 
 # Commands whose simulation is exact, so a real busybox run must agree.
 REPLAYABLE = {
@@ -33,6 +38,7 @@ REPLAYABLE = {
     "sh", "exit", "pwd", "unset", "ls", "head", "tail", "wc", "sort", "grep",
 }
 SHELL_WORDS = {"if", "then", "else", "elif", "fi", "for", "do", "done", "while", "until", "case", "esac", "!", "{", "}"}
+VERDICT_MARKS = {"agrees": "agrees   ", "differs": "DIFFERS  ", "simulated-only": "sim-only "}
 
 
 @dataclass
@@ -41,6 +47,40 @@ class StepCheck:
     text: str
     verdict: str  # "agrees" | "differs" | "simulated-only"
     details: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ContainerCommand:
+    """One command a lesson ran in a container (``docker exec``), as verify replays it."""
+
+    where: str  # file:line shown in the report
+    command: str  # the text shown
+    script: str  # what ``sh -c`` runs
+    commands: list[str]  # the simple commands the simulator ran
+    not_simulated: list[Any]  # the simulator's not-simulated notes (each with ``.command``)
+    image: Image  # the container's image: its layers are mounted read-only
+    upper_before: Layer  # the container layer as it stood before the command
+    upper_after: Layer  # the simulated container layer after it
+    status: int | None  # the simulated exit status
+
+
+class CannotBuild(Exception):
+    """A Dockerfile verify cannot build: unreadable, no context folder, or a step that fails."""
+
+
+@dataclass(frozen=True)
+class _Replay:
+    """One step to run for real, and what the simulation says it leaves behind."""
+
+    where: str
+    text: str
+    script: str
+    lowers: list[Layer]  # mounted read-only, bottom first
+    upper: Layer | None  # the writable layer as it stood before (None: empty)
+    image: Image  # gives the environment and the working directory
+    simulated_upper: Layer
+    simulated_fs: UnionFS
+    status: int | None = None  # compared when given
 
 
 def replayable(commands: list[str], not_simulated: list) -> str | None:
@@ -59,11 +99,11 @@ def replayable(commands: list[str], not_simulated: list) -> str | None:
     return None
 
 
-def compare(simulated: dict, kernel: dict, label: str, limit: int = 12) -> list[str]:
+def compare(simulated: dict, kernel_side: dict, label: str, limit: int = 12) -> list[str]:
     """Lines describing where two path -> record maps differ."""
     out = []
-    for path in sorted(set(simulated) | set(kernel)):
-        a, b = simulated.get(path), kernel.get(path)
+    for path in sorted(set(simulated) | set(kernel_side)):
+        a, b = simulated.get(path), kernel_side.get(path)
         if a != b:
             out.append(f"{label} {path}: simulated {a if a is not None else 'absent'}, kernel {b if b is not None else 'absent'}")
     if len(out) > limit:
@@ -71,28 +111,31 @@ def compare(simulated: dict, kernel: dict, label: str, limit: int = 12) -> list[
     return out
 
 
-def _replay(where, text, lowers, script, upper, env, cwd, simulated_upper, simulated_merged, status=None) -> StepCheck:
-    from app.engine import kernel
+def _image_env(image: Image) -> dict[str, str]:
+    return dict(item.partition("=")[::2] for item in image.config.get("Env", []))
 
-    env = {**env, "PATH": f"{kernel.TOOLS_DIR}/bin:" + env.get("PATH", "/usr/bin:/bin")}
+
+def _replay(step: _Replay) -> StepCheck:
+    env = _image_env(step.image)
+    env["PATH"] = f"{kernel.TOOLS_DIR}/bin:" + env.get("PATH", "/usr/bin:/bin")
+    cwd = step.image.config.get("WorkingDir") or "/"
     try:
-        outcome = kernel.run_shell_in_kernel(lowers, script, upper=upper, env=env, cwd=cwd)
+        outcome = kernel.run_shell_in_kernel(step.lowers, step.script, upper=step.upper, env=env, cwd=cwd)
     except RuntimeError as exc:  # the kernel's child reports its errors as text
         if not str(exc).startswith("TimeoutExpired:"):
             raise
         # An endless loop, which the simulator stops at one of its limits.
-        return StepCheck(where, text, "simulated-only", ["the real run did not finish in 60 s"])
-    details = compare(simulated_upper, outcome.upper_records, "changeset")
-    details += compare(simulated_merged, outcome.merged, "merged")
-    if status is not None and (status == 0) != (outcome.status == 0):
-        details.append(f"exit status: simulated {status}, kernel {outcome.status}")
-    return StepCheck(where, text, "differs" if details else "agrees", details)
+        return StepCheck(step.where, step.text, "simulated-only", ["the real run did not finish in 60 s"])
+    details = compare(layer_records(step.simulated_upper), outcome.upper_records, "changeset")
+    details += compare(merged_records(step.simulated_fs), outcome.merged, "merged")
+    if step.status is not None and (step.status == 0) != (outcome.status == 0):
+        details.append(f"exit status: simulated {step.status}, kernel {outcome.status}")
+    return StepCheck(step.where, step.text, "differs" if details else "agrees", details)
 
 
-def check_build(result, label: str, place=None) -> list[StepCheck]:
-    """``place(line)``: where a Dockerfile line is, when that is not ``label:line`` (inline in a lesson)."""
-    from app.engine import Layer, UnionFS, kernel
-
+def check_build(result: BuildResult, label: str, place: Callable[[int], str] | None = None) -> list[StepCheck]:
+    """Check every layer a build made. ``place(line)``: where a Dockerfile line
+    is, when that is not ``label:line`` (a Dockerfile inline in a lesson)."""
     checks = []
     for step in result.steps:
         where = place(step.line) if place else f"{label}:{step.line}"
@@ -105,121 +148,57 @@ def check_build(result, label: str, place=None) -> list[StepCheck]:
             checks.append(StepCheck(where, step.text, "simulated-only", [why]))
             continue
         image = step.image
-        lowers = list(image.layers[:-1])
-        env = dict(item.partition("=")[::2] for item in image.config.get("Env", []))
-        checks.append(_replay(
-            where, step.text, lowers, step.script, None, env, image.config.get("WorkingDir") or "/",
-            kernel.layer_records(image.layers[-1]), kernel.merged_records(UnionFS(list(image.layers), Layer())),
-        ))
+        checks.append(_replay(_Replay(
+            where, step.text, step.script, list(image.layers[:-1]), None, image,
+            image.layers[-1], UnionFS(list(image.layers), Layer()),
+        )))
     return checks
 
 
-def check_lesson(path: Path) -> list[StepCheck]:
-    from app.engine import Layer, UnionFS, kernel
-    from app.lessons import load_lesson
-    from app.lessons.player import play
-
-    lesson = load_lesson(path)
-    played = play(lesson)
+def check_container_commands(commands: Iterable[ContainerCommand]) -> list[StepCheck]:
+    """Check each container command on its container's layer as it stood before."""
     checks = []
-    for name, result in played.builds.items():
-        def place(line: int, name: str = name) -> str:
-            file, file_line = lesson.dockerfile_line(name, line)
-            return f"{file}:{file_line} [{name}]"
-
-        checks.extend(check_build(result, str(path), place))
-    before: dict[str, Layer] = {}
-    for frame, line in zip(played.frames, _frame_lines(played)):
-        if frame.kind == "exec":
-            container = next(c for c in frame.containers if c.name == frame.target)
-            where = f"{path}:{line}"
-            why = replayable(frame.commands, frame.not_simulated)
-            if why:
-                checks.append(StepCheck(where, frame.command, "simulated-only", [why]))
-            else:
-                image = container.image
-                env = dict(item.partition("=")[::2] for item in image.config.get("Env", []))
-                checks.append(_replay(
-                    where, frame.command, list(image.layers), frame.script, before.get(container.name, Layer()), env,
-                    image.config.get("WorkingDir") or "/", kernel.layer_records(container.upper),
-                    kernel.merged_records(UnionFS(list(image.layers), container.upper)), frame.status,
-                ))
-        for c in frame.containers:
-            before[c.name] = c.upper
+    for c in commands:
+        why = replayable(c.commands, c.not_simulated)
+        if why:
+            checks.append(StepCheck(c.where, c.command, "simulated-only", [why]))
+            continue
+        layers = list(c.image.layers)
+        checks.append(_replay(_Replay(
+            c.where, c.command, c.script, layers, c.upper_before, c.image,
+            c.upper_after, UnionFS(layers, c.upper_after), c.status,
+        )))
     return checks
 
 
-def _frame_lines(played) -> list[int]:
-    """The lesson-file line of each frame (a build step expands to several frames)."""
-    return [frame.spec_line or 1 for frame in played.frames]
-
-
-def run(args) -> int:
-    from app.engine import kernel
-
-    ok, reason = kernel.overlay_available()
-    if not ok:
-        print(f"layerlab verify: cannot use the kernel's overlayfs here: {reason}", file=sys.stderr)
-        return 2
-    target = Path(args.target)
-    if not target.exists():
-        from app.lessons import LESSONS_DIR
-        from app.lessons.player import find
-
-        found = find(LESSONS_DIR, args.target)
-        if found is None:
-            print(f"layerlab verify: no lesson or Dockerfile '{args.target}'", file=sys.stderr)
-            return 1
-        target = found
-    from app.dockerfile.errors import DockerfileError
-    from app.lessons import LessonError
-
-    try:
-        if target.suffix in (".yaml", ".yml"):
-            checks = check_lesson(target)
-        else:
-            checks = _check_dockerfile(target, Path(args.context) if args.context else target.parent)
-    except (LessonError, DockerfileError, _CannotBuild) as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    marks = {"agrees": "agrees   ", "differs": "DIFFERS  ", "simulated-only": "sim-only "}
-    for check in checks:
-        print(f"{marks[check.verdict]} {check.where}: {check.text.splitlines()[0][:90]}")
-        for line in check.details:
-            print(f"            {line}")
-    replayed = [c for c in checks if c.verdict != "simulated-only"]
-    differs = [c for c in checks if c.verdict == "differs"]
-    print(f"layerlab verify: {len(replayed)} step(s) replayed on overlayfs, {len(differs)} differ; "
-          f"{len(checks) - len(replayed)} simulated-only")
-    return 1 if differs else 0
-
-
-class _CannotBuild(Exception):
-    """A Dockerfile verify cannot build: unreadable, no context folder, or a step that fails."""
-
-
-def _check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
-    from app.build import BuildError, build
-    from app.cli import read_context
-
+def check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
+    """Build a Dockerfile in the simulator and check its layers; ``CannotBuild``
+    (with file:line:column) if it cannot be read or built. A parse error comes
+    out as the parser's ``DockerfileError``."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _CannotBuild(f"{path}:1:1: cannot read: {exc}") from None
+        raise CannotBuild(f"{path}:1:1: cannot read: {exc}") from None
     if not context_dir.is_dir():
-        raise _CannotBuild(f"layerlab verify: build context folder not found: {context_dir}")
+        raise CannotBuild(f"layerlab verify: build context folder not found: {context_dir}")
     try:
-        result = build(text, read_context(context_dir), filename=str(path))
+        result = build(text, from_folder(context_dir), filename=str(path))
     except BuildError as exc:
-        raise _CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
+        raise CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
     if result.failed is not None:
         step = result.failed
-        raise _CannotBuild(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}")
+        raise CannotBuild(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}")
     return check_build(result, str(path))
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("verify", help="replay a lesson or Dockerfile on the kernel's overlayfs (root)")
-    p.add_argument("target", help="lesson id, lesson file or Dockerfile")
-    p.add_argument("--context", help="build context folder for a Dockerfile")
-    p.set_defaults(func=run)
+def report(checks: list[StepCheck]) -> tuple[list[str], int]:
+    """The lines ``layerlab verify`` prints, and its exit status (1 if a step differs)."""
+    lines = []
+    for check in checks:
+        lines.append(f"{VERDICT_MARKS[check.verdict]} {check.where}: {check.text.splitlines()[0][:90]}")
+        lines.extend(f"            {line}" for line in check.details)
+    replayed = [c for c in checks if c.verdict != "simulated-only"]
+    differs = [c for c in checks if c.verdict == "differs"]
+    lines.append(f"layerlab verify: {len(replayed)} step(s) replayed on overlayfs, {len(differs)} differ; "
+                 f"{len(checks) - len(replayed)} simulated-only")
+    return lines, 1 if differs else 0
