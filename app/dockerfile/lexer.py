@@ -257,12 +257,7 @@ class Lexer:
         raw_escapes = ch in ("#", "%")
         if null_is_unset and raw_escapes:
             raise _Stop(f"unsupported modifier ({chs}) in substitution")
-        try:
-            word, _ = self._process_stop_on("}", raw_escapes)
-        except _Stop:
-            if self._peek() is None:
-                raise _Stop("syntax error: missing '}'") from None
-            raise
+        word = self._word_until("}", raw_escapes, "syntax error: missing '}'")
         value, found = self._lookup(name)
         if self.skip_unset_env and not found:
             return "${" + name + chs + word + "}"
@@ -296,18 +291,8 @@ class Lexer:
         replace_all = self._peek() == "/"
         if replace_all:
             self._next()
-        try:
-            pattern, _ = self._process_stop_on("/", True)
-        except _Stop:
-            if self._peek() is None:
-                raise _Stop("syntax error: missing '/' in ${}") from None
-            raise
-        try:
-            replacement, _ = self._process_stop_on("}", True)
-        except _Stop:
-            if self._peek() is None:
-                raise _Stop("syntax error: missing '}'") from None
-            raise
+        pattern = self._word_until("/", True, "syntax error: missing '/' in ${}")
+        replacement = self._word_until("}", True, "syntax error: missing '}'")
         value, found = self._lookup(name)
         if self.skip_unset_env and not found:
             return "${" + name + "/" + pattern + "/" + replacement + "}"
@@ -318,6 +303,16 @@ class Lexer:
         if match:
             value = value[:match.start()] + replacement + value[match.end():]
         return value
+
+    def _word_until(self, stop: str, raw_escapes: bool, missing: str) -> str:
+        """The word up to ``stop``; ``missing`` is the error when the text ends first."""
+        try:
+            word, _ = self._process_stop_on(stop, raw_escapes)
+        except _Stop:
+            if self._peek() is None:
+                raise _Stop(missing) from None
+            raise
+        return word
 
     def _name(self) -> str:
         name: list[str] = []

@@ -325,6 +325,14 @@ class UnionLookup:
                 trace.probes = self._probes(loc)
         return loc
 
+    def _existing(self, op: str, path: str, follow: bool) -> tuple[_Loc, Trace]:
+        """Resolve ``path`` for the operation ``op``: ENOENT if nothing is there."""
+        trace = Trace(op, path)
+        loc = self._resolve(path, trace, follow)
+        if loc.node is None:
+            raise _fail(NotFound, path, trace)
+        return loc, trace
+
     def _stack_of(self, path: str) -> Stack:
         """Stack of a physical path (no symlinks in it), walked from the root."""
         stack = self._root_stack()
@@ -368,11 +376,8 @@ class UnionLookup:
         return True
 
     def read(self, path: str) -> tuple[bytes, Trace]:
-        trace = Trace("read", path)
-        loc = self._resolve(path, trace, True)
+        loc, trace = self._existing("read", path, True)
         node = loc.node
-        if node is None:
-            raise _fail(NotFound, path, trace)
         if isinstance(node, Dir):
             raise _fail(IsADirectory, path, trace)
         data = node.inode.read()
@@ -380,11 +385,8 @@ class UnionLookup:
         return data, trace
 
     def readlink(self, path: str) -> tuple[str, Trace]:
-        trace = Trace("readlink", path)
-        loc = self._resolve(path, trace, False)
+        loc, trace = self._existing("readlink", path, False)
         node = loc.node
-        if node is None:
-            raise _fail(NotFound, path, trace)
         if not isinstance(node, Symlink):
             raise _fail(InvalidArgument, path, trace)
         return node.target, trace
@@ -405,10 +407,7 @@ class UnionLookup:
         return out
 
     def listdir(self, path: str) -> tuple[list[str], Trace]:
-        trace = Trace("listdir", path)
-        loc = self._resolve(path, trace, True)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing("listdir", path, True)
         if not isinstance(loc.node, Dir):
             raise _fail(NotADirectory, path, trace)
         return [name for name, _, _ in self._names(loc.path, loc.stack)], trace

@@ -155,11 +155,8 @@ class UnionFS(UnionLookup):
         return trace
 
     def truncate(self, path: str, size: int = 0) -> Trace:
-        trace = Trace("truncate", path)
-        loc = self._resolve(path, trace, True)
+        loc, trace = self._existing("truncate", path, True)
         node = loc.node
-        if node is None:
-            raise _fail(NotFound, path, trace)
         if isinstance(node, Dir):
             raise _fail(IsADirectory, path, trace)
         if size < 0:
@@ -200,20 +197,14 @@ class UnionFS(UnionLookup):
         return trace
 
     def unlink(self, path: str) -> Trace:
-        trace = Trace("unlink", path)
-        loc = self._resolve(path, trace, False)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing("unlink", path, False)
         if isinstance(loc.node, Dir):
             raise _fail(IsADirectory, path, trace)
         self._remove(loc, trace)
         return trace
 
     def rmdir(self, path: str) -> Trace:
-        trace = Trace("rmdir", path)
-        loc = self._resolve(path, trace, False)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing("rmdir", path, False)
         if not isinstance(loc.node, Dir):
             raise _fail(NotADirectory, path, trace)
         if loc.parent is None:
@@ -225,10 +216,7 @@ class UnionFS(UnionLookup):
 
     def remove_tree(self, path: str) -> Trace:
         """``rm -r``: whatever is at ``path`` and everything below it."""
-        trace = Trace("remove_tree", path)
-        loc = self._resolve(path, trace, False)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing("remove_tree", path, False)
         if loc.parent is None:
             raise _fail(Busy, path, trace)
         self._remove(loc, trace)
@@ -331,10 +319,7 @@ class UnionFS(UnionLookup):
         return trace
 
     def _setattr(self, op: str, path: str, change: Callable[[Node], None], follow: bool = True) -> Trace:
-        trace = Trace(op, path)
-        loc = self._resolve(path, trace, follow)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing(op, path, follow)
         if loc.parent is None and "/" not in self.upper.entries:
             _, node = loc.stack[0]
             self.upper.put("/", Dir(node.mode, node.uid, node.gid, node.mtime))
@@ -382,10 +367,7 @@ class UnionFS(UnionLookup):
 
     def open_rw(self, path: str) -> Trace:
         """open(O_RDWR) and close without writing: copied up all the same."""
-        trace = Trace("open_rw", path)
-        loc = self._resolve(path, trace, True)
-        if loc.node is None:
-            raise _fail(NotFound, path, trace)
+        loc, trace = self._existing("open_rw", path, True)
         if isinstance(loc.node, Dir):
             raise _fail(IsADirectory, path, trace)
         self._copy_up(loc, trace)
