@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.engine import Dir, File, Inode, Layer, UnionFS  # noqa: E402
-from app.engine.kernel import mount_layers, overlay_available  # noqa: E402
+from app.verify.kernel import mount_layers, overlay_available  # noqa: E402
 from app.engine.tarball import chain_ids  # noqa: E402
 
 FILES_PER_DIR = 100

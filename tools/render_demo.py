@@ -3,7 +3,7 @@
     .venv/bin/python tools/render_demo.py [OUT_DIR] [--lang zh] [--only NAME ...]
     .venv/bin/python tools/render_demo.py [OUT_DIR] --lessons lessons/
 
-The first form draws the hand-built example scenes (app/render/examples.py);
+The first form draws the hand-built example scenes (tests/render/render_examples.py);
 ``--lessons`` plays the course's lesson files and draws every step. Prints
 the time of scene_dot and of dot per picture (a step is rendered per
 request, so it must stay fast) and the SVG's width in points (the lesson
@@ -18,10 +18,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests" / "render"))  # the example scenes are test fixtures
 
 from app.render import scene_dot, to_png, to_svg  # noqa: E402
-from app.render.examples import EXAMPLES  # noqa: E402
+from render_examples import EXAMPLES  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,10 +32,6 @@ class DockerfileError(Exception):
             text += f"\n{self.hint}"
         return text
 
-    def located(self, filename: str) -> "DockerfileError":
-        """The same error, reported against another file name."""
-        return DockerfileError(self.message, filename, self.line, self.column, self.hint)
-
 
 def did_you_mean(word: str, choices: list[str]) -> str | None:
     """The closest of `choices` to `word` (case-insensitive), for "did you mean X?"."""

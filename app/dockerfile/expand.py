@@ -20,7 +20,8 @@ from .errors import DockerfileError
 from .lexer import Lexer, ShellWordError
 from .mounts import MountError, parse_mount
 from .parser import Heredoc, heredoc_marker
-from . import instructions as ins
+from . import instruction_types as ins
+from .ports import check_port_spec
 
 __all__ = ["expand", "Scope", "platform_args"]
 
@@ -109,7 +110,7 @@ def expand(inst: ins.Instruction, env: Mapping[str, str], escape: str = "\\", *,
     if isinstance(inst, ins.Expose):
         ports = [port for word in inst.ports for port in x.words(word)]
         for port in ports:
-            problem = ins.check_port_spec(port)
+            problem = check_port_spec(port)
             if problem:
                 raise x.error(problem, "", "Ports look like 80, 80/tcp, 53/udp or 8000-8010.")
         return replace(inst, ports=ports)

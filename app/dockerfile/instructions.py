@@ -1,254 +1,39 @@
-"""Typed instructions and stages, checked with BuildKit's rules (its instructions/parse.go).
+"""Parse tree -> typed instructions and stages, checked with BuildKit's rules (its instructions/parse.go).
 
 The parser (`parser.py`) only cuts text into keyword, flags and arguments.
 Here each instruction gets its meaning: which flags it accepts, how many
-arguments, what they are called.  The build module works only with these
-types, never with raw text.
-
-Words are kept as written (quotes, `$VAR`); `expand()` (in `expand.py`,
-re-exported here) gives the expanded copy BuildKit would use, and `Scope`
-tracks which ARG and ENV values are visible where.
+arguments, what they are called; a refusal becomes a `DockerfileError` at the
+offending word. The types live in `instruction_types.py` and are re-exported
+here with `expand()` and `Scope` (`expand.py`), so callers import one module.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import ClassVar
 
 from .errors import DockerfileError, did_you_mean
+from .expand import Scope, expand
 from .flags import BOOL, STRING, STRINGS, FlagError, Flags
 from .gotext import quote
+from .instruction_types import (
+    KEYWORDS, Add, Arg, Cmd, Copy, Dockerfile, Entrypoint, Env, Expose, From, Healthcheck, Instruction,
+    Label, Maintainer, Onbuild, Run, Shell, Stage, Stopsignal, User, Volume, Workdir,
+)
 from .mounts import Mount, MountError, parse_mount
-from .parser import Heredoc, Node, ParseWarning, heredoc_marker, parse
+from .parser import Heredoc, Node, heredoc_marker, parse
+from .ports import check_port_spec
 
 __all__ = [
     "Instruction", "From", "Run", "Copy", "Add", "Cmd", "Entrypoint", "Env", "Label", "Arg",
     "Workdir", "User", "Expose", "Volume", "Stopsignal", "Healthcheck", "Shell", "Onbuild",
     "Maintainer", "Stage", "Dockerfile", "parse_dockerfile", "instruction_from_node",
-    "KEYWORDS", "expand", "Scope",
+    "KEYWORDS", "expand", "Scope", "check_port_spec",
 ]
 
 _VALID_STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
-_PORT_SPEC = re.compile(r"(?:[0-9.:]*:)?([0-9]+)(?:-([0-9]+))?(?:/([A-Za-z]*))?\Z")
 _DURATION_PART = re.compile(r"([0-9]*\.?[0-9]*)(ns|us|µs|μs|ms|s|m|h)")
 _DURATION_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
-
-
-# ---------------------------------------------------------------------------
-# the types
-
-
-@dataclass(kw_only=True)
-class Instruction:
-    """What every instruction has: where it was and how it was written."""
-    keyword: ClassVar[str] = ""
-    original: str = ""
-    line: int = 0
-    end_line: int = 0
-    source: str = field(default="", compare=False, repr=False)
-
-    def text(self) -> str:
-        """The instruction exactly as written: its lines, continuations and heredoc bodies included.
-
-        Without the source lines (an instruction built by hand) it is `original`,
-        the continuation-joined line.
-        """
-        return self.source or self.original
-
-
-@dataclass
-class From(Instruction):
-    keyword: ClassVar[str] = "FROM"
-    image: str
-    stage_name: str | None = None
-    platform: str | None = None
-
-
-@dataclass
-class Run(Instruction):
-    """`command` is the shell-form string (heredoc markers included) or the JSON argv."""
-    keyword: ClassVar[str] = "RUN"
-    command: str | list[str]
-    json: bool = False
-    heredocs: list[Heredoc] = field(default_factory=list)
-    mounts: list[Mount] = field(default_factory=list)
-    network: str | None = None
-    security: str | None = None
-
-
-@dataclass
-class Copy(Instruction):
-    """`sources` as written, in order; a heredoc marker among them (`<<EOF`) names a document in `heredocs`.
-
-    `paths` gives the sources that are not heredocs.  Heredoc contents are
-    as the build uses them: `<<-` tabs already stripped.
-    """
-    keyword: ClassVar[str] = "COPY"
-    sources: list[str]
-    dest: str
-    from_stage: str | None = None
-    chown: str | None = None
-    chmod: str | None = None
-    link: bool = False
-    exclude: list[str] = field(default_factory=list)
-    parents: bool = False
-    heredocs: list[Heredoc] = field(default_factory=list)
-    json: bool = False
-
-    @property
-    def paths(self) -> list[str]:
-        return _non_heredoc(self.sources, self.json)
-
-
-@dataclass
-class Add(Instruction):
-    """Like Copy: `sources` as written (heredoc markers included), `paths` without them."""
-    keyword: ClassVar[str] = "ADD"
-    sources: list[str]
-    dest: str
-    chown: str | None = None
-    chmod: str | None = None
-    checksum: str | None = None
-    keep_git_dir: bool = False
-    link: bool = False
-    exclude: list[str] = field(default_factory=list)
-    heredocs: list[Heredoc] = field(default_factory=list)
-    unpack: bool | None = None
-    json: bool = False
-
-    @property
-    def paths(self) -> list[str]:
-        return _non_heredoc(self.sources, self.json)
-
-
-def _non_heredoc(sources: list[str], is_json: bool) -> list[str]:
-    if is_json:
-        return list(sources)
-    return [source for source in sources if heredoc_marker(source) is None]
-
-
-@dataclass
-class Cmd(Instruction):
-    keyword: ClassVar[str] = "CMD"
-    command: str | list[str]
-    json: bool = False
-
-
-@dataclass
-class Entrypoint(Instruction):
-    keyword: ClassVar[str] = "ENTRYPOINT"
-    command: str | list[str] | None
-    json: bool = False
-
-
-@dataclass
-class Env(Instruction):
-    keyword: ClassVar[str] = "ENV"
-    pairs: list[tuple[str, str]]
-
-
-@dataclass
-class Label(Instruction):
-    keyword: ClassVar[str] = "LABEL"
-    pairs: list[tuple[str, str]]
-
-
-@dataclass
-class Arg(Instruction):
-    """`pairs` are (name, default), default None when the ARG has none."""
-    keyword: ClassVar[str] = "ARG"
-    pairs: list[tuple[str, str | None]]
-    required: bool = False
-
-
-@dataclass
-class Workdir(Instruction):
-    keyword: ClassVar[str] = "WORKDIR"
-    path: str
-
-
-@dataclass
-class User(Instruction):
-    keyword: ClassVar[str] = "USER"
-    user: str
-
-
-@dataclass
-class Expose(Instruction):
-    keyword: ClassVar[str] = "EXPOSE"
-    ports: list[str]
-
-
-@dataclass
-class Volume(Instruction):
-    keyword: ClassVar[str] = "VOLUME"
-    paths: list[str]
-
-
-@dataclass
-class Stopsignal(Instruction):
-    keyword: ClassVar[str] = "STOPSIGNAL"
-    signal: str
-
-
-@dataclass
-class Healthcheck(Instruction):
-    """`test` is Docker's config form: ["NONE"], ["CMD", argv...] or ["CMD-SHELL", script]."""
-    keyword: ClassVar[str] = "HEALTHCHECK"
-    test: list[str]
-    interval: float | None = None       # seconds; None = not given
-    timeout: float | None = None
-    start_period: float | None = None
-    start_interval: float | None = None
-    retries: int | None = None
-
-
-@dataclass
-class Shell(Instruction):
-    keyword: ClassVar[str] = "SHELL"
-    argv: list[str]
-
-
-@dataclass
-class Onbuild(Instruction):
-    """`expression` is the trigger text BuildKit stores in the image; `inner` its typed form.
-
-    BuildKit only checks a trigger when a later build uses the image, so an
-    inner instruction we cannot type leaves `inner` None instead of failing.
-    """
-    keyword: ClassVar[str] = "ONBUILD"
-    inner: Instruction | None
-    expression: str = ""
-
-
-@dataclass
-class Maintainer(Instruction):
-    keyword: ClassVar[str] = "MAINTAINER"
-    name: str
-
-
-@dataclass
-class Stage:
-    """One FROM and the instructions up to the next FROM."""
-    index: int
-    name: str | None
-    base: From
-    instructions: list[Instruction] = field(default_factory=list)
-
-
-@dataclass
-class Dockerfile:
-    meta_args: list[Arg]
-    stages: list[Stage]
-    warnings: list[ParseWarning] = field(default_factory=list)
-    escape: str = "\\"
-    directives: dict[str, str] = field(default_factory=dict)
-
-
-KEYWORDS = ("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-            "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR")
 
 
 # ---------------------------------------------------------------------------
@@ -336,22 +121,9 @@ def _parse_go_duration(text: str) -> float | None:
     return sign * total
 
 
-def check_port_spec(port: str) -> str | None:
-    """The problem with an EXPOSE word ("80", "80/tcp", "8000-8010/udp"), None if fine."""
-    match = _PORT_SPEC.match(port)
-    if not match:
-        return f"invalid containerPort: {port}"
-    low, high, proto = match.groups()
-    if int(low) > 65535 or (high is not None and int(high) > 65535):
-        return f"invalid containerPort: {port}"
-    if high is not None and int(high) < int(low):
-        return f"invalid range specified for containerPort: {port}"
-    if proto is not None and proto.lower() not in ("tcp", "udp", "sctp"):
-        return f"invalid proto: {proto}"
-    return None
 
 
-def _from(node: Node, escape: str) -> From:
+def _from(node: Node) -> From:
     args = node.value
     if len(args) == 3 and args[1].lower() == "as":
         name = args[2].lower()
@@ -367,7 +139,7 @@ def _from(node: Node, escape: str) -> From:
     return From(args[0], name, flags.string("platform") or None, **_common(node))
 
 
-def _run(node: Node, escape: str) -> Run:
+def _run(node: Node) -> Run:
     flags = _flags(node, {"mount": STRINGS, "network": STRING, "security": STRING, "device": STRINGS})
     mounts = []
     for spec in flags.strings("mount"):
@@ -391,7 +163,7 @@ def _run(node: Node, escape: str) -> Run:
                **_common(node))
 
 
-def _copy(node: Node, escape: str) -> Copy:
+def _copy(node: Node) -> Copy:
     sources, dest, docs = _sources_and_dest(node, "COPY")
     flags = _flags(node, {"chown": STRING, "from": STRING, "chmod": STRING, "link": BOOL,
                           "exclude": STRINGS, "parents": BOOL})
@@ -400,7 +172,7 @@ def _copy(node: Node, escape: str) -> Copy:
                 flags.boolean("parents"), docs, node.json, **_common(node))
 
 
-def _add(node: Node, escape: str) -> Add:
+def _add(node: Node) -> Add:
     sources, dest, docs = _sources_and_dest(node, "ADD")
     flags = _flags(node, {"chown": STRING, "chmod": STRING, "link": BOOL, "keep-git-dir": BOOL,
                           "checksum": STRING, "unpack": BOOL, "exclude": STRINGS})
@@ -414,12 +186,12 @@ def _command_line(node: Node) -> str | list[str]:
     return list(node.value) if node.json else (node.value[0] if node.value else "")
 
 
-def _cmd(node: Node, escape: str) -> Cmd:
+def _cmd(node: Node) -> Cmd:
     _flags(node, {})
     return Cmd(_command_line(node), node.json, **_common(node))
 
 
-def _entrypoint(node: Node, escape: str) -> Entrypoint:
+def _entrypoint(node: Node) -> Entrypoint:
     _flags(node, {})
     command = _command_line(node)
     return Entrypoint(command if command else None, node.json, **_common(node))
@@ -439,17 +211,17 @@ def _pairs(node: Node, keyword: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _env(node: Node, escape: str) -> Env:
+def _env(node: Node) -> Env:
     _flags(node, {})
     return Env(_pairs(node, "ENV"), **_common(node))
 
 
-def _label(node: Node, escape: str) -> Label:
+def _label(node: Node) -> Label:
     _flags(node, {})
     return Label(_pairs(node, "LABEL"), **_common(node))
 
 
-def _arg(node: Node, escape: str) -> Arg:
+def _arg(node: Node) -> Arg:
     if not node.value:
         raise _Refusal("ARG requires at least one argument", None, hint="Example: ARG VERSION=1.0")
     flags = _flags(node, {"required": BOOL})
@@ -465,19 +237,19 @@ def _arg(node: Node, escape: str) -> Arg:
     return Arg(pairs, flags.used("required"), **_common(node))
 
 
-def _workdir(node: Node, escape: str) -> Workdir:
+def _workdir(node: Node) -> Workdir:
     path = _exactly_one(node, "WORKDIR", "/app")
     _flags(node, {})
     return Workdir(path, **_common(node))
 
 
-def _user(node: Node, escape: str) -> User:
+def _user(node: Node) -> User:
     user = _exactly_one(node, "USER", "app  or  1000:1000")
     _flags(node, {})
     return User(user, **_common(node))
 
 
-def _expose(node: Node, escape: str) -> Expose:
+def _expose(node: Node) -> Expose:
     if not node.value:
         raise _Refusal("EXPOSE requires at least one argument", None, hint="Example: EXPOSE 80/tcp")
     _flags(node, {})
@@ -488,7 +260,7 @@ def _expose(node: Node, escape: str) -> Expose:
     return Expose(list(node.value), **_common(node))
 
 
-def _volume(node: Node, escape: str) -> Volume:
+def _volume(node: Node) -> Volume:
     if not node.value:
         raise _Refusal("VOLUME requires at least one argument", None, hint="Example: VOLUME /data")
     _flags(node, {})
@@ -501,12 +273,12 @@ def _volume(node: Node, escape: str) -> Volume:
     return Volume(paths, **_common(node))
 
 
-def _stopsignal(node: Node, escape: str) -> Stopsignal:
+def _stopsignal(node: Node) -> Stopsignal:
     # BuildKit parses no flags for STOPSIGNAL, so it neither accepts nor refuses any.
     return Stopsignal(_exactly_one(node, "STOPSIGNAL", "SIGTERM"), **_common(node))
 
 
-def _healthcheck(node: Node, escape: str) -> Healthcheck:
+def _healthcheck(node: Node) -> Healthcheck:
     if not node.value:
         raise _Refusal("HEALTHCHECK requires at least one argument", None,
                        hint="Example: HEALTHCHECK CMD curl -f http://localhost/ || exit 1")
@@ -539,7 +311,7 @@ def _healthcheck(node: Node, escape: str) -> Healthcheck:
                        **_common(node))
 
 
-def _shell(node: Node, escape: str) -> Shell:
+def _shell(node: Node) -> Shell:
     _flags(node, {})
     if not node.value:
         raise _Refusal("SHELL requires at least one argument", None, hint='Example: SHELL ["/bin/bash", "-c"]')
@@ -553,7 +325,7 @@ def _as_json_hint(text: str) -> str:
     return "[" + ", ".join(quote(word) for word in text.split()) + "]"
 
 
-def _onbuild(node: Node, escape: str) -> Onbuild:
+def _onbuild(node: Node) -> Onbuild:
     if node.next is None:
         raise _Refusal("ONBUILD requires at least one argument", None, hint="Example: ONBUILD COPY . /app")
     _flags(node, {})
@@ -568,13 +340,13 @@ def _onbuild(node: Node, escape: str) -> Onbuild:
     for doc in node.heredocs:
         expression += "\n" + doc.content + doc.name
     try:
-        inner = instruction_from_node(node.next, escape)
+        inner = instruction_from_node(node.next)
     except _Refusal:
         inner = None
     return Onbuild(inner, expression, **_common(node))
 
 
-def _maintainer(node: Node, escape: str) -> Maintainer:
+def _maintainer(node: Node) -> Maintainer:
     name = _exactly_one(node, "MAINTAINER", "Jane Doe <jane@example.com>")
     _flags(node, {})
     return Maintainer(name, **_common(node))
@@ -588,7 +360,7 @@ _BUILDERS = {
 }
 
 
-def instruction_from_node(node: Node, escape: str = "\\") -> Instruction:
+def instruction_from_node(node: Node) -> Instruction:
     """One parse-tree node -> its typed instruction (raises _Refusal without a location)."""
     builder = _BUILDERS.get(node.cmd)
     if builder is None:
@@ -598,7 +370,7 @@ def instruction_from_node(node: Node, escape: str = "\\") -> Instruction:
             message += f" (did you mean {suggestion}?)"
         raise _Refusal(message, node.keyword,
                        hint=None if suggestion else "Instructions are: " + ", ".join(KEYWORDS) + ".")
-    return builder(node, escape)
+    return builder(node)
 
 
 # ---------------------------------------------------------------------------
@@ -640,7 +412,7 @@ def parse_dockerfile(text: str, filename: str = "Dockerfile") -> Dockerfile:
 
     for node in result.nodes:
         try:
-            instruction = instruction_from_node(node, result.escape)
+            instruction = instruction_from_node(node)
         except _Refusal as err:
             raise refuse(err.message, node, err.offending, err.hint) from None
         instruction.source = "\n".join(lines[node.start_line - 1:node.end_line])
@@ -666,5 +438,3 @@ def parse_dockerfile(text: str, filename: str = "Dockerfile") -> Dockerfile:
                      "Add a FROM instruction, e.g. FROM debian:bookworm-slim.")
     return Dockerfile(meta_args, stages, list(result.warnings), result.escape, dict(result.directives))
 
-
-from .expand import Scope, expand  # noqa: E402  (expand needs the types above)

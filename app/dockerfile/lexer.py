@@ -211,6 +211,7 @@ class Lexer:
         return "", False
 
     def _dollar(self) -> str:
+        """``$name`` or ``${...}``, the ``$`` not yet read (BuildKit's processDollar)."""
         self._next()
         if self._peek() != "{":
             name = self._name()
@@ -245,69 +246,73 @@ class Lexer:
             ch = self._next()
             chs += ch if ch is not None else "\ufffd"
         if null_is_unset or ch in ("+", "-", "?", "#", "%"):
-            raw_escapes = ch in ("#", "%")
-            if null_is_unset and raw_escapes:
-                raise _Stop(f"unsupported modifier ({chs}) in substitution")
-            try:
-                word, _ = self._process_stop_on("}", raw_escapes)
-            except _Stop:
-                if self._peek() is None:
-                    raise _Stop("syntax error: missing '}'") from None
-                raise
-            value, found = self._lookup(name)
-            if self.skip_unset_env and not found:
-                return "${" + name + chs + word + "}"
-            if ch == "-":
-                if not found or (null_is_unset and value == ""):
-                    return word
-                return value
-            if ch == "+":
-                if not found or (null_is_unset and value == ""):
-                    return ""
-                return word
-            if ch == "?":
-                if not found:
-                    raise _Stop(f"{name}: {word or 'is not allowed to be unset'}")
-                if null_is_unset and value == "":
-                    raise _Stop(f"{name}: {word or 'is not allowed to be empty'}")
-                return value
-            if ch in ("%", "#"):
-                # One % or # trims the shortest match, a doubled one the longest.
-                greedy = False
-                if word and word[0] == ch:
-                    greedy = True
-                    word = word[1:]
-                if ch == "%":
-                    return _trim_suffix(word, value, greedy)
-                return _trim_prefix(word, value, greedy)
-            raise _Stop(f"unsupported modifier ({chs}) in substitution")
+            return self._modifier(name, ch, chs, null_is_unset)
         if ch == "/":
-            replace_all = self._peek() == "/"
-            if replace_all:
-                self._next()
-            try:
-                pattern, _ = self._process_stop_on("/", True)
-            except _Stop:
-                if self._peek() is None:
-                    raise _Stop("syntax error: missing '/' in ${}") from None
-                raise
-            try:
-                replacement, _ = self._process_stop_on("}", True)
-            except _Stop:
-                if self._peek() is None:
-                    raise _Stop("syntax error: missing '}'") from None
-                raise
-            value, found = self._lookup(name)
-            if self.skip_unset_env and not found:
-                return "${" + name + "/" + pattern + "/" + replacement + "}"
-            regex = _shell_pattern_to_regex(pattern, greedy=True, anchored=False)
-            if replace_all:
-                return _replace_all(regex, value, replacement)
-            match = regex.search(value)
-            if match:
-                value = value[:match.start()] + replacement + value[match.end():]
-            return value
+            return self._replacement(name)
         raise _Stop(f"unsupported modifier ({chs}) in substitution")
+
+    def _modifier(self, name: str, ch: str | None, chs: str, null_is_unset: bool) -> str:
+        """``${name-word}``, ``:-``, ``+``, ``:+``, ``?``, ``:?``, ``#``, ``##``, ``%``, ``%%``
+        (``ch`` the modifier after the optional colon, ``chs`` both as written)."""
+        raw_escapes = ch in ("#", "%")
+        if null_is_unset and raw_escapes:
+            raise _Stop(f"unsupported modifier ({chs}) in substitution")
+        word = self._word_until("}", raw_escapes, "syntax error: missing '}'")
+        value, found = self._lookup(name)
+        if self.skip_unset_env and not found:
+            return "${" + name + chs + word + "}"
+        if ch == "-":
+            if not found or (null_is_unset and value == ""):
+                return word
+            return value
+        if ch == "+":
+            if not found or (null_is_unset and value == ""):
+                return ""
+            return word
+        if ch == "?":
+            if not found:
+                raise _Stop(f"{name}: {word or 'is not allowed to be unset'}")
+            if null_is_unset and value == "":
+                raise _Stop(f"{name}: {word or 'is not allowed to be empty'}")
+            return value
+        if ch in ("%", "#"):
+            # One % or # trims the shortest match, a doubled one the longest.
+            greedy = False
+            if word and word[0] == ch:
+                greedy = True
+                word = word[1:]
+            if ch == "%":
+                return _trim_suffix(word, value, greedy)
+            return _trim_prefix(word, value, greedy)
+        raise _Stop(f"unsupported modifier ({chs}) in substitution")
+
+    def _replacement(self, name: str) -> str:
+        """``${name/pattern/replacement}`` and ``${name//pattern/replacement}``, after the first ``/``."""
+        replace_all = self._peek() == "/"
+        if replace_all:
+            self._next()
+        pattern = self._word_until("/", True, "syntax error: missing '/' in ${}")
+        replacement = self._word_until("}", True, "syntax error: missing '}'")
+        value, found = self._lookup(name)
+        if self.skip_unset_env and not found:
+            return "${" + name + "/" + pattern + "/" + replacement + "}"
+        regex = _shell_pattern_to_regex(pattern, greedy=True, anchored=False)
+        if replace_all:
+            return _replace_all(regex, value, replacement)
+        match = regex.search(value)
+        if match:
+            value = value[:match.start()] + replacement + value[match.end():]
+        return value
+
+    def _word_until(self, stop: str, raw_escapes: bool, missing: str) -> str:
+        """The word up to ``stop``; ``missing`` is the error when the text ends first."""
+        try:
+            word, _ = self._process_stop_on(stop, raw_escapes)
+        except _Stop:
+            if self._peek() is None:
+                raise _Stop(missing) from None
+            raise
+        return word
 
     def _name(self) -> str:
         name: list[str] = []

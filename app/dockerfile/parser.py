@@ -535,98 +535,117 @@ def _column_of(text: str, physical_lines: list[str], start: int, end: int) -> tu
     return start, len(line) - len(trim_left_space(line)) + 1
 
 
-def parse(text: str, filename: str = "Dockerfile") -> ParseResult:
-    """Parse Dockerfile text into BuildKit's parse tree; raise DockerfileError where BuildKit fails."""
-    lines = _split_lines(text)
-    directives = _Directives(filename)
-    nodes: list[Node] = []
-    warnings: list[ParseWarning] = []
-    index = 0
-    current = 0  # 1-based number of the last physical line consumed
+class _Lines:
+    """The physical lines of a Dockerfile, read one at a time, each within BuildKit's maximum size."""
 
-    def next_line() -> str:
-        nonlocal index, current
-        raw = lines[index]
-        index += 1
-        current += 1
+    def __init__(self, text: str, filename: str):
+        self.lines = _split_lines(text)
+        self.filename = filename
+        self.index = 0
+        self.current = 0  # 1-based number of the last physical line consumed
+
+    def more(self) -> bool:
+        return self.index < len(self.lines)
+
+    def next(self) -> str:
+        raw = self.lines[self.index]
+        self.index += 1
+        self.current += 1
         if len(raw.encode("utf-8", "surrogateescape")) > MAX_LINE_BYTES:
             raise DockerfileError(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES - 1}",
-                                  filename, current, MAX_LINE_BYTES,
+                                  self.filename, self.current, MAX_LINE_BYTES,
                                   hint="Split the line with the escape character at line ends.")
         return raw
 
-    while index < len(lines):
-        raw = next_line()
-        if current == 1 and raw.startswith("\ufeff"):
+
+def parse(text: str, filename: str = "Dockerfile") -> ParseResult:
+    """Parse Dockerfile text into BuildKit's parse tree; raise DockerfileError where BuildKit fails."""
+    reader = _Lines(text, filename)
+    directives = _Directives(filename)
+    nodes: list[Node] = []
+    warnings: list[ParseWarning] = []
+
+    while reader.more():
+        raw = reader.next()
+        if reader.current == 1 and raw.startswith("\ufeff"):
             raw = raw[1:]
         token = trim_left_space(_trim_newline(raw))
-        directives.consider(token, current)
+        directives.consider(token, reader.current)
         if token.startswith("#"):
             token = ""
-        start = current
+        start = reader.current
         line, end_of_line = directives.trim_continuation(token)
         if end_of_line and line == "":
             continue
-
-        empty_continuation = False
-        while not end_of_line and index < len(lines):
-            raw = next_line()
-            token = _trim_newline(raw)
-            directives.consider(token, current)
-            if _is_comment(raw):
-                continue
-            if trim_left_space(token) == "":
-                empty_continuation = True
-                continue
-            continued, end_of_line = directives.trim_continuation(token)
-            line += continued
-
+        line, empty_continuation = _continued(reader, directives, line, end_of_line)
         if empty_continuation:
-            warnings.append(ParseWarning(f"Empty continuation line found in: {line}", current))
+            warnings.append(ParseWarning(f"Empty continuation line found in: {line}", reader.current))
 
         try:
             node = _node_from_line(line, directives.escape)
         except _ArgumentError as err:
-            at_line, column = _column_of(err.offending or "", lines, start, current)
+            at_line, column = _column_of(err.offending or "", reader.lines, start, reader.current)
             raise DockerfileError(err.message, filename, at_line, column, err.hint) from None
-
         if _can_contain_heredoc(node) and "<<" in line:
-            try:
-                heredocs = _heredocs_from_line(line)
-            except ShellWordError as err:
-                raise DockerfileError(str(err), filename, start, 1,
-                                      hint="Close the quote around the heredoc name.") from None
-            for doc in heredocs:
-                terminated = False
-                while index < len(lines):
-                    raw = next_line()
-                    candidate = _trim_newline(raw)
-                    if doc.chomp:
-                        candidate = candidate.lstrip("\t")
-                    if candidate == doc.name:
-                        terminated = True
-                        break
-                    doc.content += raw
-                if not terminated:
-                    at_line, column = _column_of("<<", lines, start, start)
-                    raise DockerfileError(
-                        f"unterminated heredoc: no line {doc.name!r} ends the document",
-                        filename, at_line, column,
-                        hint=f"End the document with a line holding only {doc.name}.")
-                node.heredocs.append(doc)
-                if node.next is not None:
-                    node.next.heredocs.append(doc)
+            _read_heredocs(reader, node, line, start)
 
-        node.start_line, node.end_line = start, current
+        node.start_line, node.end_line = start, reader.current
         if node.next is not None:
-            node.next.start_line, node.next.end_line = start, current
+            node.next.start_line, node.next.end_line = start, reader.current
         nodes.append(node)
 
     if not nodes:
-        raise DockerfileError("file with no instructions", filename, max(current, 1), 1,
+        raise DockerfileError("file with no instructions", filename, max(reader.current, 1), 1,
                               hint="A Dockerfile needs at least a FROM instruction.")
     return ParseResult(nodes=nodes, directives=dict(directives.values), escape=directives.escape,
                        warnings=warnings)
+
+
+def _continued(reader: _Lines, directives: _Directives, line: str, end_of_line: bool) -> tuple[str, bool]:
+    """The logical line after its continuation lines; and whether an empty one was among them
+    (comment lines inside a continuation are skipped, as BuildKit does)."""
+    empty_continuation = False
+    while not end_of_line and reader.more():
+        raw = reader.next()
+        token = _trim_newline(raw)
+        directives.consider(token, reader.current)
+        if _is_comment(raw):
+            continue
+        if trim_left_space(token) == "":
+            empty_continuation = True
+            continue
+        continued, end_of_line = directives.trim_continuation(token)
+        line += continued
+    return line, empty_continuation
+
+
+def _read_heredocs(reader: _Lines, node: Node, line: str, start: int) -> None:
+    """Read the bodies of the heredocs ``line`` opens (and give them to ``node``)."""
+    try:
+        heredocs = _heredocs_from_line(line)
+    except ShellWordError as err:
+        raise DockerfileError(str(err), reader.filename, start, 1,
+                              hint="Close the quote around the heredoc name.") from None
+    for doc in heredocs:
+        terminated = False
+        while reader.more():
+            raw = reader.next()
+            candidate = _trim_newline(raw)
+            if doc.chomp:
+                candidate = candidate.lstrip("\t")
+            if candidate == doc.name:
+                terminated = True
+                break
+            doc.content += raw
+        if not terminated:
+            at_line, column = _column_of("<<", reader.lines, start, start)
+            raise DockerfileError(
+                f"unterminated heredoc: no line {doc.name!r} ends the document",
+                reader.filename, at_line, column,
+                hint=f"End the document with a line holding only {doc.name}.")
+        node.heredocs.append(doc)
+        if node.next is not None:
+            node.next.heredocs.append(doc)
 
 
 # ---------------------------------------------------------------------------

@@ -156,8 +156,8 @@ class Layer:
     _children: dict[str, set[str]] = field(default_factory=dict, repr=False)
     # inode -> number of paths in this layer naming it (hard links).
     _links: dict[Inode, int] = field(default_factory=dict, repr=False)
-    # (diff_id, tar size) once computed for a frozen layer (see tarball.py).
-    _tar_digest: tuple[str, int] | None = field(default=None, repr=False, compare=False)
+    # The diff_id once computed for a frozen layer (see tarball.py).
+    _tar_digest: str | None = field(default=None, repr=False, compare=False)
     # Lookup caches of unions whose top lower is this (frozen) layer (see union.py).
     _union_cache: dict = field(default_factory=dict, repr=False, compare=False)
 

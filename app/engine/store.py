@@ -120,10 +120,6 @@ class Store:
         self.containers[name] = container
         return container
 
-    def remove_container(self, name: str) -> None:
-        """``docker rm``: the writable layer goes; the image stays."""
-        del self.containers[name]
-
     def ps_sizes(self) -> list[ContainerUsage]:
         return [ContainerUsage(c.name, c.image.name, c.size, c.virtual_size)
                 for c in sorted(self.containers.values(), key=lambda c: c.name)]

@@ -23,7 +23,7 @@ import posixpath
 import tarfile
 from typing import BinaryIO, Iterator, Sequence
 
-from .layer import ZERO_CHUNK, Dir, File, Inode, Layer, Node, Symlink, Whiteout
+from .layer import ZERO_CHUNK, Dir, Inode, Layer, Node, Symlink, Whiteout
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -47,18 +47,16 @@ class _Zeros(io.RawIOBase):
 
 
 class _HashSink(io.RawIOBase):
-    """A write-only file that only hashes (and counts) what it is given."""
+    """A write-only file that only hashes what it is given."""
 
     def __init__(self) -> None:
         self.hash = hashlib.sha256()
-        self.size = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:  # type: ignore[override]
         self.hash.update(data)
-        self.size += len(data)
         return len(data)
 
 
@@ -130,27 +128,21 @@ def layer_tar(layer: Layer) -> bytes:
     return buf.getvalue()
 
 
-def _digest(layer: Layer) -> tuple[str, int]:
+def _digest(layer: Layer) -> str:
     sink = _HashSink()
     write_layer_tar(layer, sink)  # type: ignore[arg-type]
-    return "sha256:" + sink.hash.hexdigest(), sink.size
+    return "sha256:" + sink.hash.hexdigest()
 
 
 def diff_id(layer: Layer) -> str:
     """``sha256:...`` of the uncompressed tar; computed once per frozen layer."""
     cached = layer._tar_digest
     if cached is not None:
-        return cached[0]
+        return cached
     digest = _digest(layer)
     if layer.frozen:
         layer._tar_digest = digest
-    return digest[0]
-
-
-def tar_size(layer: Layer) -> int:
-    """Bytes of the uncompressed tar (headers and padding included)."""
-    diff_id(layer)
-    return layer._tar_digest[1] if layer._tar_digest else _digest(layer)[1]
+    return digest
 
 
 def chain_ids(layers: Sequence[Layer]) -> list[str]:

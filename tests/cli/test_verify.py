@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.kernel import overlay_available
+from app.verify import overlay_available
 from app.lessons import LESSONS_DIR, lesson_files
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,14 +35,14 @@ def test_verify_finds_a_difference_when_the_simulation_is_wrong(tmp_path, monkey
     """The check can fail: tamper with one simulated layer and verify must say DIFFERS."""
     _need_overlay()
     from app.build import build
-    from app.cli import verify_cmd
     from app.engine import File, Inode
+    from app.verify import check_build
 
     result = build("FROM debian:bookworm\nRUN echo one > /one\n")
     top = result.image.layers[-1]
     top.frozen = False
     top.put("/one", File(Inode(b"two\n")))
-    checks = verify_cmd.check_build(result, "Dockerfile")
+    checks = check_build(result, "Dockerfile")
     [run] = [c for c in checks if c.text.startswith("RUN")]
     assert run.verdict == "differs"
     assert any("/one" in line for line in run.details)

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.engine import Dir, File, Inode, Layer, Symlink
-from app.engine.kernel import layer_records, overlay_available, run_in_engine, run_in_kernel
+from app.verify.kernel import overlay_available, run_in_engine, run_in_kernel
+from app.verify.records import layer_records
 
 available, reason = overlay_available()
 pytestmark = [

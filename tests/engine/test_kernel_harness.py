@@ -4,10 +4,12 @@ real overlayfs (the random differential test covers the rest)."""
 import pytest
 
 from app.engine import Dir, File, Inode, Layer, Symlink, UnionFS, Whiteout
-from app.engine.kernel import (
-    layer_records, merged_records, mount_layers, overlay_available, read_layer, materialize,
-    run_in_engine, run_in_kernel, run_shell_in_kernel, busybox_path,
+from app.verify.disk import materialize, read_layer
+from app.verify.kernel import (
+    ENGINE_OPS, KERNEL_OPS, busybox_path, mount_layers, overlay_available, run_in_engine, run_in_kernel,
+    run_shell_in_kernel,
 )
+from app.verify.records import layer_records, merged_records
 
 from engine_helpers import changeset, make_layer
 
@@ -88,3 +90,8 @@ def test_kernel_add_node_over_another_type_matches_remove_then_create():
     fs.add_node("/opt/d", File(Inode(b"now a file")))
     assert layer_records(fs.upper) == layer_records(kernel.upper)
     assert merged_records(fs) == kernel.merged
+
+
+def test_the_engine_and_the_kernel_replay_the_same_operations():
+    """An operation the differential tests draw must exist on both sides."""
+    assert ENGINE_OPS.keys() == KERNEL_OPS.keys()

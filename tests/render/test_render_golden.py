@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.render import scene_dot
-from app.render.examples import EXAMPLES
+from render_examples import EXAMPLES
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("LAYERLAB_UPDATE_GOLDEN") == "1"

@@ -15,7 +15,7 @@ import pytest
 
 from app.engine import Change, Container, Dir, File, HistoryEntry, Image, Inode, Layer, Probe, Trace, Whiteout
 from app.render import Scene, scene_dot
-from app.render.examples import EXAMPLES
+from render_examples import EXAMPLES
 from app.render.style import BAND_WIDTH, WIDTH
 from render_rules import layout as rules_layout, problems
 

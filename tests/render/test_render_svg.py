@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from app.render import scene_dot, to_png, to_svg
-from app.render.examples import EXAMPLES
+from render_examples import EXAMPLES
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 

@@ -20,7 +20,7 @@ import pytest
 from app.engine import Dir, File, Inode, Layer, Symlink, UnionFS
 from app.shell import run
 
-kernel = pytest.importorskip("app.engine.kernel")
+kernel = pytest.importorskip("app.verify.kernel")
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
@@ -84,7 +84,7 @@ def _archive() -> bytes:
 
 
 def _without_tools(records: dict) -> dict:
-    # (read_merged in app/engine/kernel.py turns "/.layerlab" into "/layerlab")
+    # (read_merged in app/verify/records.py turns "/.layerlab" into "/layerlab")
     return {p: r for p, r in records.items() if not p.startswith(("/layerlab", "/.layerlab"))}
 
 

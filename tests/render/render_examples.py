@@ -2,7 +2,8 @@
 
 They serve three readers: the golden tests (tests/render), the demo that
 writes PNGs to look at (tools/render_demo.py), and anyone wiring the web or
-CLI who wants a known-good ``Scene``. Layers are built directly from engine
+CLI who wants a known-good ``Scene``. Test fixtures, so they live in tests/,
+not in app/. Layers are built directly from engine
 types, and each trace is written the way ``UnionFS`` reports that operation
 (probes top-down, copy-ups of the file and its parent directories, whiteouts,
 ``docker diff`` changes), so the pictures do not depend on the engine being
@@ -19,7 +20,7 @@ from app.engine import (
     Trace, Whiteout,
 )
 
-from .scene import Scene
+from app.render import Scene
 
 MOTD = (b"\nThe programs included with the Debian GNU/Linux system are free software;\n"
         b"the exact distribution terms for each program are described in the\n"

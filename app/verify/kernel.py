@@ -1,13 +1,12 @@
 """The kernel oracle: run the same operations on a real overlayfs mount.
 
 The engine claims overlayfs semantics; this module lets tests (and the
-benchmark) check that claim against the Linux kernel itself. A scenario's
-layers are written to disk the way Docker's overlay2 driver stores them
-(whiteouts as 0/0 character devices, opaque directories with the
-``trusted.overlay.opaque=y`` xattr), mounted with Docker's options
+benchmark, and ``layerlab verify``) check that claim against the Linux kernel
+itself. A scenario's layers are written to disk the way Docker's overlay2
+driver stores them (disk.py), mounted with Docker's options
 (``index=off,redirect_dir=off,metacopy=off``), the operations are replayed
 with plain system calls, and the upper directory and the merged view are read
-back into the same comparable records the engine produces.
+back into the same comparable records the engine produces (records.py).
 
 Why fork + a private mount namespace + tmpfs: everything the kernel side
 creates lives in a tmpfs mounted inside a mount namespace that belongs to one
@@ -26,181 +25,29 @@ from __future__ import annotations
 
 import ctypes
 import errno as _errno
-import hashlib
 import os
 import pickle
 import shlex
 import stat as _stat
+import subprocess
 import tempfile
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from .errors import FSError
-from .layer import Dir, File, Inode, Layer, Node, Symlink, Whiteout
-from .union import Stat, UnionFS
+from app.engine import Dir, File, FSError, Inode, Layer, Stat, Symlink, UnionFS
 
-OPAQUE_XATTR = "trusted.overlay.opaque"
+from .disk import materialize, read_layer
+from .records import TOOLS_DIR, Record, layer_records, merged_records, perm, read_merged
+
 MOUNT_OPTIONS = "index=off,redirect_dir=off,metacopy=off"
-TOOLS_DIR = "/.layerlab"  # busybox and its applet links, ignored by comparisons
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 
 _CLONE_NEWNS = 0x00020000
 _MS_REC = 16384
 _MS_PRIVATE = 1 << 18
 
-Op = tuple  # ("write", "/etc/motd", b"x", True) -- a UnionFS method name and its arguments
-Record = tuple  # comparable description of one path, see ``node_record``
-
-
-# --------------------------------------------------------------------------- records
-def _perm(mode: int) -> int:
-    return _stat.S_IMODE(mode)
-
-
-def node_record(node: Node, nlink: int = 1) -> Record:
-    """What the comparison looks at for one path of a layer (no mtimes: the
-    kernel stamps real time, the engine a logical clock)."""
-    if isinstance(node, File):
-        ino = node.inode
-        return ("file", _perm(ino.mode), ino.uid, ino.gid, ino.size, ino.sha256, nlink)
-    if isinstance(node, Dir):
-        return ("dir", _perm(node.mode), node.uid, node.gid, "opaque" if node.opaque else "")
-    if isinstance(node, Symlink):
-        return ("symlink", node.uid, node.gid, node.target)
-    return ("whiteout",)
-
-
-def layer_records(layer: Layer) -> dict[str, Record]:
-    """A layer (an upper directory) as path -> record, the root left out."""
-    return {
-        path: node_record(node, layer.nlink(node.inode) if isinstance(node, File) else 1)
-        for path, node in layer.entries.items()
-        if path != "/" and not path.startswith(TOOLS_DIR)
-    }
-
-
-def merged_records(fs: UnionFS) -> dict[str, Record]:
-    """The engine's merged view as path -> record."""
-    out = {}
-    for path, st in fs.walk("/"):
-        if path == TOOLS_DIR or path.startswith(TOOLS_DIR + "/"):
-            continue
-        if st.type == "file":
-            out[path] = ("file", _perm(st.mode), st.uid, st.gid, st.size, st.sha256)
-        elif st.type == "dir":
-            out[path] = ("dir", _perm(st.mode), st.uid, st.gid)
-        else:
-            out[path] = ("symlink", st.uid, st.gid, st.target)
-    return out
-
-
-def _file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def read_merged(root: str) -> dict[str, Record]:
-    """A real merged directory as path -> record (symlinks not followed)."""
-    out: dict[str, Record] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel = os.path.relpath(dirpath, root)
-        rel_dir = "" if rel == "." else "/" + rel  # not lstrip("."): it would eat ".layerlab"
-        for name in dirnames + filenames:
-            full = os.path.join(dirpath, name)
-            path = (rel_dir + "/" + name).replace("//", "/")
-            if path == TOOLS_DIR or path.startswith(TOOLS_DIR + "/"):
-                continue
-            st = os.lstat(full)
-            if _stat.S_ISDIR(st.st_mode):
-                out[path] = ("dir", _perm(st.st_mode), st.st_uid, st.st_gid)
-            elif _stat.S_ISLNK(st.st_mode):
-                out[path] = ("symlink", st.st_uid, st.st_gid, os.readlink(full))
-            elif _stat.S_ISREG(st.st_mode):
-                out[path] = ("file", _perm(st.st_mode), st.st_uid, st.st_gid, st.st_size,
-                             _file_sha256(full))
-            else:
-                out[path] = ("special", _perm(st.st_mode))
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
-    return out
-
-
-# --------------------------------------------------------------------------- disk <-> Layer
-def materialize(layer: Layer, root: str) -> None:
-    """Write ``layer`` into directory ``root`` as overlay2 stores a layer."""
-    os.makedirs(root, exist_ok=True)
-    first_name: dict[int, str] = {}
-    dirs: list[tuple[str, Dir]] = []
-    for path, node in layer.items():
-        full = root + path if path != "/" else root
-        if path != "/":
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-        if isinstance(node, Dir):
-            os.makedirs(full, exist_ok=True)
-            if node.opaque:
-                os.setxattr(full, OPAQUE_XATTR, b"y")
-            dirs.append((full, node))
-        elif isinstance(node, Whiteout):
-            os.mknod(full, _stat.S_IFCHR | 0o000, os.makedev(0, 0))
-        elif isinstance(node, Symlink):
-            os.symlink(node.target, full)
-            os.lchown(full, node.uid, node.gid)
-        else:
-            ino = node.inode
-            if id(ino) in first_name:
-                os.link(first_name[id(ino)], full)
-                continue
-            first_name[id(ino)] = full
-            with open(full, "wb") as f:
-                if ino.data is None:
-                    f.truncate(ino.size)
-                else:
-                    f.write(ino.data)
-            os.chown(full, ino.uid, ino.gid)
-            os.chmod(full, _perm(ino.mode))
-            os.utime(full, (ino.mtime, ino.mtime))
-    for full, node in reversed(dirs):  # children first: their creation touched the parent
-        os.chown(full, node.uid, node.gid)
-        os.chmod(full, _perm(node.mode))
-        os.utime(full, (node.mtime, node.mtime))
-
-
-def read_layer(root: str) -> Layer:
-    """Read an overlay2-style directory (an upper dir) back into a Layer."""
-    layer = Layer()
-    inodes: dict[tuple[int, int], Inode] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in sorted(dirnames + filenames):
-            full = os.path.join(dirpath, name)
-            path = "/" + os.path.relpath(full, root)
-            st = os.lstat(full)
-            mode = st.st_mode
-            if _stat.S_ISDIR(mode):
-                try:
-                    opaque = os.getxattr(full, OPAQUE_XATTR, follow_symlinks=False) == b"y"
-                except OSError:
-                    opaque = False
-                layer.put(path, Dir(_perm(mode), st.st_uid, st.st_gid, int(st.st_mtime), opaque))
-            elif _stat.S_ISCHR(mode) and st.st_rdev == 0:
-                layer.put(path, Whiteout())
-            elif _stat.S_ISLNK(mode):
-                layer.put(path, Symlink(os.readlink(full), 0o777, st.st_uid, st.st_gid,
-                                        int(st.st_mtime)))
-            elif _stat.S_ISREG(mode):
-                key = (st.st_dev, st.st_ino)
-                ino = inodes.get(key)
-                if ino is None:
-                    with open(full, "rb") as f:
-                        data = f.read()
-                    ino = inodes[key] = Inode(data, len(data), _perm(mode), st.st_uid, st.st_gid,
-                                              int(st.st_mtime))
-                layer.put(path, File(ino))
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(dirpath, d))]
-    return layer
-
+Op = tuple  # ("write", "/etc/motd", b"x", True) -- an operation's name (see KERNEL_OPS) and its arguments
 
 # --------------------------------------------------------------------------- namespaces
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -408,10 +255,6 @@ def _chown(path: str, uid: int, gid: int, follow: bool = True) -> None:
     os.chown(path, uid, gid, follow_symlinks=follow)
 
 
-def _add_node(path: str, node: Node) -> None:  # pragma: no cover - COPY is build-time only
-    raise OSError(_errno.ENOSYS, "add_node is not replayed on the kernel")
-
-
 KERNEL_OPS: dict[str, Callable[..., Any]] = {
     "write": _write,
     "truncate": lambda path, size=0: os.truncate(path, size),
@@ -430,6 +273,28 @@ KERNEL_OPS: dict[str, Callable[..., Any]] = {
     "listdir": lambda path: sorted(os.listdir(path)),
     "readlink": os.readlink,
     "stat": lambda path, follow=True: os.stat(path, follow_symlinks=follow),
+}
+
+
+# The same operations on the engine: UnionFS methods, called with the union first.
+ENGINE_OPS: dict[str, Callable[..., Any]] = {
+    "write": UnionFS.write,
+    "truncate": UnionFS.truncate,
+    "mkdir": UnionFS.mkdir,
+    "unlink": UnionFS.unlink,
+    "rmdir": UnionFS.rmdir,
+    "remove_tree": UnionFS.remove_tree,
+    "rename": UnionFS.rename,
+    "symlink": UnionFS.symlink,
+    "link": UnionFS.link,
+    "chmod": UnionFS.chmod,
+    "chown": UnionFS.chown,
+    "touch": UnionFS.touch,
+    "open_rw": UnionFS.open_rw,
+    "read": UnionFS.read,
+    "listdir": UnionFS.listdir,
+    "readlink": UnionFS.readlink,
+    "stat": UnionFS.stat,
 }
 
 
@@ -461,10 +326,10 @@ def _read_result(value: Any) -> Any:
     if isinstance(value, os.stat_result):
         kind = ("dir" if _stat.S_ISDIR(value.st_mode) else
                 "symlink" if _stat.S_ISLNK(value.st_mode) else "file")
-        return (kind, _perm(value.st_mode), value.st_uid, value.st_gid,
+        return (kind, perm(value.st_mode), value.st_uid, value.st_gid,
                 value.st_size if kind != "dir" else 0, value.st_nlink if kind == "file" else 0)
     if isinstance(value, Stat):
-        return (value.type, _perm(value.mode), value.uid, value.gid, value.size,
+        return (value.type, perm(value.mode), value.uid, value.gid, value.size,
                 value.nlink if value.type == "file" else 0)
     return None
 
@@ -475,7 +340,7 @@ def run_in_engine(lowers: Sequence[Layer], ops: Iterable[Op], upper: Layer | Non
     errors, results = [], []
     for name, *args in ops:
         try:
-            value = getattr(fs, name)(*args)
+            value = ENGINE_OPS[name](fs, *args)
         except FSError as exc:
             errors.append(exc.code)
             results.append(None)
@@ -527,8 +392,6 @@ def tools_layer() -> Layer:
     layer.put(TOOLS_DIR, Dir(0o755))
     layer.put(TOOLS_DIR + "/busybox", File(Inode(data, mode=0o755)))
     layer.put(TOOLS_DIR + "/bin", Dir(0o755))
-    import subprocess
-
     applets = subprocess.run([bb, "--list"], capture_output=True, text=True, check=True).stdout.split()
     for applet in applets:
         layer.put(f"{TOOLS_DIR}/bin/{applet}", Symlink("../busybox"))
@@ -538,8 +401,6 @@ def tools_layer() -> Layer:
 def run_shell_in_kernel(lowers: Sequence[Layer], script: str, upper: Layer | None = None,
                         env: dict[str, str] | None = None, cwd: str = "/") -> Outcome:
     """Run ``sh -c script`` (busybox) chrooted into a real overlay mount."""
-    import subprocess
-
     layers = [tools_layer(), *lowers]
 
     def inside(merged: str, upper_dir: str) -> Outcome:
