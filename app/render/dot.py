@@ -49,6 +49,7 @@ from .style import (
     ORANGE, VERMILLION, WIDTH,
 )
 from .tables import Tables
+from .tooltips import plain, tip, tip_value
 
 # (tail row, head row) each story edge kind attaches to, when the node has it
 EDGE_PORTS = {"copyup": (("copy",), ("copied", "touched")), "write": ((), ("touched", "copied")),
@@ -132,7 +133,7 @@ class DotWriter(Tables):
 
     # numbers and names
     def t(self, key: str, **values: object) -> str:
-        return text(self.lang, key, **values)
+        return text(self.lang, key, self.scene.show_glosses, **values)
 
     def number_of(self, image: Image, layer: int) -> int:
         """History number (#n) of the row that made ``layer``."""
@@ -164,16 +165,17 @@ class DotWriter(Tables):
     def emit(self, line: str, indent: int = 1) -> None:
         self.lines.append("  " * indent + line)
 
-    def node(self, name: str, table: str, indent: int = 1) -> None:
-        """Emit one box; its id is its name, so SVG ids stay stable across steps."""
+    def node(self, name: str, table: str, indent: int = 1, tooltip: str = "") -> None:
+        """Emit one box; its id is its name, so SVG ids stay stable across
+        steps; its tooltip (its ``<title>`` in the SVG) is human text."""
         self.node_html[name] = table
-        self.emit(f'{name} [id="{name}", label=<{table}>];', indent)
+        self.emit(f'{name} [id="{name}", {tip(tooltip or plain(table))}, label=<{table}>];', indent)
 
     def write(self) -> str:
         e = self.emit
         self.lines = ["digraph layerlab {"]
         e(f'graph [rankdir=TB, nodesep={self.nodesep}, ranksep=0.3, fontname="{FONT}", bgcolor="white", '
-          f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst];')
+          f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst, {self.graph_tip()}];')
         e(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
         e(f'edge [fontname="{FONT}", fontsize=10, arrowsize=0.8];')
         for col in self.stack.columns:
@@ -205,7 +207,8 @@ class DotWriter(Tables):
                   f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{VERMILLION}" CELLBORDER="0" '
                   f'CELLSPACING="0" CELLPADDING="0" WIDTH="{BAND_WIDTH}">'
                   f'<TR><TD ALIGN="LEFT" CELLPADDING="5">{font(band, VERMILLION, 11)}</TD></TR>'
-                  f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>')
+                  f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>',
+                  tooltip=plain(self.t("container_band", name=c.name)) + " · " + human_size(c.upper.size))
 
     def band_label(self, key: str, name: str, tail: str = "") -> str:
         """A band's title with the name clipped so the title never widens
@@ -227,17 +230,18 @@ class DotWriter(Tables):
         label = self.band_label(key, img.name, tail)
         e(f"subgraph cluster_{name} {{")
         e("graph [" + attrs(id=f"cluster_{name}", label=f"<{label}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t(key, name=img.name))),
                 style="rounded", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         k = self.stack.columns.index(col)
         for row in col.rows:
-            self.node(row.node, self.row_table(row, k), 2)
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
         self.rail_points([r.node for r in col.rows])
         if not col.rows:
             note = self.t("no_own_layers" if col.joins_shared else "no_layers")
-            e(f'{name}_none [id="{name}_none", label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
+            e(f'{name}_none [id="{name}_none", {tip(note)}, label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
               f'{font(note)}</TD></TR></TABLE>>];', 2)
         if img.base == "scratch" and img.base_layers == 0 and not col.joins_shared:
-            e(f'{name}_scratch [id="{name}_scratch", label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
+            e(f'{name}_scratch [id="{name}_scratch", {tip(plain(self.t("no_rootfs")))}, label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
               f'CELLBORDER="0" CELLPADDING="4" WIDTH="{WIDTH}"><TR><TD>{font(self.t("no_rootfs"), BLUE, 10)}'
               f'</TD></TR></TABLE>>];', 2)
         e("}")
@@ -247,11 +251,12 @@ class DotWriter(Tables):
         names = clip(", ".join(self.stack.shared_by), 30)
         e("subgraph cluster_shared {")
         e("graph [" + attrs(id="cluster_shared", label=f"<{self.t('shared_band', names=names)}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t("shared_band", names=", ".join(self.stack.shared_by)))),
                             labelloc="b",
                 style="rounded,bold", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         for row in self.stack.shared:
             k = next(i for i, col in enumerate(self.stack.columns) if col.image is row.image)
-            self.node(row.node, self.row_table(row, k), 2)
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
         self.rail_points([r.node for r in self.stack.shared])
         e("}")
 
@@ -274,12 +279,13 @@ class DotWriter(Tables):
         w = self.host_width()
         e("subgraph cluster_host {")
         e("graph [" + attrs(id="cluster_host", label=f"<{self.t('host_band')}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t("host_band"))),
                 style="filled,rounded", fillcolor="#F2F2F2", color="#999999", fontcolor=GREY_TEXT,
                 fontsize=11) + "];", 2)
-        e(f'host_bootfs [id="host_bootfs", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+        e(f'host_bootfs [id="host_bootfs", {tip(plain(self.t("bootfs")))}, label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
           f'WIDTH="{w}"><TR><TD>{self.t("bootfs")}</TD></TR></TABLE>>];', 2)
         kernel = self.t("kernel", kernel=self.scene.kernel)
-        e(f'host_kernel [id="host_kernel", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+        e(f'host_kernel [id="host_kernel", {tip(plain(kernel))}, label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
           f'WIDTH="{w}"><TR><TD>{kernel}</TD></TR></TABLE>>];', 2)
         # the rails beside an image band widen it: the host band widens alike
         # (points at the same distance), so the two still line up
@@ -394,7 +400,8 @@ class DotWriter(Tables):
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
-                  f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>')
+                  f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>',
+                  tooltip=" · ".join([scene.command or ""] + [plain(n) for n in scene.notes]).strip(" ·"))
         # one rank above the box the step happened in, centred on it
         self.emit(f"op -> {self.op_anchor()} [style=invis, weight=4];")
 
@@ -489,7 +496,7 @@ class DotWriter(Tables):
                 for i in range(len(chain) - 1):
                     attrs = ([f"xlabel=<{label}>"] if i == mid else []) + [style[kind]]
                     self.segment(chain[i], chain[i + 1], attrs, arrow=i == len(chain) - 2,
-                                 clip_tail=i == 0, clip_head=i == len(chain) - 2)
+                                 clip_tail=i == 0, clip_head=i == len(chain) - 2, title=plain(label))
                 continue
             anchor = self.op_anchor()
             if dst == "op" and anchor.startswith("c_") and src != anchor:
@@ -501,18 +508,20 @@ class DotWriter(Tables):
                 e(f'{via} [id="{via}", shape=point, width=0, style=invis, label=""];')
                 e(f"{{rank=same; {anchor}; {via};}}")
                 e(f"{anchor} -> {via} [style=invis];" if self.side == "e" else f"{via} -> {anchor} [style=invis];")
-                self.segment(tail, via, [style[kind]], arrow=False, clip_head=False)
-                self.segment(via, head, [self.label_at(src, label, dst), style[kind]], clip_tail=False)
+                self.segment(tail, via, [style[kind]], arrow=False, clip_head=False, title=plain(label))
+                self.segment(via, head, [self.label_at(src, label, dst), style[kind]], clip_tail=False,
+                             title=plain(label))
                 continue
-            self.segment(tail, head, [self.label_at(src, label, dst), style[kind]])
+            self.segment(tail, head, [self.label_at(src, label, dst), style[kind]], title=plain(label))
         if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
             row = self.this_step_row(self.target.column_index)
             if row is not None:
                 label = self.t("edge_step", n=1)
-                self.segment(f"op:{self.side}", f"{row.node}:{self.side}", [self.label_at("op", label), style["write"]])
+                self.segment(f"op:{self.side}", f"{row.node}:{self.side}", [self.label_at("op", label), style["write"]],
+                             title=plain(label))
 
     def segment(self, tail: str, head: str, attrs: list[str], arrow: bool = True,
-                clip_tail: bool = True, clip_head: bool = True) -> None:
+                clip_tail: bool = True, clip_head: bool = True, title: str = "") -> None:
         """One story edge (or piece of one), arrow at ``head``.
 
         Written top-down whatever way it points (``dir=back`` when it points
@@ -536,7 +545,7 @@ class DotWriter(Tables):
             swap = {"headlabel": "taillabel", "taillabel": "headlabel"}
             attrs = [re.sub(r"^(head|tail)label", lambda m: swap[m.group(0)], a) for a in attrs]
         flat = self.level(tail) == self.level(head)
-        opts += attrs + (["constraint=false"] if flat else ["weight=0"])
+        opts += attrs + [tip(title)] + (["constraint=false"] if flat else ["weight=0"])
         self.emit(f"{a} -> {b} [{', '.join(opts)}];")
 
     def level(self, node: str) -> int:
@@ -576,6 +585,12 @@ class DotWriter(Tables):
             if node in nodes:
                 return nodes.index(node)
         return -1
+
+    def graph_tip(self) -> str:
+        """The whole drawing's title: what it shows, in a few words."""
+        names = ", ".join(col.image.name for col in self.stack.columns)
+        return tip(plain(self.t("diagram_title", names=names or "-")) + (
+            " · " + self.scene.command if self.scene.command else ""))
 
     def has_op_box(self) -> bool:
         scene = self.scene

@@ -20,6 +20,7 @@ from .fitting import clip, clip_path, count_items, fit, font, instruction, path_
 from .labels import esc
 from .sizes import human_size
 from .stack import Row
+from .tooltips import plain
 from .style import (
     DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES, MAX_DIFF_LINES,
     ORANGE, PURPLE, TOUCHED_BG, VERMILLION, WIDTH,
@@ -203,6 +204,12 @@ class Tables:
             body += self.step_rows(row.layer)
         return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
                 f'CELLPADDING="3" WIDTH="{WIDTH}" BGCOLOR="{bg}">{"".join(body)}</TABLE>')
+
+    def row_tip(self, row: Row) -> str:
+        """A layer's tooltip: its history number, whole instruction and size."""
+        size = plain(self.t("metadata")) if row.is_metadata else human_size(row.image.layers[row.layer].size)
+        tip = f"#{row.number} {instruction(row.created_by)} · {size}"
+        return tip + (" · " + plain(self.t("rootfs")) if row.is_rootfs else "")
 
     def upper_name(self) -> str:
         """Who no longer sees a hidden file: the container, or the new layer #n."""
