@@ -48,6 +48,7 @@ from .style import (
     NODESEP_ONE,
     ORANGE, VERMILLION, WIDTH,
 )
+from .stages import NODE as STAGE_NODE, stage_box, stage_source, stage_title
 from .tables import Tables
 from .tooltips import plain, tip, tip_value
 
@@ -101,6 +102,7 @@ class DotWriter(Tables):
         self.lines: list[str] = []
         self.node_html: dict[str, str] = {}
         self.side = self.edge_side()
+        self.from_stage = stage_source(scene.command) if self.target.container is None else None
         self.nodesep = self.column_gap()
 
     def edge_side(self) -> str:
@@ -404,6 +406,13 @@ class DotWriter(Tables):
                   tooltip=" · ".join([scene.command or ""] + [plain(n) for n in scene.notes]).strip(" ·"))
         # one rank above the box the step happened in, centred on it
         self.emit(f"op -> {self.op_anchor()} [style=invis, weight=4];")
+        if self.from_stage is not None:
+            # the stage copied from, beside the op box: the arrow starts there
+            title = self.t("stage_box", stage=stage_title(self.from_stage.stage))
+            self.node(STAGE_NODE, stage_box(self.from_stage, f"<B>{title}</B>"))
+            self.emit(f"{{rank=same; op; {STAGE_NODE};}}")
+            pair = ("op", STAGE_NODE) if self.side == "e" else (STAGE_NODE, "op")
+            self.emit(f"{pair[0]} -> {pair[1]} [style=invis];")
 
     def op_anchor(self) -> str:
         """The box the op box sits above: the target container, else the top
@@ -434,8 +443,12 @@ class DotWriter(Tables):
             values = dict(edge.values)
             if "size" in values:
                 values["size"] = human_size(values["size"])
+            key = edge.key
+            if self.from_stage is not None and src == "op" and edge.kind == "write":
+                src, key = STAGE_NODE, "edge_from_stage"
+                values["stage"] = stage_title(self.from_stage.stage)
             # two lines: "2. copy-up 写时复制" over "312 B", a narrower label
-            label = self.t(edge.key, **values).replace(" · ", '<BR ALIGN="LEFT"/>', 1)
+            label = self.t(key, **values).replace(" · ", '<BR ALIGN="LEFT"/>', 1)
             out.append((edge.kind, src, dst, label))
         return out
 
@@ -552,7 +565,7 @@ class DotWriter(Tables):
         """Top-down order of the boxes a story edge can join: op box,
         containers, the column's rows, the shared band."""
         node = node.split(":")[0]
-        if node == "op":
+        if node in ("op", STAGE_NODE):
             return 0
         if node.startswith(("c_", "bend")):
             return 1
