@@ -39,6 +39,7 @@ from app.engine import Container, Image, Layer
 from .errors_text import explain
 from .fitting import attrs, clip, font, text_units, wrap
 from .labels import esc, text
+from .notes import translate
 from .scene import Scene
 from .sizes import human_size
 from .stack import Column, Stack, plan, slug
@@ -384,7 +385,7 @@ class DotWriter(Tables):
                 rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
                             f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
         if self.story.error:
-            msg = explain(self.story.error)
+            msg = explain(self.story.error, self.lang)
             rows.append(f'<TR><TD ALIGN="LEFT">{font("<B>" + self.t("error", code=self.story.error, message=msg) + "</B>", VERMILLION)}</TD></TR>')
             stop = self.story.stopped_by_whiteout
             if stop is not None and self.target.container is not None and stop == self.target.upper_index:
@@ -397,13 +398,13 @@ class DotWriter(Tables):
                 reason = ""
             if reason:
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(reason, VERMILLION, 10)}</TD></TR>')
-        for note in scene.notes:
+        for note in self.notes():
             for part in wrap(note, MAX_NOTE_UNITS, max_lines=3):
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
                   f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>',
-                  tooltip=" · ".join([scene.command or ""] + [plain(n) for n in scene.notes]).strip(" ·"))
+                  tooltip=" · ".join([scene.command or ""] + self.notes()).strip(" ·"))
         # one rank above the box the step happened in, centred on it
         self.emit(f"op -> {self.op_anchor()} [style=invis, weight=4];")
         if self.from_stage is not None:
@@ -598,6 +599,10 @@ class DotWriter(Tables):
             if node in nodes:
                 return nodes.index(node)
         return -1
+
+    def notes(self) -> list[str]:
+        """The scene's notes in the page's language."""
+        return [translate(n, self.lang) for n in self.scene.notes]
 
     def graph_tip(self) -> str:
         """The whole drawing's title: what it shows, in a few words."""

@@ -86,3 +86,8 @@ def visible(value: object) -> str:
 def esc(value: object) -> str:
     """Escape for a Graphviz HTML label (also keeps ``]`` and braces harmless)."""
     return html.escape(visible(value), quote=True)
+
+
+def has(lang: str, key: str) -> bool:
+    """Whether ``lang``'s own table has ``key`` (no English fallback)."""
+    return key in _tables().get(lang, {})
