@@ -52,7 +52,7 @@ def text(lang: str, key: str, glosses: bool | None = None, **values: object) -> 
     """The label ``key`` in ``lang`` (English when missing), values escaped."""
     tables = _tables()
     table = tables.get(lang, tables["en"])
-    template = table.get(key, tables["en"][key])
+    template = table[key] if key in table else tables["en"][key]
     if glosses is None:
         glosses = default_glosses(lang)
     template = _TERM.sub(lambda m: term(lang, m.group(2), glosses and not m.group(1)), template)
