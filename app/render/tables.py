@@ -83,7 +83,7 @@ class Tables:
             group = [ln.path + "/" for ln in parents if ln.letter == letter]
             if group:
                 key = "parents_copied" if letter == "C" else "parents_new"
-                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 30)}  "
+                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 24)}  "
                                       f"{font(self.t(key, n=len(group)), GREY_TEXT, 10)}", colspan))
         if hidden:
             rows.append(self.cell(font(self.t("more", n=f"{hidden:,}")), colspan))
