@@ -31,6 +31,7 @@ _PROLOG = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 _TITLED = re.compile(r'<title>[^<]*</title>(\n<g id="a_[^"]*"><a xlink:title="([^"]*)">)')
 _BARE_TITLE = re.compile(r'<title>[^<]*</title>(?!\n<g id="a_)\n?')
+_VIEWBOX = re.compile(r'viewBox="[0-9.]+ [0-9.]+ ([0-9.]+) ([0-9.]+)"')
 _SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 
@@ -42,7 +43,10 @@ def to_svg(dot: str) -> str:
     svg = _TITLED.sub(lambda m: f"<title>{m.group(2)}</title>{m.group(1)}", svg)
     # what is left is a Graphviz name without a human text: not for students
     svg = _BARE_TITLE.sub("", svg)
-    return _SIZE.sub(lambda m: f'<svg width="{px(m.group(1))}px" height="{px(m.group(2))}px"', svg, count=1)
+    box = _VIEWBOX.search(svg)
+    width, height = (box.group(1), box.group(2)) if box else (None, None)
+    return _SIZE.sub(lambda m: f'<svg width="{px(width or m.group(1))}px" height="{px(height or m.group(2))}px"',
+                     svg, count=1)
 
 
 def px(points: str | float) -> int:
