@@ -48,7 +48,7 @@ def clip_middle(value: str, limit: int) -> str:
     if value[head] != " " and cut > head // 2:
         start = start[:cut]
     cut = end.find(" ")
-    if value[-tail - 1] != " " and 0 <= cut < tail // 3:
+    if value[-tail - 1] != " " and 0 <= cut < tail // 2:
         end = end[cut + 1:]
     return f"{start.rstrip()} … {end.lstrip()}"
 

@@ -79,8 +79,12 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
     step = 1
     if single is not None and single.probes:
         story.probe_path, probes = _main_probes(single)
-        for p in probes:
+        stopped = False
+        for p in sorted(probes, key=lambda p: -p.layer):
+            if stopped and p.result == "miss":
+                continue   # a search ends at the layer that answers: nothing below it is drawn as searched
             story.markers[p.layer] = p.result
+            stopped = stopped or p.result in ("found", "whiteout", "opaque")
             if p.result == "whiteout" and any(t.error for t in traces):
                 story.stopped_by_whiteout = p.layer
         if story.probe_path != single.path:

@@ -162,3 +162,18 @@ def test_parent_dir_copy_up_is_explained_as_secondary(steps) -> None:
     """container-layer 6: /tmp/ is copied up only to hold the new file."""
     _, _, _, _, svg = step(steps, "container-layer", 6)
     assert "copied up for it (metadata)" in svg
+
+
+def test_a_search_is_drawn_down_to_the_layer_that_answers_and_no_further(steps) -> None:
+    """container-layer 7 and 12: found in #1, so #0 is not drawn as searched."""
+    from app.render.dot import DotWriter
+
+    bad = []
+    for lesson, number, lang, scene, _ in steps:
+        markers = DotWriter(scene).story.markers
+        stops = [i for i, r in markers.items() if r in ("found", "whiteout", "opaque")]
+        if stops:
+            bad += [f"{lesson} {number}: layer {i} {r}" for i, r in markers.items() if i < max(stops) and r == "miss"]
+    assert bad == []
+    _, _, _, _, svg = step(steps, "container-layer", 12)
+    assert "not here" not in group_text(svg, "i_site_h0")
