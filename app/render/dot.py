@@ -39,20 +39,20 @@ from app.engine import Container, Image, Layer
 from .errors_text import explain
 from .fitting import attrs, clip, font, text_units, wrap
 from .labels import esc, text
+from .notes import translate
 from .scene import Scene
 from .sizes import human_size
 from .stack import Column, Stack, plan, slug
 from .story import OP, UPPER, Story, tell
 from .style import (
-    BAND_MARGIN, BAND_TITLE_UNITS, BAND_WIDTH, BLUE, FONT, GREEN, GREY_TEXT, MAX_NOTE_UNITS, MAX_OP_CHARS, MONO, NODESEP, NODESEP_CONTAINERS, NODESEP_MIDDLE,
+    BAND_MARGIN, BAND_TITLE_UNITS, BAND_WIDTH, BLUE, FONT, GREY_TEXT, MAX_NOTE_UNITS, MAX_OP_CHARS, MONO, NODESEP, NODESEP_CONTAINERS, NODESEP_MIDDLE,
     NODESEP_ONE,
     ORANGE, VERMILLION, WIDTH,
 )
+from .stages import NODE as STAGE_NODE, stage_box, stage_source, stage_title
+from .edges import StoryEdges
 from .tables import Tables
-
-# (tail row, head row) each story edge kind attaches to, when the node has it
-EDGE_PORTS = {"copyup": (("copy",), ("copied", "touched")), "write": ((), ("touched", "copied")),
-              "read": (("found",), ()), "error": (("probe",), ())}
+from .tooltips import plain, tip, tip_value
 
 
 # -- the step's context ---------------------------------------------------------
@@ -87,7 +87,7 @@ class Target:
 
 
 # -- the writer ------------------------------------------------------------------
-class DotWriter(Tables):
+class DotWriter(Tables, StoryEdges):
     def __init__(self, scene: Scene):
         self.scene = scene
         self.lang = scene.lang if scene.lang in ("en", "zh") else "en"
@@ -100,6 +100,7 @@ class DotWriter(Tables):
         self.lines: list[str] = []
         self.node_html: dict[str, str] = {}
         self.side = self.edge_side()
+        self.from_stage = stage_source(scene.command) if self.target.container is None else None
         self.nodesep = self.column_gap()
 
     def edge_side(self) -> str:
@@ -132,7 +133,7 @@ class DotWriter(Tables):
 
     # numbers and names
     def t(self, key: str, **values: object) -> str:
-        return text(self.lang, key, **values)
+        return text(self.lang, key, self.scene.show_glosses, **values)
 
     def number_of(self, image: Image, layer: int) -> int:
         """History number (#n) of the row that made ``layer``."""
@@ -164,16 +165,17 @@ class DotWriter(Tables):
     def emit(self, line: str, indent: int = 1) -> None:
         self.lines.append("  " * indent + line)
 
-    def node(self, name: str, table: str, indent: int = 1) -> None:
-        """Emit one box; its id is its name, so SVG ids stay stable across steps."""
+    def node(self, name: str, table: str, indent: int = 1, tooltip: str = "") -> None:
+        """Emit one box; its id is its name, so SVG ids stay stable across
+        steps; its tooltip (its ``<title>`` in the SVG) is human text."""
         self.node_html[name] = table
-        self.emit(f'{name} [id="{name}", label=<{table}>];', indent)
+        self.emit(f'{name} [id="{name}", {tip(tooltip or plain(table))}, label=<{table}>];', indent)
 
     def write(self) -> str:
         e = self.emit
         self.lines = ["digraph layerlab {"]
         e(f'graph [rankdir=TB, nodesep={self.nodesep}, ranksep=0.3, fontname="{FONT}", bgcolor="white", '
-          f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst];')
+          f'pad=0.2, newrank=true, forcelabels=true, outputorder=edgesfirst, {self.graph_tip()}];')
         e(f'node [shape=plain, fontname="{FONT}", fontsize=11];')
         e(f'edge [fontname="{FONT}", fontsize=10, arrowsize=0.8];')
         for col in self.stack.columns:
@@ -205,7 +207,8 @@ class DotWriter(Tables):
                   f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{VERMILLION}" CELLBORDER="0" '
                   f'CELLSPACING="0" CELLPADDING="0" WIDTH="{BAND_WIDTH}">'
                   f'<TR><TD ALIGN="LEFT" CELLPADDING="5">{font(band, VERMILLION, 11)}</TD></TR>'
-                  f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>')
+                  f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>',
+                  tooltip=plain(self.t("container_band", name=c.name)) + " · " + human_size(c.upper.size))
 
     def band_label(self, key: str, name: str, tail: str = "") -> str:
         """A band's title with the name clipped so the title never widens
@@ -227,17 +230,18 @@ class DotWriter(Tables):
         label = self.band_label(key, img.name, tail)
         e(f"subgraph cluster_{name} {{")
         e("graph [" + attrs(id=f"cluster_{name}", label=f"<{label}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t(key, name=img.name))),
                 style="rounded", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         k = self.stack.columns.index(col)
         for row in col.rows:
-            self.node(row.node, self.row_table(row, k), 2)
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
         self.rail_points([r.node for r in col.rows])
         if not col.rows:
             note = self.t("no_own_layers" if col.joins_shared else "no_layers")
-            e(f'{name}_none [id="{name}_none", label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
+            e(f'{name}_none [id="{name}_none", {tip(note)}, label=<<TABLE BORDER="0" WIDTH="{WIDTH}"><TR><TD>'
               f'{font(note)}</TD></TR></TABLE>>];', 2)
         if img.base == "scratch" and img.base_layers == 0 and not col.joins_shared:
-            e(f'{name}_scratch [id="{name}_scratch", label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
+            e(f'{name}_scratch [id="{name}_scratch", {tip(plain(self.t("no_rootfs")))}, label=<<TABLE BORDER="1" STYLE="dashed" COLOR="#9ABFE0" '
               f'CELLBORDER="0" CELLPADDING="4" WIDTH="{WIDTH}"><TR><TD>{font(self.t("no_rootfs"), BLUE, 10)}'
               f'</TD></TR></TABLE>>];', 2)
         e("}")
@@ -247,11 +251,12 @@ class DotWriter(Tables):
         names = clip(", ".join(self.stack.shared_by), 30)
         e("subgraph cluster_shared {")
         e("graph [" + attrs(id="cluster_shared", label=f"<{self.t('shared_band', names=names)}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t("shared_band", names=", ".join(self.stack.shared_by)))),
                             labelloc="b",
                 style="rounded,bold", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         for row in self.stack.shared:
             k = next(i for i, col in enumerate(self.stack.columns) if col.image is row.image)
-            self.node(row.node, self.row_table(row, k), 2)
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
         self.rail_points([r.node for r in self.stack.shared])
         e("}")
 
@@ -274,12 +279,13 @@ class DotWriter(Tables):
         w = self.host_width()
         e("subgraph cluster_host {")
         e("graph [" + attrs(id="cluster_host", label=f"<{self.t('host_band')}>", labeljust="l",
+                            tooltip=tip_value(plain(self.t("host_band"))),
                 style="filled,rounded", fillcolor="#F2F2F2", color="#999999", fontcolor=GREY_TEXT,
                 fontsize=11) + "];", 2)
-        e(f'host_bootfs [id="host_bootfs", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+        e(f'host_bootfs [id="host_bootfs", {tip(plain(self.t("bootfs")))}, label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
           f'WIDTH="{w}"><TR><TD>{self.t("bootfs")}</TD></TR></TABLE>>];', 2)
         kernel = self.t("kernel", kernel=self.scene.kernel)
-        e(f'host_kernel [id="host_kernel", label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
+        e(f'host_kernel [id="host_kernel", {tip(plain(kernel))}, label=<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="4" '
           f'WIDTH="{w}"><TR><TD>{kernel}</TD></TR></TABLE>>];', 2)
         # the rails beside an image band widen it: the host band widens alike
         # (points at the same distance), so the two still line up
@@ -376,7 +382,7 @@ class DotWriter(Tables):
                 rows.append(f'<TR><TD ALIGN="LEFT"><FONT FACE="{MONO}">'
                             f'{esc((prompt if i == 0 else "  ") + part)}</FONT></TD></TR>')
         if self.story.error:
-            msg = explain(self.story.error)
+            msg = explain(self.story.error, self.lang)
             rows.append(f'<TR><TD ALIGN="LEFT">{font("<B>" + self.t("error", code=self.story.error, message=msg) + "</B>", VERMILLION)}</TD></TR>')
             stop = self.story.stopped_by_whiteout
             if stop is not None and self.target.container is not None and stop == self.target.upper_index:
@@ -389,14 +395,22 @@ class DotWriter(Tables):
                 reason = ""
             if reason:
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(reason, VERMILLION, 10)}</TD></TR>')
-        for note in scene.notes:
+        for note in self.notes():
             for part in wrap(note, MAX_NOTE_UNITS, max_lines=3):
                 rows.append(f'<TR><TD ALIGN="LEFT">{font(esc(part), GREY_TEXT, 10)}</TD></TR>')
         border = VERMILLION if self.story.error else ORANGE
         self.node("op", f'<TABLE BORDER="1" STYLE="rounded" COLOR="{border}" CELLBORDER="0" '
-                  f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>')
+                  f'CELLSPACING="0" CELLPADDING="4" BGCOLOR="#FFF8E1">{"".join(rows)}</TABLE>',
+                  tooltip=" · ".join([scene.command or ""] + self.notes()).strip(" ·"))
         # one rank above the box the step happened in, centred on it
         self.emit(f"op -> {self.op_anchor()} [style=invis, weight=4];")
+        if self.from_stage is not None:
+            # the stage copied from, beside the op box: the arrow starts there
+            title = self.t("stage_box", stage=stage_title(self.from_stage.stage))
+            self.node(STAGE_NODE, stage_box(self.from_stage, f"<B>{title}</B>"))
+            self.emit(f"{{rank=same; op; {STAGE_NODE};}}")
+            pair = ("op", STAGE_NODE) if self.side == "e" else (STAGE_NODE, "op")
+            self.emit(f"{pair[0]} -> {pair[1]} [style=invis];")
 
     def op_anchor(self) -> str:
         """The box the op box sits above: the target container, else the top
@@ -414,180 +428,19 @@ class DotWriter(Tables):
             return container_node(col.containers[0])
         return self.top_row_node(col)
 
-    def story_lines(self) -> list[tuple[str, str, str, str]]:
-        """(kind, tail, head, label) of every story edge that can be drawn."""
-        has_op = "op" in self.node_html or self.has_op_box()
-        out = []
-        for edge in self.story.edges:
-            src, dst = self.node_of(edge.src), self.node_of(edge.dst)
-            if src is None or dst is None or src == dst:
-                continue
-            if not has_op and "op" in (src, dst):
-                continue
-            values = dict(edge.values)
-            if "size" in values:
-                values["size"] = human_size(values["size"])
-            # two lines: "2. copy-up 写时复制" over "312 B", a narrower label
-            label = self.t(edge.key, **values).replace(" · ", '<BR ALIGN="LEFT"/>', 1)
-            out.append((edge.kind, src, dst, label))
-        return out
+    def notes(self) -> list[str]:
+        """The scene's notes in the page's language."""
+        return [translate(n, self.lang) for n in self.scene.notes]
 
-    def rails(self) -> list[tuple[str, str, list[str]]]:
-        """(tail, head, rows between them, top first) for each story edge
-        between two rows of one band that are not neighbours (a build
-        step's copy-up from a lower layer). The edge runs down a rail of
-        points beside the rows between: left to Graphviz, its route would
-        sit inside the band and widen it past the host band below."""
-        out = []
-        bands = [col.rows for col in self.stack.columns] + [self.stack.shared]
-        for _, src, dst, _ in self.story_lines():
-            for rows in bands:
-                nodes = [r.node for r in rows]
-                if src in nodes and dst in nodes:
-                    i, j = sorted((nodes.index(src), nodes.index(dst)))
-                    if j - i > 1:
-                        out.append((src, dst, nodes[i + 1: j]))
-        return out
-
-    def rail_points(self, rows: list[str], indent: int = 2) -> None:
-        """The points of every rail beside ``rows``, each on its row's rank."""
-        for k, (_, _, rail) in enumerate(self.rails()):
-            for node in rail:
-                if node not in rows:
-                    continue
-                point = f"rail{k}_{node}"
-                left = node if k == 0 else f"rail{k - 1}_{node}"
-                self.emit(f'{point} [id="{point}", shape=point, width=0, style=invis, label=""];', indent)
-                self.emit(f"{{rank=same; {left}; {point};}}", indent)
-                pair = (left, point) if self.side == "e" else (point, left)
-                self.emit(f"{pair[0]} -> {pair[1]} [style=invis, weight=10];", indent)
-
-    def story_edges(self) -> None:
-        e = self.emit
-        style = {
-            "copyup": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=2.2',
-            "write": f'color="{ORANGE}", fontcolor="#8A5A00", penwidth=1.6',
-            "read": f'color="{GREEN}", fontcolor="{GREEN}", penwidth=1.6',
-            "error": f'color="{VERMILLION}", fontcolor="{VERMILLION}", penwidth=1.6, style=dashed',
-        }
-        rails = self.rails()
-        bends = 0
-        for kind, src, dst, label in self.story_lines():
-            tail = self.port(src, EDGE_PORTS[kind][0])
-            head = self.port(dst, EDGE_PORTS[kind][1])
-            # Labels never take part in the layout (xlabel): a label that
-            # did would widen the drawing by its own width.
-            k = next((i for i, r in enumerate(rails) if r[:2] == (src, dst)), None)
-            if k is not None:
-                points = [f"rail{k}_{n}" for n in rails[k][2]]
-                if self.stack_index(src) < self.stack_index(dst):
-                    points.reverse()   # the tail is the upper row
-                # tail -> points ... -> head, each piece between neighbouring
-                # ranks; the label on the middle piece
-                chain = [tail] + points + [head]
-                mid = (len(chain) - 1) // 2
-                for i in range(len(chain) - 1):
-                    attrs = ([f"xlabel=<{label}>"] if i == mid else []) + [style[kind]]
-                    self.segment(chain[i], chain[i + 1], attrs, arrow=i == len(chain) - 2,
-                                 clip_tail=i == 0, clip_head=i == len(chain) - 2)
-                continue
-            anchor = self.op_anchor()
-            if dst == "op" and anchor.startswith("c_") and src != anchor:
-                # From an image layer up to the op box over a container: through
-                # a point beside the container, on the outer side, so the
-                # edge never runs between two containers.
-                bends += 1
-                via = f"bend{bends}"
-                e(f'{via} [id="{via}", shape=point, width=0, style=invis, label=""];')
-                e(f"{{rank=same; {anchor}; {via};}}")
-                e(f"{anchor} -> {via} [style=invis];" if self.side == "e" else f"{via} -> {anchor} [style=invis];")
-                self.segment(tail, via, [style[kind]], arrow=False, clip_head=False)
-                self.segment(via, head, [self.label_at(src, label, dst), style[kind]], clip_tail=False)
-                continue
-            self.segment(tail, head, [self.label_at(src, label, dst), style[kind]])
-        if self.has_op_box() and self.target.found and self.target.container is None and not self.story.edges:
-            row = self.this_step_row(self.target.column_index)
-            if row is not None:
-                label = self.t("edge_step", n=1)
-                self.segment(f"op:{self.side}", f"{row.node}:{self.side}", [self.label_at("op", label), style["write"]])
-
-    def segment(self, tail: str, head: str, attrs: list[str], arrow: bool = True,
-                clip_tail: bool = True, clip_head: bool = True) -> None:
-        """One story edge (or piece of one), arrow at ``head``.
-
-        Written top-down whatever way it points (``dir=back`` when it points
-        up), as a ranking edge of weight 0: Graphviz leaves edges with
-        ``constraint=false`` out of its ordering, and their route then
-        lands wherever; ranking edges are ordered, so a story edge stays on
-        the side its ports face (not between two containers)."""
-        up = self.level(tail) > self.level(head)
-        a, b = (head, tail) if up else (tail, head)
-        opts = []
-        if not arrow:
-            opts.append("dir=none")
-        elif up:
-            opts.append("dir=back")
-        clip_a, clip_b = (clip_head, clip_tail) if up else (clip_tail, clip_head)
-        if not clip_a:
-            opts.append("tailclip=false")
-        if not clip_b:
-            opts.append("headclip=false")
-        if up:   # an end label stays at its end
-            swap = {"headlabel": "taillabel", "taillabel": "headlabel"}
-            attrs = [re.sub(r"^(head|tail)label", lambda m: swap[m.group(0)], a) for a in attrs]
-        flat = self.level(tail) == self.level(head)
-        opts += attrs + (["constraint=false"] if flat else ["weight=0"])
-        self.emit(f"{a} -> {b} [{', '.join(opts)}];")
-
-    def level(self, node: str) -> int:
-        """Top-down order of the boxes a story edge can join: op box,
-        containers, the column's rows, the shared band."""
-        node = node.split(":")[0]
-        if node == "op":
-            return 0
-        if node.startswith(("c_", "bend")):
-            return 1
-        if node.startswith("rail"):
-            node = node.split("_", 1)[1]
-        for col in self.stack.columns:
-            nodes = [r.node for r in col.rows]
-            if node in nodes:
-                return 2 + nodes.index(node)
-        nodes = [r.node for r in self.stack.shared]
-        if node in nodes:
-            return 1000 + nodes.index(node)
-        return 500
-
-    def label_at(self, tail: str, label: str, head: str = "") -> str:
-        """Where an edge's label goes. An edge leaving or reaching the op box
-        is labelled just beside the op box, above its line, where nothing
-        else is (at its middle the label would sit on a band's border);
-        other edges get an ``xlabel`` beside their middle."""
-        if "op" not in (tail, head):
-            return f"xlabel=<{label}>"
-        end = "taillabel" if tail == "op" else "headlabel"
-        angle = 15 if self.side == "e" else -15
-        return f"{end}=<{label}>, labelangle={angle}, labeldistance={end_distance(label)}"
-
-    def stack_index(self, node: str) -> int:
-        """Top-down position of a row in its band."""
-        for rows in [col.rows for col in self.stack.columns] + [self.stack.shared]:
-            nodes = [r.node for r in rows]
-            if node in nodes:
-                return nodes.index(node)
-        return -1
+    def graph_tip(self) -> str:
+        """The whole drawing's title: what it shows, in a few words."""
+        names = ", ".join(col.image.name for col in self.stack.columns)
+        return tip(plain(self.t("diagram_title", names=names or "-")) + (
+            " · " + self.scene.command if self.scene.command else ""))
 
     def has_op_box(self) -> bool:
         scene = self.scene
         return scene.command is not None or bool(scene.notes) or bool(self.story.error)
-
-
-def end_distance(label: str) -> float:
-    """``labeldistance`` that puts an end label's near edge a few points off
-    the box: Graphviz centres the label at 10 × distance points from the end."""
-    lines = re.sub(r"<BR[^>]*>", "\n", label)
-    half = max(text_units(re.sub(r"<[^>]+>", "", ln)) for ln in lines.split("\n")) * 5.8 / 2
-    return round((half + 8) / 10, 1)
 
 
 def container_node(c: Container) -> str:

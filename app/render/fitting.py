@@ -28,6 +28,31 @@ def clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def clip_middle(value: str, limit: int) -> str:
+    """Shorten by cutting the middle: two instructions that share a start
+    (``RUN apt-get update && apt-get install -y emacs`` / ``… -y nginx``)
+    keep the words that tell them apart, at the end."""
+    value = " ".join(value.split())
+    if len(value) <= limit:
+        return value
+    head = max(8, (limit - 1) * 2 // 5)
+    # a flag the head cuts into (``--from=builder``) says where from: keep it whole
+    word_start = value.rfind(" ", 0, head) + 1
+    word_end = value.find(" ", head)
+    if value.startswith("--", word_start) and 0 < word_end < limit * 2 // 3:
+        head = word_end
+    tail = limit - 3 - head   # " … " between them
+    start, end = value[:head], value[-tail:]
+    # cut at word boundaries when one is near, so no word is half shown
+    cut = start.rfind(" ")
+    if value[head] != " " and cut > head // 2:
+        start = start[:cut]
+    cut = end.find(" ")
+    if value[-tail - 1] != " " and 0 <= cut < tail // 2:
+        end = end[cut + 1:]
+    return f"{start.rstrip()} … {end.lstrip()}"
+
+
 def clip_path(path: str, limit: int = PATH_CHARS) -> str:
     """Shorten a path from the left: the file name is what students look for."""
     return path if len(path) <= limit else "…" + path[-(limit - 1):]

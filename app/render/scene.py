@@ -27,7 +27,9 @@ class Scene:
     command: the operation or instruction text, shown in the op box.
     new_layer: build step: the target image's top layer was just made.
     notes: short remarks for the student ("not simulated: make install").
-    lang: "en" or "zh"; taught terms are bilingual in both.
+    lang: "en" or "zh".
+    glosses: taught terms also in the other language (镜像层 beside "image
+        layers"); None = the language's default: on in zh, off in en.
     """
 
     images: list[Image]
@@ -39,3 +41,10 @@ class Scene:
     notes: list[str] = field(default_factory=list)
     lang: str = "en"
     kernel: str = "Linux kernel 6.1"
+    glosses: bool | None = None
+
+    @property
+    def show_glosses(self) -> bool:
+        from .labels import default_glosses
+
+        return default_glosses(self.lang) if self.glosses is None else self.glosses

@@ -79,16 +79,26 @@ def tell(traces: Sequence[Trace], layers: Sequence[Layer], upper: int) -> Story:
     step = 1
     if single is not None and single.probes:
         story.probe_path, probes = _main_probes(single)
-        for p in probes:
+        stopped = False
+        for p in sorted(probes, key=lambda p: -p.layer):
+            if stopped and p.result == "miss":
+                continue   # a search ends at the layer that answers: nothing below it is drawn as searched
             story.markers[p.layer] = p.result
+            stopped = stopped or p.result in ("found", "whiteout", "opaque")
             if p.result == "whiteout" and any(t.error for t in traces):
                 story.stopped_by_whiteout = p.layer
         if story.probe_path != single.path:
             story.via = single.path   # the search followed a symlink
+        final = layers[upper] if upper < len(layers) else None
+        if story.markers.get(upper) == "miss" and final is not None and final.get(story.probe_path) is not None:
+            # The search ran before the write: the layer written to holds the
+            # path now, so "not here" inside it would contradict the picture.
+            del story.markers[upper]
         # The search is drawn inside the layers (a numbered line in each one it
         # looked at), not as an edge: an edge from the op box would cross the
         # write edge in the narrow gap beside the top band.
-        step += 1
+        if story.markers:
+            step += 1
 
     copies = [c for t in traces for c in t.copied_up if c.kind != "dir"]
     by_source: dict[int, list] = {}

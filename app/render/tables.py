@@ -16,12 +16,13 @@ import html
 from app.engine import Container, Image
 
 from .diff import OPAQUE_MARKER, DiffLine, ancestor_dirs, diff_lines, whiteout_name
-from .fitting import clip, clip_path, count_items, fit, font, instruction, path_items, shorten_digests, text_units
+from .fitting import clip, clip_middle, clip_path, count_items, fit, font, instruction, path_items, shorten_digests, text_units
 from .labels import esc
 from .sizes import human_size
 from .stack import Row
+from .tooltips import plain
 from .style import (
-    DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES, MAX_DIFF_LINES,
+    BLUE, DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES, MAX_DIFF_LINES,
     ORANGE, PURPLE, TOUCHED_BG, VERMILLION, WIDTH,
 )
 
@@ -82,7 +83,7 @@ class Tables:
             group = [ln.path + "/" for ln in parents if ln.letter == letter]
             if group:
                 key = "parents_copied" if letter == "C" else "parents_new"
-                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 30)}  "
+                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 24)}  "
                                       f"{font(self.t(key, n=len(group)), GREY_TEXT, 10)}", colspan))
         if hidden:
             rows.append(self.cell(font(self.t("more", n=f"{hidden:,}")), colspan))
@@ -153,10 +154,17 @@ class Tables:
         is_target_col = self.target.found and column == self.target.column_index
         new = (self.scene.new_layer and is_target_col and row.layer is not None
                and self.target.container is None and row.layer == len(img.layers) - 1)
+        # FROM: the base image's layer is reused as stored, not built here
+        reused = new and row.is_rootfs
+        new = new and not reused
         this_step = (is_target_col and self.target.container is None
                      and row is self.this_step_row(column))
         number = f"<B>#{row.number}</B>"
-        instr = esc(clip(shorten_digests(instruction(row.created_by)), INSTRUCTION_CHARS))
+        created_by = instruction(row.created_by)
+        if this_step and self.from_stage is not None:
+            # docker history drops --from=…; this step says where the files came from
+            created_by = " ".join(self.scene.command.split())
+        instr = esc(clip_middle(shorten_digests(created_by), INSTRUCTION_CHARS))
         if row.is_metadata:
             size = self.t("metadata")
             border, bg, style = "#9ABFE0", "#FFFFFF", ' STYLE="dashed"'
@@ -168,8 +176,12 @@ class Tables:
         details: list[str] = []
         if this_step:
             border, penwidth = ORANGE, 2
-            tag = self.t("new_layer") if new else self.t("this_step")
-            details.append(font(f"<B>{tag}</B>", "#B07800", 10))
+            if reused:
+                border = BLUE
+                details.append(font(f"<B>{self.t('reused_layer')}</B> · {self.t('reused_why')}", BLUE, 10))
+            else:
+                tag = self.t("new_layer") if new else self.t("this_step")
+                details.append(font(f"<B>{tag}</B>", "#B07800", 10))
             if row.is_metadata:
                 details.append(font(self.t("metadata_only"), GREY_TEXT, 10))
         if not row.is_metadata:
@@ -203,6 +215,12 @@ class Tables:
             body += self.step_rows(row.layer)
         return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
                 f'CELLPADDING="3" WIDTH="{WIDTH}" BGCOLOR="{bg}">{"".join(body)}</TABLE>')
+
+    def row_tip(self, row: Row) -> str:
+        """A layer's tooltip: its history number, whole instruction and size."""
+        size = plain(self.t("metadata")) if row.is_metadata else human_size(row.image.layers[row.layer].size)
+        tip = f"#{row.number} {instruction(row.created_by)} · {size}"
+        return tip + (" · " + plain(self.t("rootfs")) if row.is_rootfs else "")
 
     def upper_name(self) -> str:
         """Who no longer sees a hidden file: the container, or the new layer #n."""

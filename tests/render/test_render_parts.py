@@ -127,11 +127,12 @@ def test_instruction_text_drops_shell_prefixes_and_digests() -> None:
 # -- words
 def test_every_language_has_every_label() -> None:
     data = json.loads((Path(__file__).parents[2] / "app/render/labels.json").read_text("utf-8"))
-    keys = {lang: set(data[lang]) for lang in languages()}
+    keys = {lang: {k for k in data[lang] if not k.startswith("errno_")} for lang in languages()}
     assert keys["zh"] == keys["en"]
     for lang in languages():
         for key, value in data[lang].items():
-            assert set(re.findall(r"{(\w+)}", value)) == set(re.findall(r"{(\w+)}", data["en"][key])), (lang, key)
+            if key in data["en"]:
+                assert set(re.findall(r"{(\w+)}", value)) == set(re.findall(r"{(\w+)}", data["en"][key])), (lang, key)
 
 
 def test_unknown_language_falls_back_to_english() -> None:
@@ -184,3 +185,99 @@ def test_wrapping_breaks_at_spaces_and_inside_chinese() -> None:
     assert all(text_units(line) <= 20 for line in zh) and "".join(zh).startswith("每个容器")
     long = wrap("RUN " + "apt-get install -y pkg && " * 40, 42)
     assert len(long) == 6 and long[-1].endswith("…")
+
+
+# -- odd bytes: file names that are not UTF-8 or hold control characters
+def test_odd_bytes_in_file_names_are_shown_escaped_and_the_svg_is_well_formed() -> None:
+    """A name with the byte \\377 (kept by the engine as a surrogate escape)
+    and one with \\x01: shown as ``ls -b`` shows them, and dot never rejects them."""
+    import xml.etree.ElementTree as ET
+
+    from app.render.describe import describe
+
+    odd = b"/caf\xff".decode("utf-8", "surrogateescape")
+    ctrl = "/a\x01b"
+    base = layer({odd: f(b"x" * 3), ctrl: f(b"y")})
+    img = Image("odd", (base,), (HistoryEntry(f"COPY {odd} {ctrl} /"),), base_layers=1)
+    upper = layer({odd: f(b"z" * 4)}, frozen=False)
+    c = Container("box", img, upper)
+    t = Trace("write", odd, copied_up=[CopyUp(odd, 0, 3)], changes=[Change("C", odd)])
+    scene = Scene([img], [c], [t], target="box", command=f"echo > {odd}{ctrl}")
+    dot = scene_dot(scene)
+    assert "\\377" in dot and "\\001" in dot
+    assert "\udcff" not in dot and "\x01" not in dot
+    svg = to_svg(dot)
+    root = ET.fromstring(svg)   # well-formed XML
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "/caf\\377" in texts and "/a\\001b" in texts
+    lines = "\n".join(describe(scene, "en"))
+    assert "/caf\\377" in lines and "\udcff" not in lines and "\x01" not in lines
+
+
+# -- glosses: a switch, on in Chinese, off in English by default
+def svg_text(scene: Scene) -> str:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(to_svg(scene_dot(scene)))
+    return " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def glossed_scene(lang: str, glosses: bool | None) -> Scene:
+    img = Image("x", (layer({"/x": f(b"x")}),), (HistoryEntry("ADD x"),), base_layers=1)
+    return Scene([img], lang=lang, glosses=glosses)
+
+
+def test_glosses_are_off_in_english_by_default_and_can_be_turned_on() -> None:
+    plain_en = svg_text(glossed_scene("en", None))
+    assert "image layers" in plain_en and not re.search(r"[\u4e00-\u9fff]", plain_en)
+    assert "Host" in plain_en
+    glossed = svg_text(glossed_scene("en", True))
+    assert "image layers 镜像层" in glossed and "Host 宿主机" in glossed and "kernel 内核" in glossed
+
+
+def test_glosses_are_on_in_chinese_by_default_and_can_be_turned_off() -> None:
+    assert "镜像层 image layers" in svg_text(glossed_scene("zh", None))
+    bare = svg_text(glossed_scene("zh", False))
+    assert "镜像层" in bare and "image layers" not in bare and "内核 kernel" not in bare and "内核" in bare
+
+
+def test_chinese_labels_without_glosses_hold_no_english_words() -> None:
+    """Every zh label is Chinese: Latin words only for names Docker prints
+    (FROM scratch, BuildKit, ADD/COPY), units and placeholders."""
+    from app.render.labels import text
+
+    data = json.loads((Path(__file__).parents[2] / "app/render/labels.json").read_text("utf-8"))
+    allowed = {"FROM", "scratch", "B"}
+    for key, value in data["zh"].items():
+        names = {k: "" for k in re.findall(r"{(\w+)}", value)}
+        shown = re.sub(r"<[^>]+>", "", text("zh", key, False, **names))
+        words = set(re.findall(r"[A-Za-z]{2,}", shown)) - allowed
+        assert not words, (key, shown)
+
+
+def test_one_term_for_whiteout_in_every_chinese_label() -> None:
+    data = json.loads((Path(__file__).parents[2] / "app/render/labels.json").read_text("utf-8"))
+    assert data["terms"]["whiteout"]["zh"] == "白障"
+    for key, value in data["zh"].items():
+        assert "白障" not in value, f"{key}: write [[whiteout]] or [[=whiteout]], the term list's word"
+
+
+# -- colliding instructions keep the words that tell them apart
+def test_long_instructions_lose_their_middle_not_their_end() -> None:
+    from app.render.fitting import clip_middle
+
+    a = clip_middle("RUN apt-get update && apt-get install -y emacs", 40)
+    b = clip_middle("RUN apt-get update && apt-get install -y apache2", 40)
+    assert a != b and a.endswith("install -y emacs") and b.endswith("install -y apache2")
+    assert len(a) <= 40 and a.startswith("RUN apt-get")
+    assert clip_middle("COPY --from=builder /out/hello /usr/local/bin/hello", 40).startswith("COPY --from=builder ")
+
+
+def test_notes_are_translated_by_code() -> None:
+    from app.render.notes import code_of, translate
+
+    note = "/src did not exist: BuildKit creates it, in a small layer of its own"
+    assert code_of(note) == ("workdir_created", {"path": "/src"})
+    assert translate(note, "zh").startswith("/src 原本不存在")
+    assert translate(note, "en") == note
+    assert translate("something new", "zh") == "something new"

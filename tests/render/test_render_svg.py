@@ -18,27 +18,27 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 # scene -> texts that must appear (each inside one <text> element)
 EXPECTED = {
-    "add": ["web-1", "container layer 容器层", "#2", "#0", "rootfs 根文件系统", "Linux kernel 6.1",
+    "add": ["web-1", "container layer", "#2", "#0", "rootfs", "Linux kernel 6.1",
             "/tmp/notes.txt", "2. write: new file", "1. search", "$ echo hi > /tmp/notes.txt"],
     "read_found": ["/etc/nginx/nginx.conf", "✓ found here", "2. read 1.45 kB", "1. search"],
-    "modify_copy_up": ["/etc/motd", "copied up from #0 · 286 B", "2. copy-up 写时复制", "286 B",
+    "modify_copy_up": ["/etc/motd", "copied up from #0 · 286 B", "2. copy-up", "286 B",
                        "3. write", "copied up from here", "289 B"],
-    "delete_whiteout": ["/etc/issue", "whiteout 白障 .wh.issue", "2. whiteout 白障",
+    "delete_whiteout": ["/etc/issue", "whiteout .wh.issue", "2. whiteout",
                         "hidden from web-1 by its whiteout", "D"],
-    "read_after_whiteout": ["ENOENT: No such file or directory", "whiteout 白障: search stops",
+    "read_after_whiteout": ["ENOENT: No such file or directory", "whiteout: search stops",
                             "not searched", "2. stopped: ENOENT",
                             "the whiteout in the container layer stopped the search"],
     "opaque_dir": ["opaque dir · .wh..wh..opq", "2. opaque dir", "hidden from web-1 by its opaque dir"],
     "build_run": ["new layer", "/usr/bin/curl", "copied up from #0 · 79.8 kB",
-                  "1. copy-up 写时复制", "79.8 kB", "2. write", "RUN apt-get update && apt-get install -y"],
+                  "1. copy-up", "79.8 kB", "2. write", "RUN apt-get update && apt-get install -y"],
     "metadata_step": ["0 B · metadata", "this step", "no filesystem layer: only the image config changes",
                       "1. this step", "ENV APP_HOME=/srv/app"],
-    "scratch_image": ["hello-world", "FROM scratch: no rootfs 根文件系统 — the image holds only its own files",
+    "scratch_image": ["hello-world", "FROM scratch: no rootfs — the image holds only its own files",
                       "13.3 kB", "COPY hello /"],
     "three_bases": ["debian:bookworm", "ubuntu:24.04", "centos:7", "approximate data",
                     "Ubuntu 24.04.1 LTS", "CentOS Linux 7 (Core)", "Debian GNU/Linux 12 (bookworm)"],
     "shared_layer": ["Shared layers", "stored once", "used by web, api", "web", "api"],
-    "two_containers": ["cafe-1", "cafe-2", "/home/guest/notes.txt", "whiteout 白障 .wh.motd",
+    "two_containers": ["cafe-1", "cafe-2", "/home/guest/notes.txt", "whiteout .wh.motd",
                        "cafe-1 still sees /etc/motd"],
 }
 
@@ -87,12 +87,12 @@ def test_shared_layer_is_drawn_once(svgs) -> None:
 def test_one_kernel_under_three_base_images(svgs) -> None:
     found = texts(svgs["three_bases"])
     assert sum(1 for t in found if "Linux kernel 6.1" in t) == 1
-    assert sum(1 for t in found if "rootfs 根文件系统" in t) == 3
+    assert sum(1 for t in found if "rootfs" in t) == 3
 
 
 def test_scratch_image_has_no_rootfs_row(svgs) -> None:
     found = texts(svgs["scratch_image"])
-    assert not any(t.strip() == "rootfs 根文件系统" for t in found)
+    assert not any(t.strip() == "rootfs" for t in found)
     assert not any("Debian" in t for t in found)
 
 
