@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import math
 import multiprocessing
+import os
 import pickle
 import resource
 import signal
@@ -111,8 +112,10 @@ def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: 
 
 def _get_pool(limits: Limits) -> ProcessPool:
     global _pool, _pool_key
-    key = (limits.workers, limits.memory_mb)
+    key = (limits.workers, limits.memory_mb, os.getpid())
     with _lock:
+        if _pool is not None and _pool_key[2] != os.getpid():
+            _pool = None  # inherited through a fork (gunicorn --preload): its threads stayed in the parent
         if _pool is None or _pool_key != key or not _pool.active:
             if _pool is not None:
                 _pool.stop()
@@ -130,10 +133,10 @@ def shutdown() -> None:
     """Stop the workers (at exit, or when a test wants a fresh pool)."""
     global _pool
     with _lock:
-        if _pool is not None:
+        if _pool is not None and _pool_key[2] == os.getpid():
             _pool.stop()
             _pool.join()
-            _pool = None
+        _pool = None
 
 
 def run(function: Callable, *args: Any, limits: Limits | None = None,
