@@ -42,15 +42,17 @@ def warm(lessons: Path) -> int:
     fork, and the workers share the played lessons' memory copy-on-write.
     Broken lessons are skipped here; their pages say what is wrong.
     """
+    from app import sandbox
     from app.lessons import Lesson, LessonError
-    from app.lessons.player import lesson_index, played
+    from app.lessons.player import lesson_index
 
     count = 0
     for path, lesson in lesson_index(lessons):
         if isinstance(lesson, Lesson):
             try:
-                played(path)
+                sandbox.played(path)
                 count += 1
             except LessonError:
                 pass
+    sandbox.shutdown()  # the cache stays; the workers do not outlive the warm-up (nor fork into gunicorn's)
     return count

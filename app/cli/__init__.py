@@ -36,7 +36,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from app.lessons import LessonError, lesson_files, load_lesson
     from app.lessons.loader import duplicate_ids
-    from app.lessons.player import play
+    from app.sandbox import play
 
     paths: list[Path] = []
     for target in args.paths or [str(LESSONS_DIR)]:
@@ -83,7 +83,8 @@ def _find_lesson(name: str) -> Path | None:
 
 def _render(args: argparse.Namespace) -> int:
     from app.lessons import LessonError
-    from app.lessons.player import diagram, played
+    from app.lessons.player import diagram
+    from app.sandbox import played
 
     path = _find_lesson(args.lesson)
     if path is None:
@@ -125,8 +126,10 @@ def read_context(folder: Path) -> dict:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.build import BuildError, build
+    from app.build import BuildError
     from app.dockerfile.errors import DockerfileError
+    from app.lessons import LessonError
+    from app.sandbox import build
 
     path = Path(args.dockerfile)
     try:
@@ -145,6 +148,9 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     except BuildError as exc:
         print(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}", file=sys.stderr)
+        return 1
+    except LessonError as exc:  # the sandbox stopped the build (LimitExceeded)
+        print(exc, file=sys.stderr)
         return 1
     if result.failed is not None:
         step = result.failed

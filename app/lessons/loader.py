@@ -8,6 +8,8 @@ the YAML tree to the line an instructor has to fix.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from app.build import ContextFile, from_folder
@@ -23,6 +26,11 @@ from app.build import ContextFile, from_folder
 from .model import STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
+
+# A lesson is hand-written text: these bounds are far above any real one and far
+# below what would hurt a server (a "billion laughs" alias bomb, a 3,000-deep list).
+MAX_FILE_BYTES = 1024 * 1024  # a lesson file, a dockerfile_file
+MAX_YAML_DEPTH = 20           # nested mappings and lists
 
 
 @dataclass(frozen=True)
@@ -129,15 +137,60 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
+class _Unreadable(Exception):
+    """Why a file could not be read, in words for a problem line."""
+
+
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
+
+    Opened without blocking and checked after opening (a FIFO, a device or a
+    folder is refused, never waited on), and read no further than the limit
+    (files in /proc say they are empty)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise _Unreadable(exc.strerror or str(exc)) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _Unreadable("not a regular file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as exc:
+            raise _Unreadable(exc.strerror or str(exc)) from None
+    if len(data) > limit:
+        raise _Unreadable(f"larger than {limit // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"not UTF-8 text (byte {exc.start + 1})") from None
+
+
+def _inside(base: Path, key: str, rel: str, file: str, line: int, problems: list[Problem]) -> Path | None:
+    """``rel`` resolved in the lesson's folder, or a problem if it is absolute or leaves it."""
+    if Path(rel).is_absolute():
+        problems.append(Problem(file, line, f"{key}: {rel} is an absolute path; give a path inside the lesson's folder"))
+        return None
+    root = base.resolve()
+    target = (root / rel).resolve()
+    if target != root and root not in target.parents:
+        problems.append(Problem(file, line, f"{key}: {rel} leaves the lesson's folder {root}"))
+        return None
+    return target
+
+
 def _read_text(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> str | None:
-    target = (base / rel).resolve()
-    if not target.is_file():
+    target = _inside(base, "dockerfile_file", rel, file, line, problems)
+    if target is None:
+        return None
+    if not target.exists():
         problems.append(Problem(file, line, f"file not found: {rel}"))
         return None
     try:
-        return target.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.append(Problem(file, line, f"{rel} is not UTF-8 text"))
+        return read_bounded(target)
+    except _Unreadable as exc:
+        problems.append(Problem(file, line, f"dockerfile_file: cannot read {rel}: {exc}"))
         return None
 
 
@@ -151,11 +204,42 @@ def _context_file(spec: str | ContextFileSpec) -> ContextFile:
 
 
 def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> dict[str, ContextFile]:
-    root = (base / rel).resolve()
+    root = _inside(base, "context_dir", rel, file, line, problems)
+    if root is None:
+        return {}
     if not root.is_dir():
         problems.append(Problem(file, line, f"build context folder not found: {rel}"))
         return {}
-    return from_folder(root)
+    try:
+        return from_folder(root)
+    except (OSError, UnicodeError) as exc:  # an unreadable file inside: a problem of this lesson only
+        problems.append(Problem(file, line, f"context_dir: cannot read {rel}: {exc}"))
+        return {}
+
+
+def _refuse_explosive_yaml(text: str, file: str) -> None:
+    """Anchors, aliases and deep nesting, found in the event stream before anything is built.
+
+    An alias makes a node appear again wherever it is named: nine levels of nine
+    aliases is a billion strings. A lesson never needs one, so none is allowed."""
+    depth = 0
+    try:
+        for event in _yaml().parse(text):
+            line = event.start_mark.line + 1
+            if isinstance(event, AliasEvent):
+                raise LessonError([Problem(file, line, f"YAML: aliases (*{event.anchor}) are not allowed in a "
+                                                       "lesson; write the value out", event.start_mark.column + 1)])
+            if isinstance(event, NodeEvent) and event.anchor is not None:
+                raise LessonError([Problem(file, line, f"YAML: anchors (&{event.anchor}) are not allowed in a "
+                                                       "lesson; write the value out", event.start_mark.column + 1)])
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise LessonError([Problem(file, line, f"YAML: nested more than {MAX_YAML_DEPTH} levels deep")])
+            elif type(event).__name__ in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+    except MarkedYAMLError:
+        return  # a syntax error: the loader reports it, with its line
 
 
 def load_lesson(path: Path | str) -> Lesson:
@@ -163,9 +247,10 @@ def load_lesson(path: Path | str) -> Lesson:
     path = Path(path)
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bounded(path)
+    except _Unreadable as exc:
         raise LessonError([Problem(file, 1, f"cannot read lesson: {exc}")]) from None
+    _refuse_explosive_yaml(text, file)
     try:
         tree = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -251,4 +336,5 @@ def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:
         return [root]
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Anything but a folder: a FIFO or a dangling link named *.yaml is a problem of that lesson, not skipped.
+    return sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir())

@@ -7,11 +7,27 @@ error can be traced back to a line of the YAML file by the loader.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 LANGS = ("en", "zh")
+
+# The one rule for a lesson id: `layerlab check` accepts exactly the ids the router serves.
+LESSON_ID = re.compile(r"\A[a-z0-9][a-z0-9-]{0,63}\Z")
+LESSON_ID_RULE = "1 to 64 characters of a-z, 0-9 and '-', not starting with '-'"
+
+
+def is_lesson_id(text: str) -> bool:
+    """Whether ``text`` can be a lesson id (and so a URL /lessons/<id>)."""
+    return bool(LESSON_ID.match(text))
+
+
+def _lesson_id(text: str) -> str:
+    if not is_lesson_id(text):
+        raise ValueError(f"an id is {LESSON_ID_RULE}")
+    return text
 
 
 class Strict(BaseModel):
@@ -123,7 +139,7 @@ Step = Annotated[
 
 
 class LessonSpec(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    id: Annotated[str, AfterValidator(_lesson_id)]
     order: int = 100
     title: Text
     summary: Text

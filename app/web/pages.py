@@ -16,14 +16,15 @@ from markupsafe import escape
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from app.lessons import Lesson, LessonError
+from app import sandbox
+from app.lessons import Lesson, LessonError, is_lesson_id
 from app.lessons import player
 
 from . import current_lang
 
 bp = Blueprint("pages", __name__)
 
-STEP = re.compile(r"^(?P<n>[0-9]{1,6})(?:\.(?P<fmt>svg|png))?$")
+STEP = re.compile(r"\A(?P<n>[0-9]{1,6})(?:\.(?P<fmt>svg|png))?\Z")
 
 
 def _root() -> Path:
@@ -44,18 +45,18 @@ def index():
 
 def _step_count(path: Path) -> int | None:
     try:
-        return len(player.played(path).frames)
+        return len(sandbox.played(path).frames)
     except LessonError:
         return None
 
 
 def _played(lesson_id: str):
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,80}", lesson_id):
+    if not is_lesson_id(lesson_id):
         abort(404)
     path = player.find(_root(), lesson_id)
     if path is None:
         abort(404)
-    return player.played(path)
+    return sandbox.played(path)
 
 
 @bp.get("/lessons/<lesson_id>")

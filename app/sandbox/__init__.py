@@ -1,0 +1,71 @@
+"""Untrusted work (builds, lesson plays) in worker processes with hard limits.
+
+    from app import sandbox
+    played = sandbox.played(path)          # a lesson page: cached per process, played in a worker
+    played = sandbox.play(lesson)          # `layerlab check`
+    result = sandbox.build(text, context, filename=..., name=..., target=...)
+
+Every call may raise LimitExceeded (limit = cpu, memory, wall or output), a
+LessonError whose one problem says which limit stopped the job. Bundled lessons
+go through the same path; only the cache makes them cheap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.lessons import Lesson, LessonError
+
+from . import jobs
+from .limits import Limits
+from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown
+
+__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "played", "run", "shutdown"]
+
+
+def play(lesson: Lesson, limits: Limits | None = None):
+    """Play a loaded lesson in a worker."""
+    return run(jobs.play_lesson, lesson, limits=limits, where=(str(lesson.path), lesson.id_line),
+               description=f"building and playing lesson '{lesson.id}' did not finish")
+
+
+def build(text: str, context: dict, *, filename: str, name: str, target: str | None = None,
+          limits: Limits | None = None):
+    """Build a Dockerfile in a worker; the build's result, or its error raised here."""
+    return run(jobs.build_dockerfile, text, context, filename, name, target, limits=limits,
+               where=(filename, 1), description=f"building {filename} did not finish")
+
+
+# -- a per-process cache: a lesson's pages are pure functions of its files ---------
+_cache: dict[Path, tuple[tuple, object]] = {}
+
+
+def _folder_stamp(path: Path) -> tuple:
+    """Changes whenever the lesson file or anything beside it changes."""
+    stamp = []
+    for p in sorted(path.parent.rglob("*")):
+        try:
+            info = p.stat()
+        except OSError:  # a dangling link or an unreadable entry: it still counts as "there"
+            info = None
+        stamp.append((str(p), info and info.st_mtime_ns, info and info.st_size))
+    return tuple(stamp)
+
+
+def played(path: Path | str, limits: Limits | None = None):
+    """Load and play a lesson file in a worker, cached in this process until a file changes.
+
+    A failure (LessonError, LimitExceeded) is cached too, and raised again."""
+    path = Path(path).resolve()
+    stamp = _folder_stamp(path)
+    hit = _cache.get(path)
+    if hit is None or hit[0] != stamp:
+        try:
+            value = run(jobs.play_lesson_file, path, limits=limits, where=(str(path), 1),
+                        description=f"building and playing {path.name} did not finish")
+        except LessonError as exc:
+            value = exc
+        _cache[path] = hit = (stamp, value)
+    if isinstance(hit[1], LessonError):
+        raise hit[1]
+    return hit[1]

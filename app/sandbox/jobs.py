@@ -1,0 +1,29 @@
+"""The jobs a worker runs: the one place that names the lesson and build functions.
+
+This is the adapter the rest of the sandbox goes through, so that when the
+play and build functions move (to app/runtime) only these lines change.
+Each job is a module-level function, so the pool can send it by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.build import build as _build
+from app.lessons import Lesson, load_lesson
+from app.lessons.player import PlayedLesson, play
+
+
+def play_lesson(lesson: Lesson) -> PlayedLesson:
+    """Build every image of a loaded lesson and play its steps."""
+    return play(lesson)
+
+
+def play_lesson_file(path: Path) -> PlayedLesson:
+    """Load a lesson file and play it (what a page of that lesson needs)."""
+    return play(load_lesson(path))
+
+
+def build_dockerfile(text: str, context: dict, filename: str, name: str, target: str | None):
+    """Build one Dockerfile with its context (what ``layerlab build`` does)."""
+    return _build(text, context, filename=filename, name=name, target=target)

@@ -1,0 +1,172 @@
+"""A small pool of worker processes that run untrusted jobs under hard limits.
+
+Why a process and not a thread: a simulated ``grep -E "^(a+)+$"`` spends its
+time inside the C regular-expression engine, holding the interpreter lock; only
+another process keeps the web server answering, and only the kernel (or a kill
+from outside) can stop it. The pool is pebble's ProcessPool (maintained, and it
+kills and replaces a worker whose task runs past its timeout); workers come
+from a forkserver, so they start from a clean process, not a copy of a
+multithreaded web server.
+
+Per job: RLIMIT_CPU is set to the worker's CPU time so far plus the limit
+(the kernel sends SIGXCPU, whose default action ends the worker); the wall
+time is pebble's timeout; the result is pickled in the worker and refused if it
+is larger than the output limit. Per worker: RLIMIT_AS, set once at start.
+"""
+
+from __future__ import annotations
+
+import atexit
+import math
+import multiprocessing
+import os
+import pickle
+import resource
+import signal
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable
+
+from pebble import ProcessExpired, ProcessPool
+
+from app.lessons import LessonError, Problem
+
+from .limits import Limits
+
+_pool: ProcessPool | None = None
+_pool_key: tuple | None = None
+_lock = threading.Lock()
+
+
+class SandboxError(LessonError):
+    """A job the sandbox stopped; a LessonError, so every caller shows it as a problem at file:line."""
+
+    def __init__(self, message: str, file: str = "<job>", line: int = 1):
+        self.message = message
+        super().__init__([Problem(file, line, message)])
+
+
+class LimitExceeded(SandboxError):
+    """A job that ran over one named limit: ``limit`` is cpu, memory, wall or output; ``amount`` its setting."""
+
+    UNITS = {"cpu": "s of CPU", "memory": "MB of memory", "wall": "s of wall-clock time", "output": "MB of result"}
+
+    def __init__(self, limit: str, amount: float, description: str, file: str = "<job>", line: int = 1):
+        self.limit, self.amount, self.description = limit, amount, description
+        verb = "at" if limit in ("memory", "output") else "after"
+        super().__init__(f"stopped {verb} {amount:g} {self.UNITS[limit]}: {description}", file, line)
+
+    def __repr__(self) -> str:
+        return f"LimitExceeded(limit={self.limit!r}, amount={self.amount!r})"
+
+
+class WorkerDied(SandboxError):
+    """The worker ended without an answer, for a reason that is not one of the limits."""
+
+
+def _start_worker(memory_mb: int) -> None:
+    """Initializer of every worker: its address space, for its whole life."""
+    size = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def _limit_cpu(seconds: int) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime) + seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+def _pack_error(exc: BaseException) -> tuple:
+    """An exception as (class, args, attributes): the project's errors take keyword
+    arguments their ``args`` do not hold, so plain pickling would lose them."""
+    return type(exc), exc.args, dict(vars(exc))
+
+
+def _unpack_error(packed: tuple) -> BaseException:
+    cls, args, attributes = packed
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(attributes)
+    return exc
+
+
+def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: int) -> tuple[str, Any]:
+    """Runs in the worker: the job, then its result pickled and measured before it goes back."""
+    _limit_cpu(cpu_seconds)
+    try:
+        result = function(*args)
+        kind, payload = "ok", pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return "memory", None
+    except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed
+        try:
+            kind, payload = "error", pickle.dumps(_pack_error(exc), pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an error that cannot travel: its text does
+            kind, payload = "error", pickle.dumps(_pack_error(RuntimeError(repr(exc))))
+    if len(payload) > output_bytes:
+        return "output", len(payload)
+    return kind, payload
+
+
+def _get_pool(limits: Limits) -> ProcessPool:
+    global _pool, _pool_key
+    key = (limits.workers, limits.memory_mb, os.getpid())
+    with _lock:
+        if _pool is not None and _pool_key[2] != os.getpid():
+            _pool = None  # inherited through a fork (gunicorn --preload): its threads stayed in the parent
+        if _pool is None or _pool_key != key or not _pool.active:
+            if _pool is not None:
+                _pool.stop()
+                _pool.join()
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["app.sandbox.jobs"])
+            _pool = ProcessPool(max_workers=limits.workers, initializer=_start_worker,
+                                initargs=(limits.memory_mb,), context=context)
+            _pool_key = key
+        return _pool
+
+
+@atexit.register
+def shutdown() -> None:
+    """Stop the workers (at exit, or when a test wants a fresh pool)."""
+    global _pool
+    with _lock:
+        if _pool is not None and _pool_key[2] == os.getpid():
+            _pool.stop()
+            _pool.join()
+        _pool = None
+
+
+def run(function: Callable, *args: Any, limits: Limits | None = None,
+        description: str = "the job did not finish", where: tuple[str, int] = ("<job>", 1)) -> Any:
+    """``function(*args)`` in a worker under ``limits``; its result, or its error raised here.
+
+    ``function`` must be importable by name (a module-level function); ``description``
+    says what did not finish, for the message of a LimitExceeded; ``where`` is the
+    file and line that message is reported at.
+    """
+    limits = limits or Limits.from_env()
+    future = _get_pool(limits).schedule(
+        _in_worker, args=(function, args, limits.cpu_seconds, limits.output_bytes), timeout=limits.wall_seconds)
+    file, line = where
+    try:
+        kind, payload = future.result()
+    except FutureTimeout:
+        raise LimitExceeded("wall", limits.wall_seconds, description, file, line) from None
+    except ProcessExpired as exc:
+        if exc.exitcode == -signal.SIGXCPU:
+            raise LimitExceeded("cpu", limits.cpu_seconds, description, file, line) from None
+        raise WorkerDied(f"the worker ended with status {exc.exitcode}: {description}", file, line) from None
+    except BrokenProcessPool:  # workers that cannot even start: the next call builds a new pool
+        shutdown()
+        raise WorkerDied(f"the sandbox's workers could not start: {description}", file, line) from None
+    if kind == "memory":
+        raise LimitExceeded("memory", limits.memory_mb, description, file, line)
+    if kind == "output":
+        raise LimitExceeded("output", limits.output_mb, description, file, line)
+    value = pickle.loads(payload)
+    if kind == "error":
+        raise _unpack_error(value)
+    return value
