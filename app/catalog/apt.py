@@ -25,7 +25,7 @@ from .apt_extras import (ARCH, OFFICIAL_MIRROR, AptMark, compare_versions, dpkg_
                          lookup_installed, source_uris)
 from .debian_packages import (DebianCatalog, Installed, Package, Unresolvable, catalog,
                               placeholder_package, resolve)
-from .fs_ops import Ops
+from .package_files import PackageFiles
 from .package_names import DEBIAN_DEFAULT, NameIndex, debian_names, os_release_codename
 
 LISTS = "/var/lib/apt/lists"
@@ -187,7 +187,7 @@ class AptSession:
     def __init__(self, tool: AptTool, ctx: Any, opts: Options, prog: str):
         self.tool, self.ctx, self.opts, self.prog = tool, ctx, opts, prog
         self.cat = tool.cat
-        self.ops = Ops(ctx)
+        self.ops = PackageFiles(ctx)
 
     def out(self, text: str, level: int = 0) -> None:
         """Print unless -q hides it (level 1: progress lines, 2: everything but errors)."""
@@ -627,7 +627,7 @@ class Dpkg:
 
     def __init__(self, tool: AptTool, ctx: Any, quiet: int = 0):
         self.tool, self.ctx, self.quiet = tool, ctx, quiet
-        self.ops = Ops(ctx)
+        self.ops = PackageFiles(ctx)
 
     def out(self, text: str) -> None:
         if self.quiet < 2:
@@ -751,14 +751,14 @@ class Dpkg:
         # directory itself (its mtime) is left in the layer, as a metadata copy-up.
         for scratch in ("/tmp", "/var/lib/dpkg/updates"):
             if self.ops.exists(scratch):
-                self.ops.record(self.ops.fs.touch(scratch))
+                self.ops.fs.touch(scratch)
         for db in ("config.dat", "passwords.dat", "templates.dat"):
             if self.ops.exists(f"/var/cache/debconf/{db}"):
-                self.ops.record(self.ops.fs.open_rw(f"/var/cache/debconf/{db}"))
+                self.ops.fs.open_rw(f"/var/cache/debconf/{db}")
         libs = [r[0] for p in plan for r in p.files
                 if ".so" in posixpath.basename(r[0]) and "/lib/" in r[0] and r[1] in ("f", "l")]
         if libs and self.ops.exists("/etc/ld.so.cache"):
-            old = self.ops.fs.stat("/etc/ld.so.cache")[0].size
+            old = self.ops.fs.peek_stat("/etc/ld.so.cache").size
             # ldconfig rewrites its cache: one entry (name + ~40 bytes of header) per new library.
             new = old + sum(len(posixpath.basename(x)) + 40 for x in libs if x.count(".so.") <= 1) // 2
             self.ops.add_sized("/etc/ld.so.cache", new)
@@ -767,7 +767,7 @@ class Dpkg:
     def touch_rw(self, path: str, mode: int = 0o644) -> None:
         """open(O_RDWR|O_CREAT): copies an existing file up, creates a missing one empty."""
         if self.ops.exists(path):
-            self.ops.record(self.ops.fs.open_rw(path))
+            self.ops.fs.open_rw(path)
         else:
             self.ops.add_sized(path, 0, mode=mode)
 

@@ -19,7 +19,7 @@ from debian.deb822 import Deb822
 from debian.debian_support import Version
 
 from .debian_packages import PLACEHOLDER_FIELD, DebianCatalog, Installed, Package, placeholder_package
-from .fs_ops import Ops
+from .package_files import PackageFiles
 
 STATUS = "/var/lib/dpkg/status"
 INFO = "/var/lib/dpkg/info"
@@ -49,7 +49,7 @@ def lookup_installed(cat: DebianCatalog, status: str, name: str) -> Package | No
     return None
 
 
-def source_uris(ops: Ops) -> list[str]:
+def source_uris(ops: PackageFiles) -> list[str]:
     """URIs of every repository in sources.list and sources.list.d (one-line and deb822)."""
     texts = [ops.read_text("/etc/apt/sources.list") or ""]
     texts += [ops.read_text(f"/etc/apt/sources.list.d/{n}") or ""
@@ -82,7 +82,7 @@ class AptMark:
 
     def __init__(self, tool: Any, ctx: Any):
         self.tool, self.ctx = tool, ctx
-        self.ops = Ops(ctx)
+        self.ops = PackageFiles(ctx)
 
     def run(self, args: list[str]) -> int:
         words = [a for a in args if not a.startswith("-")]
@@ -168,7 +168,7 @@ FIELD = re.compile(r"\$\{([^};]+)(?:;(-?\d+))?\}")
 
 def dpkg_query(tool: Any, ctx: Any, args: list[str]) -> int:
     """dpkg-query -W/--show [-f FORMAT], -S/--search, -l, -L, -s over the image's dpkg database."""
-    ops = Ops(ctx)
+    ops = PackageFiles(ctx)
     status = ops.read_text(STATUS) or ""
     fmt = "${binary:Package}\t${Version}\n"
     action, rest = None, []
@@ -220,7 +220,7 @@ def format_stanza(fmt: str, para: Deb822) -> str:
     return FIELD.sub(value, fmt)
 
 
-def search(ops: Ops, ctx: Any, patterns: list[str]) -> int:
+def search(ops: PackageFiles, ctx: Any, patterns: list[str]) -> int:
     """dpkg-query -S: which installed packages own paths matching each pattern."""
     lists = {}
     for n in ops.listdir(INFO):

@@ -14,9 +14,10 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any, Sequence
 
-from app.engine import FSError, normalize
+from app.engine import normalize
 
 from .context import Context, Limits, LimitReached, NotSimulated, RunRecord, ShellResult
+from .recorder import RecordingFS
 from .interpreter import DEFAULT_PATH, Shell, State
 from .streams import IO, Buffer
 from . import builtins  # noqa: F401  (registers sh/bash and the shell builtins)
@@ -28,18 +29,12 @@ __all__ = ["run", "ShellResult", "NotSimulated", "Limits", "Context"]
 WINDOWS_SHELLS = {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
 
 
-def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
+def _dialect_of(fs: RecordingFS, shell_path: str) -> str:
     """What ``shell_path`` is in this tree: Debian links /bin/sh to dash, Alpine to busybox."""
     name = posixpath.basename(shell_path)
     if name in ("bash", "dash", "ash"):
         return name
-    try:
-        target = fs.readlink(shell_path)[0]
-    except FSError:
-        target = ""
-    except Exception:  # noqa: BLE001 - an engine without readlink: assume Debian
-        target = ""
-    base = posixpath.basename(target)
+    base = posixpath.basename(fs.peek_readlink(shell_path) or "")
     if base == "busybox":
         return "ash"
     if base == "bash":
@@ -78,15 +73,16 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
                                     "POSIX sh only, so this RUN changes nothing in the layer")
         return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
                            error=None, commands=[], failed_command=None)
-    if strict_path and shell_argv[0].startswith("/") and not fs.exists(shell_argv[0]):
+    if strict_path and shell_argv[0].startswith("/") and not record.fs.exists(shell_argv[0]):
         shown = " ".join(shell_argv + [script])
         error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
                  f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
                  "no such file or directory")
         return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
                            error=error, commands=[], failed_command=shell_argv[0])
-    record.sh_dialect = _dialect_of(fs, "/bin/sh")
-    dialect = record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh") else _dialect_of(fs, shell_argv[0])
+    record.sh_dialect = _dialect_of(record.fs, "/bin/sh")
+    dialect = (record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh")
+               else _dialect_of(record.fs, shell_argv[0]))
     env = dict(env or {})
     env.setdefault("PATH", DEFAULT_PATH)
     env.setdefault("HOME", "/root")

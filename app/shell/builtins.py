@@ -73,11 +73,8 @@ def cd(shell: Shell, argv: list[str], io: IO) -> int:
         target = shell.get_var("OLDPWD") or shell.state.cwd
         io.stdout.write(target + "\n")
     full = posixpath.normpath(posixpath.join(shell.state.cwd, target))
-    try:
-        st = shell.record.fs.stat(full)[0]
-        ok = st.type == "dir"
-    except FSError:
-        ok = False
+    st = shell.record.fs.peek_stat(full)
+    ok = st is not None and st.type == "dir"
     if not ok:
         shell.error(io, f"cd: can't cd to {target}")
         return 2
@@ -239,12 +236,10 @@ def source(shell: Shell, argv: list[str], io: IO) -> int:
     path = argv[1]
     full = _find_script(shell, path)
     try:
-        data, trace = shell.record.fs.read(full)
-    except FSError as exc:
-        shell.record.record(exc.trace)
+        data = shell.record.fs.read(full)
+    except FSError:
         shell.error(io, f"{argv[0]}: cannot open {path}: No such file")
         raise ExitShell(2)
-    shell.record.record(trace)
     from .parser import ShellSyntaxError, parse
     try:
         tree = parse(decode(data), bash=shell.state.bash)
@@ -338,9 +333,8 @@ def find_in_path(shell: Shell, name: str, path: str | None = None) -> str | None
     fs = shell.record.fs
     for d in (path if path is not None else (shell.get_var("PATH") or DEFAULT_PATH)).split(":"):
         cand = posixpath.join(d or ".", name)
-        try:
-            st = fs.stat(posixpath.join(shell.state.cwd, cand))[0]
-        except FSError:
+        st = fs.peek_stat(posixpath.join(shell.state.cwd, cand))
+        if st is None:
             continue
         if st.type == "file" and st.mode & 0o111:
             return cand
@@ -439,13 +433,11 @@ def shell_command(ctx) -> int:
     if rest and not from_stdin:
         full = posixpath.join(shell.state.cwd, rest[0])
         try:
-            data, trace = shell.record.fs.read(full)
-        except FSError as exc:
-            shell.record.record(exc.trace)
+            data = shell.record.fs.read(full)
+        except FSError:
             ctx.err(f"{argv[0]}: 0: cannot open {rest[0]}: No such file\n" if dialect == "dash" else
                     f"{argv[0]}: {rest[0]}: No such file or directory\n")
             return 2 if dialect == "dash" else 127
-        shell.record.record(trace)
         if len(data) > MAX_SCRIPT:
             ctx.not_simulated(" ".join(argv), too_big_hint(rest[0], len(data)))
             return 0

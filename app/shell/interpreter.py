@@ -132,10 +132,10 @@ class Shell:
         self.state.vars[name] = value
 
     def home_of(self, user: str) -> str | None:
-        try:
-            data = decode(self.record.fs.read("/etc/passwd")[0])
-        except FSError:
+        passwd = self.record.fs.peek_read("/etc/passwd")
+        if passwd is None:
             return None
+        data = decode(passwd)
         for line in data.splitlines():
             f = line.split(":")
             if len(f) >= 6 and f[0] == user:
@@ -526,14 +526,12 @@ class Shell:
         full = self._abs(target)
         try:
             if append and fs.exists(full):
-                trace = fs.open_rw(full)
+                fs.open_rw(full)
             else:
-                trace = fs.write(full, b"", mode=0o666 & ~self.state.umask)
+                fs.write(full, b"", mode=0o666 & ~self.state.umask)
         except FSError as exc:
-            self.record.record(exc.trace)
             raise RedirectError(self._redirect_message(target, True, exc.code,
                                                        exc.explanation)) from None
-        self.record.record(trace)
         sink = FileSink(full, self._flush_file)
         self.open_files.append(sink)
         return sink
@@ -554,9 +552,9 @@ class Shell:
 
     def _flush_file(self, path: str, text: str) -> None:
         try:
-            self.record.record(self.record.fs.write(path, encode(text), append=True))
-        except FSError as exc:
-            self.record.record(exc.trace)
+            self.record.fs.write(path, encode(text), append=True)
+        except FSError:
+            pass  # recorded: the diagram shows the failed write, as the kernel refused it
 
     def open_input(self, target: str, create: bool = False) -> str:
         path = posixpath.normpath(self._abs(target))
@@ -572,13 +570,11 @@ class Shell:
         fs = self.record.fs
         try:
             if create and not fs.exists(full):
-                self.record.record(fs.write(full, b""))
-            data, trace = fs.read(full)
+                fs.write(full, b"")
+            data = fs.read(full)
         except FSError as exc:
-            self.record.record(exc.trace)
             raise RedirectError(self._redirect_message(target, False, exc.code,
                                                        exc.explanation)) from None
-        self.record.record(trace)
         return decode(data)
 
     # -- dispatch -------------------------------------------------------------------------
@@ -633,8 +629,7 @@ class Shell:
                 return int(packages.run(argv, ctx))
             except (LimitReached, ExitShell, RecursionError):
                 raise
-            except FSError as exc:
-                ctx.fail(exc)
+            except FSError as exc:  # its trace is recorded by ctx.fs
                 ctx.err(f"{base}: {exc.message}\n")
                 return 100
             except Exception as exc:  # noqa: BLE001 - a gap in layerlab's package data, not the student's
@@ -651,8 +646,7 @@ class Shell:
                 return impl(ctx)
             except (LimitReached, ExitShell, RecursionError):
                 raise
-            except FSError as exc:  # an engine refusal the command did not expect
-                ctx.fail(exc)
+            except FSError as exc:  # an engine refusal the command did not expect (recorded)
                 ctx.err(f"{base}: {exc}\n")
                 return 1
             except Exception as exc:  # noqa: BLE001 - a gap in layerlab, never the student's fault
@@ -667,9 +661,8 @@ class Shell:
         """``./script.sh`` or ``/usr/bin/foo``: shell scripts in the tree are interpreted."""
         full = self._abs(name)
         fs = self.record.fs
-        try:
-            st = fs.stat(full)[0]
-        except FSError:
+        st = fs.peek_stat(full)
+        if st is None:
             base = posixpath.basename(name)
             known = base in REGISTRY or (self.record.packages is not None
                                          and base in getattr(self.record.packages, "commands", ()))
@@ -684,10 +677,9 @@ class Shell:
         if base in REGISTRY:
             return None
         try:
-            data, trace = fs.read(full)
+            data = fs.read(full)
         except FSError:
             return None
-        self.record.record(trace)
         head = decode(data[:200]).split("\n", 1)[0]
         if head.startswith("#!") and any(sh in head for sh in ("/sh", "bash", "dash", "busybox")) \
                 or not head.startswith("#!") and data[:4] != b"\x7fELF" and data:

@@ -106,7 +106,7 @@ def tar(ctx: Context) -> int:
             ctx.err(f"tar: {archive}: Cannot open: No such file or directory\n"
                     "tar: Error is not recoverable: exiting now\n")
             return 2
-        data = ctx.call("read", ctx.path(archive))
+        data = ctx.fs.read(ctx.path(archive))
         try:
             if not data.strip(b"\0"):  # bytes unknown (a download, a placeholder): not an archive we can read
                 raise tarfile.ReadError("unknown contents")
@@ -146,14 +146,11 @@ def tar(ctx: Context) -> int:
         return status
     dest = ctx.path(archive)
     try:
-        trace = ctx.fs.add_node(dest, File(Inode(None, size, 0o644)))
+        ctx.fs.add_node(dest, File(Inode(None, size, 0o644)), bytes_written=size,
+                        note="tar -c: an archive of the right size; its bytes are placeholders")
     except FSError as exc:
-        ctx.record(exc.trace)
         ctx.err(f"tar: {archive}: Cannot open: {exc.explanation.split(':')[0]}\n")
         return 2
-    trace.bytes_written = size
-    trace.note = "tar -c: an archive of the right size; its bytes are placeholders"
-    ctx.record(trace)
     return 2 if status else 0
 
 
@@ -184,29 +181,29 @@ def _extract(ctx: Context, tf: tarfile.TarFile, base: str, mode: str, strip: int
             existing = ctx.stat(dest, follow=False)
             if m.isdir():
                 if existing is None:
-                    ctx.call("mkdir", dest, parents=True, mode=m.mode & 0o7777)
-                ctx.call("chmod", dest, m.mode & 0o7777)
-                ctx.call("chown", dest, m.uid, m.gid)
+                    ctx.fs.mkdir(dest, parents=True, mode=m.mode & 0o7777)
+                ctx.fs.chmod(dest, m.mode & 0o7777)
+                ctx.fs.chown(dest, m.uid, m.gid)
                 continue
             parent = posixpath.dirname(dest)
             if ctx.stat(parent) is None:
-                ctx.call("mkdir", parent, parents=True, mode=0o755)
+                ctx.fs.mkdir(parent, parents=True, mode=0o755)
             if existing is not None and existing.type != "dir" and not m.isdir():
-                ctx.call("unlink", dest)
+                ctx.fs.unlink(dest)
             if m.isfile():
                 budget -= m.size
                 if budget < 0:
                     from ..context import LimitReached
                     raise LimitReached("tar -x would write more than the byte limit (limit max_bytes)")
                 f = tf.extractfile(m)
-                ctx.call("write", dest, f.read() if f else b"", mode=m.mode & 0o7777)
-                ctx.call("chmod", dest, m.mode & 0o7777)
-                ctx.call("chown", dest, m.uid, m.gid)
+                ctx.fs.write(dest, f.read() if f else b"", mode=m.mode & 0o7777)
+                ctx.fs.chmod(dest, m.mode & 0o7777)
+                ctx.fs.chown(dest, m.uid, m.gid)
             elif m.issym():
-                ctx.call("symlink", m.linkname, dest)
+                ctx.fs.symlink(m.linkname, dest)
             elif m.islnk():
                 target = [p for p in m.linkname.lstrip("/").split("/") if p not in ("", ".")][strip:]
-                ctx.call("link", posixpath.join(base, *target), dest)
+                ctx.fs.link(posixpath.join(base, *target), dest)
             else:
                 ctx.err(f"tar: {m.name}: devices and fifos are not simulated\n")
         except FSError as exc:

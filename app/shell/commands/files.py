@@ -44,9 +44,9 @@ def touch(ctx: Context) -> int:
             continue
         try:
             if ctx.stat(path) is None:
-                ctx.call("write", path, b"", mode=0o666 & ~_umask(ctx))
+                ctx.fs.write(path, b"", mode=0o666 & ~_umask(ctx))
             else:
-                ctx.call("touch", path)
+                ctx.fs.touch(path)
         except FSError as exc:
             ctx.err(f"touch: cannot touch {q(arg)}: {_errmsg(exc)}\n")
             status = 1
@@ -80,10 +80,10 @@ def mkdir(ctx: Context) -> int:
                     continue
                 parent = posixpath.dirname(path.rstrip("/")) or "/"
                 if ctx.stat(parent) is None:
-                    ctx.call("mkdir", parent, parents=True, mode=default | 0o300)
-            ctx.call("mkdir", path, mode=mode)
+                    ctx.fs.mkdir(parent, parents=True, mode=default | 0o300)
+            ctx.fs.mkdir(path, mode=mode)
             if mode_spec is not None and mode & 0o7000:
-                ctx.call("chmod", path, mode)
+                ctx.fs.chmod(path, mode)
         except FSError as exc:
             ctx.err(f"mkdir: cannot create directory {q(arg)}: {_errmsg(exc)}\n")
             status = 1
@@ -108,7 +108,7 @@ def rmdir(ctx: Context) -> int:
                 targets.append(p)
         for t in targets:
             try:
-                ctx.call("rmdir", ctx.path(t))
+                ctx.fs.rmdir(ctx.path(t))
             except FSError as exc:
                 if not (ignore and exc.code == "ENOTEMPTY"):
                     ctx.err(f"rmdir: failed to remove {q(t)}: {_errmsg(exc)}\n")
@@ -154,19 +154,19 @@ def rm(ctx: Context) -> int:
                 if recursive:
                     if posixpath.normpath(path) == "/":
                         # --no-preserve-root: everything below goes, / itself stays busy
-                        for name in ctx.call("listdir", "/"):
-                            ctx.call("remove_tree", "/" + name)
+                        for name in ctx.fs.listdir("/"):
+                            ctx.fs.remove_tree("/" + name)
                         ctx.err("rm: cannot remove '/': Device or resource busy\n")
                         status = 1
                         continue
-                    ctx.call("remove_tree", path)
+                    ctx.fs.remove_tree(path)
                 elif dirs:
-                    ctx.call("rmdir", path)
+                    ctx.fs.rmdir(path)
                 else:
                     ctx.err(f"rm: cannot remove {q(arg)}: Is a directory\n")
                     status = 1
             else:
-                ctx.call("unlink", path)
+                ctx.fs.unlink(path)
         except FSError as exc:
             ctx.err(f"rm: cannot remove {q(arg)}: {_errmsg(exc)}\n")
             status = 1
@@ -179,15 +179,13 @@ def copy_file(ctx: Context, src: str, dst: str, st, preserve: bool, dst_exists: 
     mode = st.mode if preserve else (st.mode & ~ctx.shell.state.umask)
     zeros = st.size > BIG and st.sha256 == _zeros_sha256(st.size)
     if zeros and not dst_exists:  # contents unknown (package data): copy the size only
-        trace = ctx.fs.add_node(dst, File(Inode(None, st.size, mode & 0o7777)))
-        trace.bytes_written = st.size
-        ctx.record(trace)
+        ctx.fs.add_node(dst, File(Inode(None, st.size, mode & 0o7777)), bytes_written=st.size)
     else:
-        data = ctx.call("read", src)
-        ctx.call("write", dst, data, mode=mode & 0o7777)
+        data = ctx.fs.read(src)
+        ctx.fs.write(dst, data, mode=mode & 0o7777)
     if preserve:
-        ctx.call("chmod", dst, st.mode & 0o7777)
-        ctx.call("chown", dst, st.uid, st.gid)
+        ctx.fs.chmod(dst, st.mode & 0o7777)
+        ctx.fs.chown(dst, st.uid, st.gid)
 
 
 def _zeros_sha256(size: int) -> str:
@@ -217,10 +215,10 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
                     f"{q(shown_src)}\n")
             return 1
         if dst_st is None:
-            ctx.call("mkdir", dst, mode=(st.mode if preserve else st.mode & ~ctx.shell.state.umask)
+            ctx.fs.mkdir(dst, mode=(st.mode if preserve else st.mode & ~ctx.shell.state.umask)
                      & 0o7777)
         status = 0
-        names = ctx.call("listdir", src)
+        names = ctx.fs.listdir(src)
         for name in names:
             if avoid is not None and posixpath.normpath(posixpath.join(src, name)) == avoid:
                 continue
@@ -229,8 +227,8 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
                                 tool=tool, shown_src=posixpath.join(shown_src, name),
                                 shown_dst=posixpath.join(shown_dst, name), avoid=avoid)
         if preserve:
-            ctx.call("chmod", dst, st.mode & 0o7777)
-            ctx.call("chown", dst, st.uid, st.gid)
+            ctx.fs.chmod(dst, st.mode & 0o7777)
+            ctx.fs.chown(dst, st.uid, st.gid)
         if into_itself and avoid == posixpath.normpath(dst):
             ctx.err(f"{tool}: cannot copy a directory, {q(shown_src)}, into itself, {q(shown_dst)}\n")
             return 1
@@ -240,8 +238,8 @@ def copy_tree(ctx: Context, src: str, dst: str, *, recursive: bool, preserve: bo
             if dst_st.type == "dir":
                 ctx.err(f"{tool}: cannot overwrite directory {q(shown_dst)} with non-directory\n")
                 return 1
-            ctx.call("unlink", dst)
-        ctx.call("symlink", st.target, dst)
+            ctx.fs.unlink(dst)
+        ctx.fs.symlink(st.target, dst)
         return 0
     if dst_st is not None and dst_st.type == "dir" or (dst_st is not None and ctx.stat(dst) is not None
                                                        and ctx.stat(dst).type == "dir"):
@@ -353,7 +351,7 @@ def mv(ctx: Context) -> int:
             status = 1
             continue
         try:
-            ctx.call("rename", src, dpath)
+            ctx.fs.rename(src, dpath)
         except CrossDevice as exc:
             # What coreutils does on EXDEV: copy everything, then delete the source.
             if exc.trace is not None:
@@ -363,7 +361,7 @@ def mv(ctx: Context) -> int:
             status |= copy_tree(ctx, src, dpath, recursive=True, preserve=True, deref_top=False,
                                 deref=False, tool="mv", shown_src=shown, shown_dst=dst)
             if status == 0:
-                ctx.call("remove_tree", src)
+                ctx.fs.remove_tree(src)
         except FSError as exc:
             ctx.err(f"mv: cannot move {q(shown)} to {q(dst)}: {_errmsg(exc)}\n")
             status = 1
@@ -409,15 +407,15 @@ def ln(ctx: Context) -> int:
                     ctx.err(f"ln: {q(link)}: cannot overwrite directory\n")
                     status = 1
                     continue
-                ctx.call("unlink", lpath)
+                ctx.fs.unlink(lpath)
             if symbolic:
-                ctx.call("symlink", target, lpath)
+                ctx.fs.symlink(target, lpath)
             else:
                 if ctx.stat(ctx.path(target), follow=False) is None:
                     ctx.err(f"ln: failed to access {q(target)}: No such file or directory\n")
                     status = 1
                     continue
-                ctx.call("link", ctx.path(target), lpath)
+                ctx.fs.link(ctx.path(target), lpath)
         except FSError as exc:
             extra = f" {q(link)} => {q(target)}" if not symbolic else f" {q(link)}"
             if not symbolic and exc.code == "EPERM":
@@ -475,7 +473,7 @@ def chmod(ctx: Context) -> int:
                 ctx.err(f"chmod: invalid mode: {q(mode_spec)}\n"
                         f"Try 'chmod --help' for more information.\n")
                 return 1
-            ctx.call("chmod", p, new)
+            ctx.fs.chmod(p, new)
     return status
 
 
@@ -531,12 +529,12 @@ def _chown(ctx: Context, group_only: bool) -> int:
             ctx.err(f"{tool}: cannot access {q(arg)}: No such file or directory\n")
             status = 1
             continue
-        ctx.call("chown", path, uid, gid, follow=not no_deref)
+        ctx.fs.chown(path, uid, gid, follow=not no_deref)
         if recursive and st.type == "dir":
             for p, s in _walk(ctx, path):
                 if p == path:
                     continue
-                ctx.call("chown", p, uid, gid, follow=False)
+                ctx.fs.chown(p, uid, gid, follow=False)
     return status
 
 
@@ -582,9 +580,9 @@ def install(ctx: Context) -> int:
         gid = g
 
     def finish(path: str) -> None:
-        ctx.call("chmod", path, mode)
+        ctx.fs.chmod(path, mode)
         if uid >= 0 or gid >= 0:
-            ctx.call("chown", path, uid, gid)
+            ctx.fs.chown(path, uid, gid)
 
     if names & {"-d", "--directory"}:
         if not args:
@@ -594,7 +592,7 @@ def install(ctx: Context) -> int:
             path = ctx.path(arg)
             try:
                 if ctx.stat(path) is None:
-                    ctx.call("mkdir", path, parents=True, mode=0o755)
+                    ctx.fs.mkdir(path, parents=True, mode=0o755)
                 finish(path)
             except FSError as exc:
                 ctx.err(f"install: cannot create directory {q(arg)}: {_errmsg(exc)}\n")
@@ -604,7 +602,7 @@ def install(ctx: Context) -> int:
     if "-D" in names and target_dir is None and len(args) == 2:
         parent = posixpath.dirname(ctx.path(args[1]).rstrip("/"))
         if ctx.stat(parent) is None:
-            ctx.call("mkdir", parent, parents=True, mode=0o755)
+            ctx.fs.mkdir(parent, parents=True, mode=0o755)
     pairs = _targets(ctx, args, target_dir, "-T" in names, "install")
     if isinstance(pairs, int):
         return pairs
@@ -623,7 +621,7 @@ def install(ctx: Context) -> int:
         try:
             old = ctx.stat(dpath, follow=False)
             if old is not None and old.type != "dir":
-                ctx.call("unlink", dpath)  # install replaces the file: hard links keep the old one
+                ctx.fs.unlink(dpath)  # install replaces the file: hard links keep the old one
             copy_file(ctx, src, dpath, st, False, False)
             finish(dpath)
         except FSError as exc:
@@ -664,13 +662,12 @@ def truncate(ctx: Context) -> int:
                                f"{ctx.limits.max_bytes} bytes (limit max_bytes)")
         try:
             if st is None and size > BIG:
-                trace = ctx.fs.add_node(path, File(Inode(None, size, 0o666 & ~_umask(ctx))))
-                trace.bytes_written = size
-                ctx.record(trace)
+                ctx.fs.add_node(path, File(Inode(None, size, 0o666 & ~_umask(ctx))),
+                                bytes_written=size)
                 continue
             if st is None:
-                ctx.call("write", path, b"", mode=0o666 & ~_umask(ctx))
-            ctx.call("truncate", path, size)
+                ctx.fs.write(path, b"", mode=0o666 & ~_umask(ctx))
+            ctx.fs.truncate(path, size)
         except FSError as exc:
             ctx.err(f"truncate: cannot open {q(arg)} for writing: {_errmsg(exc)}\n")
             status = 1
@@ -706,9 +703,9 @@ def mktemp(ctx: Context) -> int:
     if "-u" not in names and "--dry-run" not in names:
         try:
             if directory:
-                ctx.call("mkdir", path, mode=0o700)
+                ctx.fs.mkdir(path, mode=0o700)
             else:
-                ctx.call("write", path, b"", mode=0o600)
+                ctx.fs.write(path, b"", mode=0o600)
         except FSError as exc:
             ctx.err(f"mktemp: failed to create {'directory' if directory else 'file'} via "
                     f"template {q(template)}: {_errmsg(exc)}\n")

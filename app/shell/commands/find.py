@@ -150,7 +150,10 @@ class _FindParser:
 
             def delete(shown, path, st, d):
                 try:
-                    ctx.call("rmdir" if st.type == "dir" else "unlink", path)
+                    if st.type == "dir":
+                        ctx.fs.rmdir(path)
+                    else:
+                        ctx.fs.unlink(path)
                 except FSError as exc:
                     ctx.err(f"find: cannot delete {q(shown)}: {exc.explanation.split(':')[0]}\n")
                     self.status = 1

@@ -189,7 +189,7 @@ def read_inputs(ctx: Context, files: list[str], tool: str) -> tuple[list[tuple[s
             out.append((f, ""))
             continue
         try:
-            out.append((f, decode(ctx.call("read", ctx.path(f)))))
+            out.append((f, decode(ctx.fs.read(ctx.path(f)))))
         except FSError as exc:
             ctx.err(f"{tool}: {f}: {exc.explanation.split(':')[0]}\n")
             status = 1
@@ -225,7 +225,7 @@ def tee(ctx: Context) -> int:
             (ctx.out if path.endswith("out") else ctx.err)(ctx.stdin)
             continue
         try:
-            ctx.call("write", ctx.path(f), data, append=append, mode=0o666 & ~ctx.shell.state.umask)
+            ctx.fs.write(ctx.path(f), data, append=append, mode=0o666 & ~ctx.shell.state.umask)
         except FSError as exc:
             ctx.err(f"tee: {f}: {exc.explanation.split(':')[0]}\n")
             status = 1
@@ -447,7 +447,7 @@ def sort(ctx: Context) -> int:
     text = "".join(line + "\n" for line in lines)
     outfile = next((v for o, v in opts if o in ("-o", "--output")), None)
     if outfile:
-        ctx.call("write", ctx.path(outfile), encode(text))
+        ctx.fs.write(ctx.path(outfile), encode(text))
     else:
         ctx.out(text)
     return 2 if status else 0
@@ -827,8 +827,8 @@ def sed(ctx: Context) -> int:
         for f in args:
             path = ctx.path(f)
             try:
-                st = ctx.fs.stat(path)[0]
-                text = decode(ctx.call("read", path))
+                text = decode(ctx.fs.read(path))
+                st = ctx.stat(path)
             except FSError as exc:
                 ctx.err(f"sed: can't read {f}: {exc.explanation.split(':')[0]}\n")
                 status = 2
@@ -837,7 +837,7 @@ def sed(ctx: Context) -> int:
                 cmd["active"] = False
             result = _sed_run(cmds, text, quiet)
             if suffix:
-                ctx.call("write", path + suffix if "*" not in suffix else suffix.replace("*", f),
+                ctx.fs.write(path + suffix if "*" not in suffix else suffix.replace("*", f),
                          encode(text), mode=st.mode)
             # GNU sed -i writes a new file next to the old one and renames it over
             # it: the file is always rewritten, changed or not, and hard links to
@@ -845,10 +845,10 @@ def sed(ctx: Context) -> int:
             rec = ctx.run_record
             rec.counter += 1
             tmp = posixpath.join(posixpath.dirname(path), f"sed{rec.counter:06d}")
-            ctx.call("write", tmp, encode(result), mode=st.mode & 0o7777)
+            ctx.fs.write(tmp, encode(result), mode=st.mode & 0o7777)
             if st.uid or st.gid:
-                ctx.call("chown", tmp, st.uid, st.gid)
-            ctx.call("rename", tmp, path)
+                ctx.fs.chown(tmp, st.uid, st.gid)
+            ctx.fs.rename(tmp, path)
         return status
     inputs, status = read_inputs(ctx, args, "sed")
     text = "".join(t for _, t in inputs)
