@@ -16,17 +16,23 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from app.engine import normalize
 
+from . import builtins, shell_programs
+from .commands import REGISTRY
 from .context import Context, Limits, LimitReached, NotSimulated, RunRecord, ShellResult
+from .dispatch import Handlers
+from .interpreter import Shell
+from .state import DEFAULT_PATH, State, unknown_cause
 from .recorder import RecordingFS
-from .interpreter import DEFAULT_PATH, Shell, State
 from .streams import IO, Buffer
-from . import builtins  # noqa: F401  (registers sh/bash and the shell builtins)
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.engine import UnionFS
 
 __all__ = ["run", "ShellResult", "NotSimulated", "Limits", "Context"]
 WINDOWS_SHELLS = {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
+# What a name runs, handed to every Shell (the interpreter imports none of these).
+HANDLERS = Handlers(special=builtins.SPECIAL, regular=builtins.REGULAR,
+                    commands={**REGISTRY, **shell_programs.PROGRAMS})
 
 
 def _dialect_of(fs: RecordingFS, shell_path: str) -> str:
@@ -89,15 +95,14 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     state = State(vars=dict(env), exported=set(env), cwd=normalize(cwd),
                   name=shell_argv[0], dialect=dialect)
     state.vars.setdefault("PWD", state.cwd)
-    sh = Shell(record, state)
+    sh = Shell(record, state, HANDLERS)
     out, err = Buffer(), Buffer()
     io = IO("", {1: out, 2: err})
     error = None
     status = 0
     try:
         options = [a for a in shell_argv[1:] if a != "-c"]
-        from .builtins import apply_options
-        if options and apply_options(sh, options, io, cmd=shell_argv[0]) is None:
+        if options and builtins.apply_options(sh, options, io, cmd=shell_argv[0]) is None:
             status = 2
         else:
             status = sh.run_script(script, io)
@@ -112,7 +117,6 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     if status and error is None and not record.syntax_error and (
             record.unknowns_before_last or after_unknowns):
         # `exit 1` (or set -e) after commands layerlab did not simulate: see Shell._tolerate
-        from .interpreter import unknown_cause
         record.not_simulated.append(NotSimulated(record.last_failed or "exit", (
             f"the RUN ended with status {status} in the simulation, but only after "
             f"{unknown_cause(record)}: a real build may well succeed, so the build goes on")))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import getopt
 import re
 
-from app.engine import FSError
 
 from ..context import Context, decode
 

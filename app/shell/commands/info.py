@@ -73,11 +73,10 @@ def ls(ctx: Context) -> int:
 
 @register("which")
 def which(ctx: Context) -> int:
-    from ..builtins import find_in_path
     args = [a for a in ctx.argv[1:] if not a.startswith("-")]
     status = 0 if args else 1
     for name in args:
-        found = find_in_path(ctx.shell, name, ctx.env.get("PATH"))
+        found = ctx.shell.find_in_path(name, ctx.env.get("PATH"))
         if found:
             ctx.out(found + "\n")
         else:
