@@ -51,7 +51,7 @@ def _dialect_of(fs: RecordingFS, shell_path: str) -> str:
 def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
         packages: Any = None, limits: Limits | None = None,
         shell: Sequence[str] | None = None, strict_path: bool = False,
-        after_unknowns: bool = False) -> ShellResult:
+        after_unknowns: bool = False, strict: bool = False) -> ShellResult:
     """Simulate ``RUN <script>`` (``/bin/sh -c <script>``) against ``fs``.
 
     ``shell`` is the SHELL instruction's argv without the script, e.g.
@@ -68,12 +68,16 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     misses may be an artefact. Failures in a plain list or left of ``&&`` are then reported
     as not simulated instead of failing the build, as they are after a not-simulated
     command within the RUN (see ``Shell._tolerate``).
+    ``strict``: for tests. An exception raised inside a command (a bug in layerlab, which
+    a build reports as "not simulated" so the student's build goes on) is raised to the
+    caller instead, so a test of that command fails.
     """
     limits = limits or Limits()
     shell_argv = list(shell or ["/bin/sh", "-c"])
     record = RunRecord(fs, limits, packages)
     record.strict_path = strict_path
     record.inherited_unknowns = int(after_unknowns)
+    record.strict = strict
     if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
         note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
                                     "POSIX sh only, so this RUN changes nothing in the layer")

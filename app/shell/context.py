@@ -103,6 +103,7 @@ class RunRecord:
         self.unknowns_before_last = 0  # not-simulated notes before the last simple command
         self.inherited_unknowns = 0  # 1 if earlier build steps were not fully simulated
         self.syntax_error = False  # a script (or sh -c text) sh would refuse to run
+        self.strict = False  # a command's own exception is raised, not a "not simulated" note
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:

@@ -102,6 +102,8 @@ class Dispatch:
                 ctx.err(f"{base}: {exc.message}\n")
                 return 100
             except Exception as exc:  # noqa: BLE001 - a gap in layerlab's package data, not the student's
+                if self.record.strict:
+                    raise
                 self.record.not_simulated.append(_ns(shlex.join(argv), (
                     f"layerlab's package tool could not simulate this ({type(exc).__name__}: {exc}); "
                     "the layer shows only what the other commands did")))
@@ -119,6 +121,8 @@ class Dispatch:
                 ctx.err(f"{base}: {exc}\n")
                 return 1
             except Exception as exc:  # noqa: BLE001 - a gap in layerlab, never the student's fault
+                if self.record.strict:
+                    raise
                 self.record.not_simulated.append(_ns(shlex.join(argv), (
                     f"layerlab could not simulate this use of `{base}` ({type(exc).__name__}); "
                     "the layer shows only what the other commands did")))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from app.engine import File, Inode, UnionFS
-from app.shell import Limits, run
-from conftest import changeset, make_base_layer
+from app.shell import Limits
+from conftest import changeset, make_base_layer, run
 
 LIMITS = [
     ("endless loop", "while true; do :; done", Limits(), "max_loop_iterations"),
@@ -210,10 +210,16 @@ class BrokenTool:
 
 
 def test_a_failing_package_tool_is_reported_not_raised():
-    result = run("apk add curl && touch /after", UnionFS([make_base_layer()]), packages=BrokenTool())
+    result = run("apk add curl && touch /after", UnionFS([make_base_layer()]), packages=BrokenTool(),
+                 strict=False)
     assert result.status == 0
     assert "package tool could not simulate this (KeyError" in result.not_simulated[0].hint
     assert result.commands == ["apk add curl", "touch /after"]
+
+
+def test_strict_mode_raises_what_a_command_raised():
+    with pytest.raises(KeyError, match="no such index"):
+        run("apk add curl", UnionFS([make_base_layer()]), packages=BrokenTool(), strict=True)
 
 
 UNCERTAIN = [
