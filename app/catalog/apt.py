@@ -17,11 +17,11 @@ Output follows apt's wording; the numbers are the real ones from the catalog.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import data_files
-from .apt_extras import OFFICIAL_MIRROR, AptMark, auto_names, source_uris
+from .apt_options import Options, apt_size, parse_options, wrap
+from .apt_extras import OFFICIAL_MIRROR, AptMark, apt_cache, auto_names, source_uris
 from .dpkg import STAMP, STATUS, Dpkg, dpkg_architecture, lookup_installed
 from .debian_packages import (DebianCatalog, Installed, Package, Unresolvable, catalog,
                               placeholder_package, resolve)
@@ -33,77 +33,6 @@ ARCHIVES = "/var/cache/apt/archives"
 EXTENDED = "/var/lib/apt/extended_states"
 DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 MIRROR = "http://deb.debian.org/debian"
-
-
-def apt_size(n: float) -> str:
-    """apt's SizeToStr: '85.6 kB', '1,546 kB', '27.5 MB'."""
-    units = ["B", "kB", "MB", "GB", "TB"]
-    i = 0
-    while n >= 10000 and i < len(units) - 1:
-        n /= 1000
-        i += 1
-    if i == 0 or n >= 100:
-        return f"{int(round(n)):,} {units[i]}"
-    return f"{n:.1f} {units[i]}"
-
-
-@dataclass
-class Options:
-    yes: bool = False
-    quiet: int = 0
-    recommends: bool = True
-    auto_remove: bool = False
-    purge: bool = False
-    simulate: bool = False
-    args: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    settings: list[str] = field(default_factory=list)  # -o Key=Value
-    update: bool = False  # install --update (apt >= 2.9): refresh the lists first
-
-
-def parse_options(argv: list[str]) -> Options:
-    o = Options()
-    it = iter(argv)
-    for a in it:
-        if a in ("-y", "--yes", "--assume-yes"):
-            o.yes = True
-        elif a in ("-q", "--quiet"):
-            o.quiet += 1
-        elif a == "-qq":
-            o.quiet += 2
-        elif a.startswith("--quiet="):
-            o.quiet = int(a.split("=", 1)[1] or 1)
-        elif a == "--no-install-recommends":
-            o.recommends = False
-        elif a == "--install-recommends":
-            o.recommends = True
-        elif a in ("--auto-remove", "--autoremove"):
-            o.auto_remove = True
-        elif a == "--purge":
-            o.purge = True
-        elif a == "--update":
-            o.update = True
-        elif a in ("-s", "--simulate", "--dry-run", "--just-print", "--no-act"):
-            o.simulate = True
-        elif a in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
-            value = next(it, "")
-            if a in ("-o", "--option"):
-                o.settings.append(value)
-                key, _, val = value.partition("=")
-                if key.lower() == "apt::install-recommends":
-                    o.recommends = val.lower() in ("1", "true", "yes")
-                elif key.lower() == "apt::get::assume-yes":
-                    o.yes = val.lower() in ("1", "true", "yes")
-        elif a.startswith("--") or (a.startswith("-") and len(a) > 1):
-            if a.startswith("-") and not a.startswith("--") and set(a[1:]) <= set("yqfmsuV"):
-                o.yes = o.yes or "y" in a
-                o.quiet += a.count("q")
-                o.simulate = o.simulate or "s" in a
-            else:
-                o.unknown.append(a)  # --fix-missing, --no-install-suggests...: no effect here
-        else:
-            o.args.append(a)
-    return o
 
 
 class AptTool:
@@ -153,7 +82,7 @@ class AptTool:
                                                "bookworm's package data")
         session = AptSession(self, ctx, opts, prog)
         if prog == "apt-cache":
-            return session.cache_query(sub)
+            return apt_cache(session, sub)
         handler = {
             "update": session.update, "install": session.install, "reinstall": session.install,
             "remove": session.remove, "purge": session.purge, "autoremove": session.autoremove,
@@ -163,7 +92,7 @@ class AptTool:
             "distclean": session.dist_clean,
         }.get(sub)
         if handler is None and sub in ("show", "policy", "search") and prog == "apt":
-            return session.cache_query(sub)
+            return apt_cache(session, sub)
         if handler is not None and opts.update and sub in ("install", "reinstall", "upgrade",
                                                            "dist-upgrade", "full-upgrade"):
             status = session.update()
@@ -253,35 +182,6 @@ class AptSession:
         return out
 
     # -- apt-cache -----------------------------------------------------------------
-    def cache_query(self, sub: str) -> int:
-        """apt-cache show/policy/search over the catalog (needs lists, as the real one does)."""
-        installed = self.installed()
-        lists = self.has_lists()
-        if sub == "search":
-            words = [w.lower() for w in self.opts.args]
-            if lists:
-                for name in sorted(self.cat.packages):
-                    pkg = self.cat.packages[name]
-                    text = f"{name} {pkg.description}".lower()
-                    if all(w in text for w in words):
-                        self.ctx.out(f"{name} - {pkg.description}\n")
-            return 0
-        for name in self.opts.args:
-            pkg = self.cat.get(name) if lists else None
-            if sub == "policy":
-                have = "(none)" if name not in installed.names else (pkg.version if pkg else "installed")
-                cand = pkg.version if pkg else "(none)"
-                self.ctx.out(f"{name}:\n  Installed: {have}\n  Candidate: {cand}\n")
-            elif sub == "show":
-                if pkg is None:
-                    self.ctx.err("E: No packages found\n")
-                    return 100
-                self.ctx.out(pkg.control_text.rstrip("\n") + "\n\n")
-            else:
-                self.ctx.not_simulated(f"apt-cache {sub}", "layerlab simulates apt-cache show, policy, search")
-                return 0
-        return 0
-
     # -- install -------------------------------------------------------------------
     def installed(self) -> Installed:
         return Installed.from_status(self.ops.read_text(STATUS) or "")
@@ -593,17 +493,4 @@ class AptSession:
                        f"Log ended: {STAMP}\n", append=True)
 
     def ctx_argv(self) -> list[str]:
-        argv = getattr(self.ctx, "argv", None)
-        return list(argv[1:]) if argv else []
-
-
-def wrap(names: list[str]) -> str:
-    """apt's indented, wrapped package list."""
-    lines, cur = [], " "
-    for n in names:
-        if len(cur) + len(n) + 1 > 79:
-            lines.append(cur)
-            cur = " "
-        cur += " " + n
-    lines.append(cur)
-    return "\n".join(lines) + "\n"
+        return list(self.ctx.argv[1:])

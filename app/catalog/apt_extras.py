@@ -1,4 +1,4 @@
-"""apt-mark and apt's sources, over the image's own files (dpkg's tools are in dpkg.py).
+"""apt-mark, apt-cache and apt's sources, over the image's own files (dpkg's tools are in dpkg.py).
 
 Why these: Dockerfiles of official images lean on them to clean up after a
 build (``savedAptMark="$(apt-mark showmanual)"``, ``apt-mark auto '.*'``,
@@ -116,3 +116,31 @@ class AptMark:
         self.ops.write(EXTENDED, text)
 
 
+def apt_cache(session: Any, sub: str) -> int:
+    """apt-cache show/policy/search over the catalog (needs lists, as the real one does)."""
+    installed = session.installed()
+    lists = session.has_lists()
+    if sub == "search":
+        words = [w.lower() for w in session.opts.args]
+        if lists:
+            for name in sorted(session.cat.packages):
+                pkg = session.cat.packages[name]
+                text = f"{name} {pkg.description}".lower()
+                if all(w in text for w in words):
+                    session.ctx.out(f"{name} - {pkg.description}\n")
+        return 0
+    for name in session.opts.args:
+        pkg = session.cat.get(name) if lists else None
+        if sub == "policy":
+            have = "(none)" if name not in installed.names else (pkg.version if pkg else "installed")
+            cand = pkg.version if pkg else "(none)"
+            session.ctx.out(f"{name}:\n  Installed: {have}\n  Candidate: {cand}\n")
+        elif sub == "show":
+            if pkg is None:
+                session.ctx.err("E: No packages found\n")
+                return 100
+            session.ctx.out(pkg.control_text.rstrip("\n") + "\n\n")
+        else:
+            session.ctx.not_simulated(f"apt-cache {sub}", "layerlab simulates apt-cache show, policy, search")
+            return 0
+    return 0
