@@ -40,4 +40,4 @@ def not_simulated_hint(name: str) -> str:
     return HINTS["default_hint"].format(name=name)
 
 
-from . import archive, files, find, info, net, printing, sed, testcmd, text, users  # noqa: E402,F401  (they register)
+from . import archive, copying, files, metadata, find, info, net, printing, sed, testcmd, text, users  # noqa: E402,F401  (they register)

@@ -191,3 +191,8 @@ def parse_size(text: str) -> int | None:
         base = 1000 if m.group(3) == "B" else 1024
         n *= base ** ("KMGT".index(unit) + 1)
     return n
+
+
+def errmsg(exc) -> str:
+    """The kernel's words for an engine error, without layerlab's explanation after the colon."""
+    return exc.explanation.split(":")[0]
