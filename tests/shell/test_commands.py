@@ -245,6 +245,7 @@ CASES = [
     # -- find / xargs ----------------------------------------------------------------------------
     ("find -name prints", "find /opt -name '*.so' > /f", 0, {"/f": "file 644 '/opt/lib/a.so\\n'"}),
     ("find . relative", "cd /opt/lib && find . -type d > /f", 0, {"/f": "file 644 '.\\n./sub\\n'"}),
+    ("find -empty", "find /usr/local /etc/motd -empty > /f", 0, {"/f": "file 644 '/usr/local/bin\\n'"}),
     ("find -delete: whiteouts", "find /opt/lib -type f -delete", 0,
      {"/opt": "dir 755", "/opt/lib": "dir 755", "/opt/lib/a.so": "whiteout", "/opt/lib/sub": "dir 755",
       "/opt/lib/sub/b.txt": "whiteout"}),
