@@ -48,6 +48,23 @@ def _dialect_of(fs: RecordingFS, shell_path: str) -> str:
     return "dash"
 
 
+def _refused(script: str, shell_argv: list[str], record: RunRecord) -> ShellResult | None:
+    """The RUNs that never start: a Windows shell, or (strict_path) a shell missing from the tree."""
+    if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
+        note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
+                                    "POSIX sh only, so this RUN changes nothing in the layer")
+        return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
+                           error=None, commands=[], failed_command=None)
+    if record.strict_path and shell_argv[0].startswith("/") and not record.fs.exists(shell_argv[0]):
+        shown = " ".join(shell_argv + [script])
+        error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
+                 f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
+                 "no such file or directory")
+        return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
+                           error=error, commands=[], failed_command=shell_argv[0])
+    return None
+
+
 def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
         packages: Any = None, limits: Limits | None = None,
         shell: Sequence[str] | None = None, strict_path: bool = False,
@@ -78,18 +95,9 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     record.strict_path = strict_path
     record.inherited_unknowns = int(after_unknowns)
     record.strict = strict
-    if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
-        note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
-                                    "POSIX sh only, so this RUN changes nothing in the layer")
-        return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
-                           error=None, commands=[], failed_command=None)
-    if strict_path and shell_argv[0].startswith("/") and not record.fs.exists(shell_argv[0]):
-        shown = " ".join(shell_argv + [script])
-        error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
-                 f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
-                 "no such file or directory")
-        return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
-                           error=error, commands=[], failed_command=shell_argv[0])
+    refused = _refused(script, shell_argv, record)
+    if refused is not None:
+        return refused
     record.sh_dialect = _dialect_of(record.fs, "/bin/sh")
     dialect = (record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh")
                else _dialect_of(record.fs, shell_argv[0]))
