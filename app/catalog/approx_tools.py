@@ -29,7 +29,7 @@ def _flags(argv: list[str]) -> tuple[set[str], list[str]]:
     return flags, [a for a in argv if not a.startswith("-")]
 
 
-def _add_package_files(ops: PackageFiles, name: str, files: list, label: str) -> int:
+def _add_package_files(ops: PackageFiles, files: list, label: str) -> int:
     rows = []
     for path, size in files:
         rows.append([path, "f", 0o755 if "/bin/" in path else 0o644, 0, 0, size, None, 0])
@@ -202,7 +202,7 @@ class ApkTool:
                 continue
             p = packages[n]
             ctx.out(f"({i}/{steps}) Installing {n} ({p['version']})\n")
-            total += _add_package_files(ops, n, p["files"], f"apk {n}")
+            total += _add_package_files(ops, p["files"], f"apk {n}")
             stanzas += (f"C:Q1approximate=\nP:{n}\nV:{p['version']}\nA:x86_64\n"
                         f"S:{sum(s for _, s in p['files']) // 2}\nI:{sum(s for _, s in p['files'])}\n"
                         f"T:{p.get('description', n)}\n"
@@ -299,7 +299,7 @@ class YumTool:
                 p = packages[n]
                 if sub == "install":
                     ctx.out(f"  Installing : {n}-{p['version']}.x86_64\n")
-                    _add_package_files(ops, n, p["files"], f"yum {n}")
+                    _add_package_files(ops, p["files"], f"yum {n}")
                 else:
                     ctx.out(f"  Erasing    : {n}-{p['version']}.x86_64\n")
                     ops.remove_paths([f for f, _ in p["files"]], f"yum remove {n}")

@@ -86,7 +86,7 @@ def dpkg_architecture(args: list[str], ctx: Any) -> int:
 FIELD = re.compile(r"\$\{([^};]+)(?:;(-?\d+))?\}")
 
 
-def dpkg_query(tool: Any, ctx: Any, args: list[str]) -> int:
+def dpkg_query(ctx: Any, args: list[str]) -> int:
     """dpkg-query -W/--show [-f FORMAT], -S/--search, -l, -L, -s over the image's dpkg database."""
     ops = PackageFiles(ctx)
     status = ops.read_text(STATUS) or ""
@@ -211,7 +211,7 @@ class Dpkg:
 
     def query(self, args: list[str]) -> int:
         """dpkg-query (and dpkg's -W/-S, which hand over to it)."""
-        status = dpkg_query(self.tool, self.ctx, args)
+        status = dpkg_query(self.ctx, args)
         if status is not None:
             return status
         flags = [a for a in args if a in ("-l", "--list", "-L", "--listfiles", "-s", "--status")]

@@ -85,7 +85,7 @@ def echo(ctx: Context) -> int:
 FORMAT = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXcsbfeEgG%])")
 
 
-def _num(arg: str, ctx: Context, errors: list) -> int:
+def _num(arg: str, errors: list) -> int:
     s = arg.strip()
     if s[:1] in ("'", '"') and len(s) > 1:
         return ord(s[1])
@@ -130,9 +130,9 @@ def printf(ctx: Context) -> int:
                 consumed = True
                 return args.pop(0) if args else ""
             if width == "*":
-                width = str(_num(take(), ctx, errors))
+                width = str(_num(take(), errors))
             if prec == "*":
-                prec = str(_num(take(), ctx, errors))
+                prec = str(_num(take(), errors))
             spec = "%" + flags + (width or "") + ("." + prec if prec is not None else "")
             arg = take()
             if conv in "diouxXc":
@@ -140,7 +140,7 @@ def printf(ctx: Context) -> int:
                     out.append((spec + "s") % arg[:1])
                 else:
                     pyconv = {"i": "d", "u": "d"}.get(conv, conv)
-                    out.append((spec + pyconv) % _num(arg, ctx, errors))
+                    out.append((spec + pyconv) % _num(arg, errors))
             elif conv in "feEgG":
                 try:
                     value = float(arg or 0)
