@@ -13,6 +13,7 @@ import re
 
 from app.engine import FSError
 
+from .commands import registrar
 from .context import NotSimulated, decode
 from .dispatch import Builtin
 from .interpreter import Shell
@@ -24,20 +25,8 @@ REGULAR: dict[str, Builtin] = {}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def special(*names: str):
-    def wrap(fn: Builtin) -> Builtin:
-        for n in names:
-            SPECIAL[n] = fn
-        return fn
-    return wrap
-
-
-def regular(*names: str):
-    def wrap(fn: Builtin) -> Builtin:
-        for n in names:
-            REGULAR[n] = fn
-        return fn
-    return wrap
+special = registrar(SPECIAL)
+regular = registrar(REGULAR)
 
 
 def _number(shell: Shell, io: IO, cmd: str, arg: str) -> int:

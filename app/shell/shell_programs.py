@@ -10,11 +10,11 @@ interpreter with the others by ``app.shell.run``.
 from __future__ import annotations
 
 import posixpath
-import re
 
 from app.engine import FSError
 
-from .builtins import apply_options
+from .builtins import NAME, apply_options
+from .commands import registrar
 from .context import decode
 from .dispatch import Command
 from .interpreter import Shell
@@ -22,15 +22,9 @@ from .state import MAX_SCRIPT, too_big_hint
 from .streams import IO
 
 PROGRAMS: dict[str, Command] = {}
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def program(*names: str):
-    def wrap(fn: Command) -> Command:
-        for n in names:
-            PROGRAMS[n] = fn
-        return fn
-    return wrap
+program = registrar(PROGRAMS)
 
 
 # -- child shells -------------------------------------------------------------------------

@@ -16,12 +16,18 @@ from typing import Callable
 REGISTRY: dict[str, Callable] = {}
 
 
-def register(*names: str):
-    def wrap(fn: Callable) -> Callable:
-        for n in names:
-            REGISTRY[n] = fn
-        return fn
-    return wrap
+def registrar(table: dict[str, Callable]) -> Callable:
+    """A decorator factory that files a function in ``table`` under the names it answers to."""
+    def names(*answers_to: str) -> Callable:
+        def wrap(fn: Callable) -> Callable:
+            for n in answers_to:
+                table[n] = fn
+            return fn
+        return wrap
+    return names
+
+
+register = registrar(REGISTRY)
 
 
 def _hints() -> dict:
