@@ -93,7 +93,7 @@ class Dispatch:
                 return 127
         ctx = self.context(argv, env, io)
         packages = self.record.packages
-        if packages is not None and base in getattr(packages, "commands", ()):
+        if packages is not None and base in packages.commands:
             try:
                 return int(packages.run(argv, ctx))
             except (LimitReached, ExitShell, RecursionError):
@@ -138,7 +138,7 @@ class Dispatch:
         if st is None:
             base = posixpath.basename(name)
             known = base in self.handlers.commands or (self.record.packages is not None
-                                         and base in getattr(self.record.packages, "commands", ()))
+                                         and base in self.record.packages.commands)
             if known and not self.record.strict_path:
                 return None  # e.g. /usr/bin/apt-get in a tree without binaries: still simulated
             self.error(io, f"{name}: not found")

@@ -103,7 +103,7 @@ class Shell(Redirections, Dispatch):
         except ExitShell as exc:
             status = exc.status
         except (ReturnFromFunction, LoopControl) as exc:
-            status = getattr(exc, "status", 0)
+            status = exc.status if isinstance(exc, ReturnFromFunction) else 0
         finally:
             self.flush_files()
         self.state.status = status
