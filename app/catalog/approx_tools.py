@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from . import data_files
-from .fs_ops import Ops
+from .package_files import PackageFiles
 from .package_names import alpine_names
 
 
@@ -29,7 +29,7 @@ def _flags(argv: list[str]) -> tuple[set[str], list[str]]:
     return flags, [a for a in argv if not a.startswith("-")]
 
 
-def _add_package_files(ops: Ops, name: str, files: list, label: str) -> int:
+def _add_package_files(ops: PackageFiles, files: list, label: str) -> int:
     rows = []
     for path, size in files:
         rows.append([path, "f", 0o755 if "/bin/" in path else 0o644, 0, 0, size, None, 0])
@@ -87,7 +87,7 @@ class ApkTool:
 
     def run(self, argv: list[str], ctx: Any) -> int:
         spec = _spec(self.key)
-        ops = Ops(ctx)
+        ops = PackageFiles(ctx)
         flags, values, args = parse_apk(argv[1:])
         if "--print-arch" in flags:
             ctx.out("x86_64\n")
@@ -202,7 +202,7 @@ class ApkTool:
                 continue
             p = packages[n]
             ctx.out(f"({i}/{steps}) Installing {n} ({p['version']})\n")
-            total += _add_package_files(ops, n, p["files"], f"apk {n}")
+            total += _add_package_files(ops, p["files"], f"apk {n}")
             stanzas += (f"C:Q1approximate=\nP:{n}\nV:{p['version']}\nA:x86_64\n"
                         f"S:{sum(s for _, s in p['files']) // 2}\nI:{sum(s for _, s in p['files'])}\n"
                         f"T:{p.get('description', n)}\n"
@@ -264,7 +264,7 @@ class YumTool:
 
     def run(self, argv: list[str], ctx: Any) -> int:
         spec = _spec(self.key)
-        ops = Ops(ctx)
+        ops = PackageFiles(ctx)
         flags, args = _flags(argv[1:])
         if not args:
             ctx.err("You need to give some command\n")
@@ -299,7 +299,7 @@ class YumTool:
                 p = packages[n]
                 if sub == "install":
                     ctx.out(f"  Installing : {n}-{p['version']}.x86_64\n")
-                    _add_package_files(ops, n, p["files"], f"yum {n}")
+                    _add_package_files(ops, p["files"], f"yum {n}")
                 else:
                     ctx.out(f"  Erasing    : {n}-{p['version']}.x86_64\n")
                     ops.remove_paths([f for f, _ in p["files"]], f"yum remove {n}")
@@ -316,9 +316,9 @@ class YumTool:
         return 1
 
     @staticmethod
-    def _touch_rpmdb(ops: Ops, path: str) -> None:
+    def _touch_rpmdb(ops: PackageFiles, path: str) -> None:
         if ops.exists(path):
-            ops.record(ops.fs.open_rw(path))
+            ops.fs.open_rw(path)
 
 
 # Plausible installed sizes (bytes) of popular pip packages with their dependencies.
@@ -337,7 +337,7 @@ class PipTool:
         self.distro = distro
 
     def run(self, argv: list[str], ctx: Any) -> int:
-        ops = Ops(ctx)
+        ops = PackageFiles(ctx)
         prog = posixpath.basename(argv[0])
         flags, args = _flags(argv[1:])
         if not self._present(ops, argv[0]):
@@ -386,7 +386,7 @@ class PipTool:
         return 0
 
     @staticmethod
-    def _present(ops: Ops, prog: str) -> bool:
+    def _present(ops: PackageFiles, prog: str) -> bool:
         if "/" in prog:
             return ops.exists(prog)
         return any(ops.exists(f"{d}/{prog}") for d in ("/usr/bin", "/usr/local/bin", "/bin"))

@@ -1,4 +1,4 @@
-"""apt-get, apt and dpkg on Debian images, touching the files the real tools touch.
+"""apt-get and apt on Debian images (dpkg is in dpkg.py), touching the files the real tools touch.
 
 Why this matters for the course: the size of a ``RUN apt-get ...`` layer is
 made of the package files *and* apt's and dpkg's own bookkeeping: the lists
@@ -17,96 +17,22 @@ Output follows apt's wording; the numbers are the real ones from the catalog.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import data_files
-from .apt_extras import (ARCH, OFFICIAL_MIRROR, AptMark, compare_versions, dpkg_architecture, dpkg_query,
-                         lookup_installed, source_uris)
+from .apt_options import Options, apt_size, parse_options, wrap
+from .apt_extras import OFFICIAL_MIRROR, AptMark, apt_cache, auto_names, source_uris
+from .dpkg import STAMP, STATUS, Dpkg, dpkg_architecture, lookup_installed
 from .debian_packages import (DebianCatalog, Installed, Package, Unresolvable, catalog,
                               placeholder_package, resolve)
-from .fs_ops import Ops
+from .package_files import PackageFiles
 from .package_names import DEBIAN_DEFAULT, NameIndex, debian_names, os_release_codename
 
 LISTS = "/var/lib/apt/lists"
 ARCHIVES = "/var/cache/apt/archives"
-STATUS = "/var/lib/dpkg/status"
-INFO = "/var/lib/dpkg/info"
 EXTENDED = "/var/lib/apt/extended_states"
 DOCKER_CLEAN = "/etc/apt/apt.conf.d/docker-clean"
 MIRROR = "http://deb.debian.org/debian"
-STAMP = "2026-01-01  00:00:00"  # logs need a date; builds stay reproducible
-
-
-def apt_size(n: float) -> str:
-    """apt's SizeToStr: '85.6 kB', '1,546 kB', '27.5 MB'."""
-    units = ["B", "kB", "MB", "GB", "TB"]
-    i = 0
-    while n >= 10000 and i < len(units) - 1:
-        n /= 1000
-        i += 1
-    if i == 0 or n >= 100:
-        return f"{int(round(n)):,} {units[i]}"
-    return f"{n:.1f} {units[i]}"
-
-
-@dataclass
-class Options:
-    yes: bool = False
-    quiet: int = 0
-    recommends: bool = True
-    auto_remove: bool = False
-    purge: bool = False
-    simulate: bool = False
-    args: list[str] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    settings: list[str] = field(default_factory=list)  # -o Key=Value
-    update: bool = False  # install --update (apt >= 2.9): refresh the lists first
-
-
-def parse_options(argv: list[str]) -> Options:
-    o = Options()
-    it = iter(argv)
-    for a in it:
-        if a in ("-y", "--yes", "--assume-yes"):
-            o.yes = True
-        elif a in ("-q", "--quiet"):
-            o.quiet += 1
-        elif a == "-qq":
-            o.quiet += 2
-        elif a.startswith("--quiet="):
-            o.quiet = int(a.split("=", 1)[1] or 1)
-        elif a == "--no-install-recommends":
-            o.recommends = False
-        elif a == "--install-recommends":
-            o.recommends = True
-        elif a in ("--auto-remove", "--autoremove"):
-            o.auto_remove = True
-        elif a == "--purge":
-            o.purge = True
-        elif a == "--update":
-            o.update = True
-        elif a in ("-s", "--simulate", "--dry-run", "--just-print", "--no-act"):
-            o.simulate = True
-        elif a in ("-o", "--option", "-c", "--config-file", "-t", "--target-release"):
-            value = next(it, "")
-            if a in ("-o", "--option"):
-                o.settings.append(value)
-                key, _, val = value.partition("=")
-                if key.lower() == "apt::install-recommends":
-                    o.recommends = val.lower() in ("1", "true", "yes")
-                elif key.lower() == "apt::get::assume-yes":
-                    o.yes = val.lower() in ("1", "true", "yes")
-        elif a.startswith("--") or (a.startswith("-") and len(a) > 1):
-            if a.startswith("-") and not a.startswith("--") and set(a[1:]) <= set("yqfmsuV"):
-                o.yes = o.yes or "y" in a
-                o.quiet += a.count("q")
-                o.simulate = o.simulate or "s" in a
-            else:
-                o.unknown.append(a)  # --fix-missing, --no-install-suggests...: no effect here
-        else:
-            o.args.append(a)
-    return o
 
 
 class AptTool:
@@ -156,7 +82,7 @@ class AptTool:
                                                "bookworm's package data")
         session = AptSession(self, ctx, opts, prog)
         if prog == "apt-cache":
-            return session.cache_query(sub)
+            return apt_cache(session, sub)
         handler = {
             "update": session.update, "install": session.install, "reinstall": session.install,
             "remove": session.remove, "purge": session.purge, "autoremove": session.autoremove,
@@ -166,7 +92,7 @@ class AptTool:
             "distclean": session.dist_clean,
         }.get(sub)
         if handler is None and sub in ("show", "policy", "search") and prog == "apt":
-            return session.cache_query(sub)
+            return apt_cache(session, sub)
         if handler is not None and opts.update and sub in ("install", "reinstall", "upgrade",
                                                            "dist-upgrade", "full-upgrade"):
             status = session.update()
@@ -187,7 +113,7 @@ class AptSession:
     def __init__(self, tool: AptTool, ctx: Any, opts: Options, prog: str):
         self.tool, self.ctx, self.opts, self.prog = tool, ctx, opts, prog
         self.cat = tool.cat
-        self.ops = Ops(ctx)
+        self.ops = PackageFiles(ctx)
 
     def out(self, text: str, level: int = 0) -> None:
         """Print unless -q hides it (level 1: progress lines, 2: everything but errors)."""
@@ -256,35 +182,6 @@ class AptSession:
         return out
 
     # -- apt-cache -----------------------------------------------------------------
-    def cache_query(self, sub: str) -> int:
-        """apt-cache show/policy/search over the catalog (needs lists, as the real one does)."""
-        installed = self.installed()
-        lists = self.has_lists()
-        if sub == "search":
-            words = [w.lower() for w in self.opts.args]
-            if lists:
-                for name in sorted(self.cat.packages):
-                    pkg = self.cat.packages[name]
-                    text = f"{name} {pkg.description}".lower()
-                    if all(w in text for w in words):
-                        self.ctx.out(f"{name} - {pkg.description}\n")
-            return 0
-        for name in self.opts.args:
-            pkg = self.cat.get(name) if lists else None
-            if sub == "policy":
-                have = "(none)" if name not in installed.names else (pkg.version if pkg else "installed")
-                cand = pkg.version if pkg else "(none)"
-                self.ctx.out(f"{name}:\n  Installed: {have}\n  Candidate: {cand}\n")
-            elif sub == "show":
-                if pkg is None:
-                    self.ctx.err(f"E: No packages found\n")
-                    return 100
-                self.ctx.out(pkg.control_text.rstrip("\n") + "\n\n")
-            else:
-                self.ctx.not_simulated(f"apt-cache {sub}", "layerlab simulates apt-cache show, policy, search")
-                return 0
-        return 0
-
     # -- install -------------------------------------------------------------------
     def installed(self) -> Installed:
         return Installed.from_status(self.ops.read_text(STATUS) or "")
@@ -505,7 +402,7 @@ class AptSession:
         (common in official images) keeps no package for a Recommends alone.
         """
         installed = self.installed()
-        auto = auto_installed(self.ops.read_text(EXTENDED) or "")
+        auto = auto_names(self.ops.read_text(EXTENDED) or "")
         recommends = not any(u.lower() == "apt::autoremove::recommendsimportant=false"
                              for u in self.opts.settings)
         fields = ["Pre-Depends", "Depends"] + (["Recommends"] if recommends else [])
@@ -596,266 +493,4 @@ class AptSession:
                        f"Log ended: {STAMP}\n", append=True)
 
     def ctx_argv(self) -> list[str]:
-        argv = getattr(self.ctx, "argv", None)
-        return list(argv[1:]) if argv else []
-
-
-def auto_installed(extended_states: str) -> set[str]:
-    out, name = set(), None
-    for line in extended_states.splitlines():
-        if line.startswith("Package:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("Auto-Installed:") and line.split(":", 1)[1].strip() == "1" and name:
-            out.add(name)
-    return out
-
-
-def wrap(names: list[str]) -> str:
-    """apt's indented, wrapped package list."""
-    lines, cur = [], " "
-    for n in names:
-        if len(cur) + len(n) + 1 > 79:
-            lines.append(cur)
-            cur = " "
-        cur += " " + n
-    lines.append(cur)
-    return "\n".join(lines) + "\n"
-
-
-class Dpkg:
-    """dpkg's part: unpack files, write /var/lib/dpkg/info/*, update status, log."""
-
-    def __init__(self, tool: AptTool, ctx: Any, quiet: int = 0):
-        self.tool, self.ctx, self.quiet = tool, ctx, quiet
-        self.ops = Ops(ctx)
-
-    def out(self, text: str) -> None:
-        if self.quiet < 2:
-            self.ctx.out(text)
-
-    def run(self, args: list[str]) -> int:
-        if not args:
-            self.ctx.err("dpkg: error: need an action option\n")
-            return 2
-        action, rest = args[0], [a for a in args[1:] if not a.startswith("-")]
-        if action == "--print-architecture":
-            self.ctx.out(ARCH + "\n")
-            return 0
-        if action == "--print-foreign-architectures":
-            return 0
-        if action == "--add-architecture" and rest:
-            self.ctx.not_simulated(f"dpkg --add-architecture {rest[0]}",
-                                   "layerlab's catalog has amd64 packages only")
-            self.ops.write("/var/lib/dpkg/arch", f"{ARCH}\n{rest[0]}\n")
-            return 0
-        if action == "--compare-versions":
-            return compare_versions(*(args[1:4] + ["", "", ""])[:3])
-        if action in ("-W", "--show", "-S", "--search"):
-            return self.query(args)
-        if action in ("-i", "--install"):
-            return self.install_debs(rest)
-        if action in ("-r", "--remove", "-P", "--purge"):
-            status = self.ops.read_text(STATUS) or ""
-            pkgs = [p for n in rest if (p := lookup_installed(self.tool.cat, status, n))]
-            self.remove_packages(pkgs, purge=action in ("-P", "--purge"))
-            return 0
-        if action in ("-l", "--list"):
-            return self.list_installed()
-        if action in ("-L", "--listfiles"):
-            return self.list_files(rest)
-        if action in ("-s", "--status"):
-            return self.show_status(rest)
-        self.ctx.not_simulated(f"dpkg {action}", "layerlab simulates dpkg -i, -r, -P, -l, -L and -s")
-        return 2
-
-    def query(self, args: list[str]) -> int:
-        """dpkg-query (and dpkg's -W/-S, which hand over to it)."""
-        status = dpkg_query(self.tool, self.ctx, args)
-        if status is not None:
-            return status
-        flags = [a for a in args if a in ("-l", "--list", "-L", "--listfiles", "-s", "--status")]
-        if flags:
-            return self.run([flags[0]] + [a for a in args if not a.startswith("-")])
-        self.ctx.not_simulated(f"dpkg-query {' '.join(args[:1])}",
-                               "layerlab simulates dpkg-query -W, -S, -l, -L and -s")
-        return 0
-
-    # -- install -------------------------------------------------------------------
-    def install_debs(self, paths: list[str]) -> int:
-        cat = self.tool.cat
-        plan = []
-        for path in paths:
-            full = self.ctx.path(path) if hasattr(self.ctx, "path") else path
-            if not self.ops.exists(full):
-                self.ctx.err(f"dpkg: error: cannot access archive '{path}': No such file or directory\n")
-                return 2
-            name = posixpath.basename(path).split("_")[0]
-            pkg = cat.get(name)
-            if pkg is None:
-                self.ctx.not_simulated(f"dpkg -i {path}", "layerlab only knows the contents of .debs in "
-                                                          "its catalog")
-                return 2
-            plan.append(pkg)
-        installed = Installed.from_status(self.ops.read_text(STATUS) or "")
-        self.install_packages(plan)
-        status = 0
-        for pkg in plan:
-            for group in pkg.relations("Pre-Depends") + pkg.relations("Depends"):
-                if not any(installed.has(a["name"]) or a["name"] in {p.name for p in plan}
-                           for a in group):
-                    self.ctx.err(f"dpkg: dependency problems prevent configuration of {pkg.name}:\n"
-                                 f" {pkg.name} depends on {group[0]['name']}; however:\n"
-                                 f"  Package {group[0]['name']} is not installed.\n")
-                    status = 1
-                    break
-        return status
-
-    def install_packages(self, plan: list[Package]) -> None:
-        old_status = self.ops.read_text(STATUS) or ""
-        files_count = sum(1 for _ in old_status.split("\n\n")) * 40
-        self.out("debconf: delaying package configuration, since apt-utils is not installed\n")
-        for i, p in enumerate(plan):
-            self.out(f"Selecting previously unselected package {p.name}.\n")
-            if i == 0:
-                self.out(f"(Reading database ... {files_count} files and directories currently installed.)\n")
-            self.out(f"Preparing to unpack .../{p.deb_name} ...\nUnpacking {p.name} ({p.version}) ...\n")
-            self.ops.add_rows(p.files, f"{p.name} {p.version}", contents=p.contents)
-            self.write_info(p)
-        for p in plan:
-            self.out(f"Setting up {p.name} ({p.version}) ...\n")
-            if p.generated:
-                rows = [[path, kind, mode, 0, 0, size, target, 0]
-                        for path, kind, mode, size, target in p.generated]
-                self.ops.add_rows(rows, f"{p.name} maintainer scripts", make_parents=True)
-        self.bookkeeping(plan)
-        self.out("Processing triggers for libc-bin (2.36-9+deb12u10) ...\n")
-        stanzas = "".join(status_stanza(p) for p in plan)
-        # dpkg rewrites status after every step and keeps the previous version as
-        # status-old: both end up in the layer (status is a copy-up of the image's), and
-        # status-old is then nearly the final status (it lacks only the last step).
-        new_status = old_status.rstrip("\n") + "\n\n" + stanzas if old_status else stanzas
-        self.ops.write("/var/lib/dpkg/status-old", new_status)
-        self.ops.write(STATUS, new_status)
-        self.ops.write("/var/log/dpkg.log", "".join(
-            f"{STAMP[:10]} {STAMP[12:]} install {p.name}:{p.architecture} <none> {p.version}\n"
-            f"{STAMP[:10]} {STAMP[12:]} status installed {p.name}:{p.architecture} {p.version}\n"
-            for p in plan), append=True)
-
-    def bookkeeping(self, plan: list[Package]) -> None:
-        """The small files every real dpkg run leaves in the layer (seen in a real overlay
-        upper directory, tools/measure_real_sizes.py): lock files, debconf's databases
-        (opened read-write, so copied up whole), and ldconfig's cache when libraries came."""
-        for lock in ("/var/lib/dpkg/lock", "/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/triggers/Lock"):
-            self.touch_rw(lock, 0o640)
-        # Directories apt, dpkg and debconf create files in and delete them again: only the
-        # directory itself (its mtime) is left in the layer, as a metadata copy-up.
-        for scratch in ("/tmp", "/var/lib/dpkg/updates"):
-            if self.ops.exists(scratch):
-                self.ops.record(self.ops.fs.touch(scratch))
-        for db in ("config.dat", "passwords.dat", "templates.dat"):
-            if self.ops.exists(f"/var/cache/debconf/{db}"):
-                self.ops.record(self.ops.fs.open_rw(f"/var/cache/debconf/{db}"))
-        libs = [r[0] for p in plan for r in p.files
-                if ".so" in posixpath.basename(r[0]) and "/lib/" in r[0] and r[1] in ("f", "l")]
-        if libs and self.ops.exists("/etc/ld.so.cache"):
-            old = self.ops.fs.stat("/etc/ld.so.cache")[0].size
-            # ldconfig rewrites its cache: one entry (name + ~40 bytes of header) per new library.
-            new = old + sum(len(posixpath.basename(x)) + 40 for x in libs if x.count(".so.") <= 1) // 2
-            self.ops.add_sized("/etc/ld.so.cache", new)
-            self.ops.add_sized("/var/cache/ldconfig/aux-cache", new, mode=0o600)
-
-    def touch_rw(self, path: str, mode: int = 0o644) -> None:
-        """open(O_RDWR|O_CREAT): copies an existing file up, creates a missing one empty."""
-        if self.ops.exists(path):
-            self.ops.record(self.ops.fs.open_rw(path))
-        else:
-            self.ops.add_sized(path, 0, mode=mode)
-
-    def write_info(self, p: Package) -> None:
-        """/var/lib/dpkg/info/<pkg>.*: the file list (real text: dpkg-query -S reads it) and
-        the control members (maintainer scripts, md5sums...) with their real sizes."""
-        rows = []
-        list_text = "".join(("/." if r[0] == "/" else r[0]) + "\n" for r in p.files)
-        contents = {f"{INFO}/{p.info_name}.list": list_text}
-        rows.append([f"{INFO}/{p.info_name}.list", "f", 0o644, 0, 0, len(list_text.encode()), None, 0])
-        for member, meta in p.control_members.items():
-            if member == "control":
-                continue
-            path = f"{INFO}/{p.info_name}.{member}"
-            rows.append([path, "f", meta["mode"], 0, 0, meta["size"], None, 0])
-            if "text" in meta and len(meta["text"].encode()) == meta["size"]:
-                contents[path] = meta["text"]
-        self.ops.add_rows(rows, f"{INFO}/{p.info_name}.*", contents=contents)
-
-    # -- remove --------------------------------------------------------------------
-    def remove_packages(self, pkgs: list[Package], purge: bool) -> None:
-        status = self.ops.read_text(STATUS) or ""
-        names = {p.name for p in pkgs}
-        for p in pkgs:
-            self.out(f"{'Purging configuration files for' if purge else 'Removing'} {p.name} ({p.version}) ...\n")
-            conffiles = set(p.control_members.get("conffiles", {}).get("text", "").split())
-            paths = [r[0] for r in reversed(p.files) if purge or r[0] not in conffiles]
-            paths += [r[0] for r in p.generated]
-            self.ops.remove_paths(paths, f"{p.name} files")
-            info = [f"{INFO}/{n}" for n in self.ops.listdir(INFO)
-                    if n.startswith(p.info_name + ".")]
-            if not purge and conffiles:
-                info = [x for x in info if not x.endswith((".conffiles", ".postrm", ".list"))]
-            self.ops.remove_paths(info, f"{INFO}/{p.info_name}.*")
-        kept = []
-        for stanza in status.split("\n\n"):
-            head = stanza.split("\n", 1)[0]
-            name = head.split(":", 1)[1].strip() if head.startswith("Package:") else None
-            if name in names:
-                p = self.tool.cat.get(name)
-                has_conf = p and p.control_members.get("conffiles")
-                if not purge and has_conf:
-                    kept.append(stanza.replace("Status: install ok installed",
-                                               "Status: deinstall ok config-files"))
-                continue
-            if stanza.strip():
-                kept.append(stanza.strip("\n"))
-        self.ops.write("/var/lib/dpkg/status-old", status)
-        self.ops.write(STATUS, "\n\n".join(kept) + "\n")
-
-    # -- queries ---------------------------------------------------------------------
-    def list_installed(self) -> int:
-        status = self.ops.read_text(STATUS) or ""
-        self.ctx.out("Desired=Unknown/Install/Remove/Purge/Hold\n"
-                     "| Status=Not/Inst/Conf-files/Unpacked/halF-conf/Half-inst/trig-aWait/Trig-pend\n"
-                     "|/ Err?=(none)/Reinst-required (Status,Err: uppercase=bad)\n"
-                     "||/ Name           Version      Architecture Description\n"
-                     "+++-==============-============-============-=================================\n")
-        for stanza in status.split("\n\n"):
-            f = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and line[0] != " ")
-            if "Package" in f:
-                mark = "ii" if f.get("Status", "").endswith("installed") else "rc"
-                self.ctx.out(f"{mark}  {f['Package']:<14} {f.get('Version', ''):<12} "
-                             f"{f.get('Architecture', ''):<12} {f.get('Description', '')}\n")
-        return 0
-
-    def list_files(self, names: list[str]) -> int:
-        for n in names:
-            p = self.tool.cat.get(n)
-            if p is None or n not in Installed.from_status(self.ops.read_text(STATUS) or "").names:
-                self.ctx.err(f"dpkg-query: package '{n}' is not installed\n")
-                return 1
-            self.ctx.out("".join(("/." if r[0] == "/" else r[0]) + "\n" for r in p.files))
-        return 0
-
-    def show_status(self, names: list[str]) -> int:
-        status = self.ops.read_text(STATUS) or ""
-        for n in names:
-            hit = [s for s in status.split("\n\n") if s.startswith(f"Package: {n}\n")]
-            if not hit:
-                self.ctx.err(f"dpkg-query: package '{n}' is not installed and no information is available\n")
-                return 1
-            self.ctx.out(hit[0].strip("\n") + "\n")
-        return 0
-
-
-def status_stanza(p: Package) -> str:
-    """The package's control file with dpkg's Status line: what dpkg appends to status."""
-    lines = p.control_text.rstrip("\n").split("\n")
-    out = [lines[0], "Status: install ok installed"] + lines[1:]
-    return "\n".join(out) + "\n\n"
+        return list(self.ctx.argv[1:])

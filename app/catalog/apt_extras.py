@@ -1,4 +1,4 @@
-"""apt-mark, dpkg-query, dpkg-architecture and dpkg's query options, over the image's own files.
+"""apt-mark, apt-cache and apt's sources, over the image's own files (dpkg's tools are in dpkg.py).
 
 Why these: Dockerfiles of official images lean on them to clean up after a
 build (``savedAptMark="$(apt-mark showmanual)"``, ``apt-mark auto '.*'``,
@@ -11,45 +11,20 @@ The simulated machine is amd64 (x86_64), as the catalog's packages are.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from typing import Any
 
 from debian.deb822 import Deb822
-from debian.debian_support import Version
 
-from .debian_packages import PLACEHOLDER_FIELD, DebianCatalog, Installed, Package, placeholder_package
-from .fs_ops import Ops
+from .debian_packages import Installed
+from .dpkg import ARCH, STATUS
+from .package_files import PackageFiles
 
-STATUS = "/var/lib/dpkg/status"
-INFO = "/var/lib/dpkg/info"
 EXTENDED = "/var/lib/apt/extended_states"
-ARCH = "amd64"
-# dpkg-architecture's answers on amd64 (DEB_BUILD_* = DEB_HOST_* = DEB_TARGET_*).
-ARCH_VARS = {"ARCH": "amd64", "ARCH_ABI": "base", "ARCH_BITS": "64", "ARCH_CPU": "amd64",
-             "ARCH_ENDIAN": "little", "ARCH_LIBC": "gnu", "ARCH_OS": "linux",
-             "GNU_CPU": "x86_64", "GNU_SYSTEM": "linux-gnu", "GNU_TYPE": "x86_64-linux-gnu",
-             "MULTIARCH": "x86_64-linux-gnu"}
 OFFICIAL_MIRROR = re.compile(r"://([a-z0-9.-]+\.)?(debian\.org|ubuntu\.com)(/|$)")
 
 
-def stanzas(status: str) -> list[Deb822]:
-    return [p for p in Deb822.iter_paragraphs(status.splitlines()) if "Package" in p]
-
-
-def lookup_installed(cat: DebianCatalog, status: str, name: str) -> Package | None:
-    """An installed package by name: from the catalog, or a placeholder installed earlier."""
-    name = name.split(":")[0]
-    pkg = cat.get(name)
-    if pkg is not None:
-        return pkg
-    for para in stanzas(status):
-        if para["Package"] == name and PLACEHOLDER_FIELD in para:
-            return placeholder_package(name, para[PLACEHOLDER_FIELD])
-    return None
-
-
-def source_uris(ops: Ops) -> list[str]:
+def source_uris(ops: PackageFiles) -> list[str]:
     """URIs of every repository in sources.list and sources.list.d (one-line and deb822)."""
     texts = [ops.read_text("/etc/apt/sources.list") or ""]
     texts += [ops.read_text(f"/etc/apt/sources.list.d/{n}") or ""
@@ -82,7 +57,7 @@ class AptMark:
 
     def __init__(self, tool: Any, ctx: Any):
         self.tool, self.ctx = tool, ctx
-        self.ops = Ops(ctx)
+        self.ops = PackageFiles(ctx)
 
     def run(self, args: list[str]) -> int:
         words = [a for a in args if not a.startswith("-")]
@@ -141,115 +116,31 @@ class AptMark:
         self.ops.write(EXTENDED, text)
 
 
-def dpkg_architecture(args: list[str], ctx: Any) -> int:
-    """dpkg-architecture [-q VAR | -qVAR | --query VAR]: the amd64 answers."""
-    table = {f"DEB_{kind}_{k}": v for kind in ("BUILD", "HOST", "TARGET") for k, v in ARCH_VARS.items()}
-    query = None
-    it = iter(args)
-    for a in it:
-        if a in ("-q", "--query"):
-            query = next(it, "")
-        elif a.startswith("-q") and len(a) > 2:
-            query = a[2:]
-        elif a.startswith("--query="):
-            query = a.split("=", 1)[1]
-    if query is None:
-        ctx.out("".join(f"{k}={v}\n" for k, v in sorted(table.items())))
+def apt_cache(session: Any, sub: str) -> int:
+    """apt-cache show/policy/search over the catalog (needs lists, as the real one does)."""
+    installed = session.installed()
+    lists = session.has_lists()
+    if sub == "search":
+        words = [w.lower() for w in session.opts.args]
+        if lists:
+            for name in sorted(session.cat.packages):
+                pkg = session.cat.packages[name]
+                text = f"{name} {pkg.description}".lower()
+                if all(w in text for w in words):
+                    session.ctx.out(f"{name} - {pkg.description}\n")
         return 0
-    if query not in table:
-        ctx.err(f"dpkg-architecture: error: {query} is not a supported variable name\n")
-        return 2
-    ctx.out(table[query] + "\n")
-    return 0
-
-
-FIELD = re.compile(r"\$\{([^};]+)(?:;(-?\d+))?\}")
-
-
-def dpkg_query(tool: Any, ctx: Any, args: list[str]) -> int:
-    """dpkg-query -W/--show [-f FORMAT], -S/--search, -l, -L, -s over the image's dpkg database."""
-    ops = Ops(ctx)
-    status = ops.read_text(STATUS) or ""
-    fmt = "${binary:Package}\t${Version}\n"
-    action, rest = None, []
-    it = iter(args)
-    for a in it:
-        if a in ("-f", "--showformat"):
-            fmt = next(it, fmt)
-        elif a.startswith(("--showformat=", "-f=")):
-            fmt = a.split("=", 1)[1]
-        elif a in ("-W", "--show", "-S", "--search", "-l", "--list", "-L", "--listfiles",
-                   "-s", "--status", "-p", "--print-avail"):
-            action = a
-        elif not a.startswith("-"):
-            rest.append(a)
-    fmt = fmt.encode().decode("unicode_escape")  # dpkg-query expands \n and \t itself
-    if action in ("-W", "--show"):
-        paras = stanzas(status)
-        found = 0
-        for para in paras:
-            if rest and not any(fnmatch.fnmatchcase(para["Package"], r.split(":")[0]) for r in rest):
-                continue
-            found += 1
-            ctx.out(format_stanza(fmt, para))
-        missing = [r for r in rest if not any(fnmatch.fnmatchcase(p["Package"], r.split(":")[0])
-                                              for p in paras)]
-        for r in missing:
-            ctx.err(f"dpkg-query: no packages found matching {r}\n")
-        return 1 if missing else 0
-    if action in ("-S", "--search"):
-        return search(ops, ctx, rest)
-    return None  # the caller (Dpkg) handles -l, -L, -s
-
-
-def format_stanza(fmt: str, para: Deb822) -> str:
-    def value(m: re.Match) -> str:
-        key, width = m.group(1), m.group(2)
-        if key == "binary:Package":
-            v = para["Package"] + (f":{para.get('Architecture')}" if para.get("Multi-Arch") == "same" else "")
-        elif key == "db:Status-Abbrev":
-            v = {"install ok installed": "ii ", "deinstall ok config-files": "rc "}.get(para.get("Status", ""), "un ")
-        elif key == "db:Status-Status":
-            v = para.get("Status", "").split(" ")[-1]
+    for name in session.opts.args:
+        pkg = session.cat.get(name) if lists else None
+        if sub == "policy":
+            have = "(none)" if name not in installed.names else (pkg.version if pkg else "installed")
+            cand = pkg.version if pkg else "(none)"
+            session.ctx.out(f"{name}:\n  Installed: {have}\n  Candidate: {cand}\n")
+        elif sub == "show":
+            if pkg is None:
+                session.ctx.err("E: No packages found\n")
+                return 100
+            session.ctx.out(pkg.control_text.rstrip("\n") + "\n\n")
         else:
-            v = para.get(key, "")
-        if width:
-            w = int(width)
-            v = v.ljust(w) if w > 0 else v.rjust(-w)
-        return v
-    return FIELD.sub(value, fmt)
-
-
-def search(ops: Ops, ctx: Any, patterns: list[str]) -> int:
-    """dpkg-query -S: which installed packages own paths matching each pattern."""
-    lists = {}
-    for n in ops.listdir(INFO):
-        if n.endswith(".list"):
-            lists[n[:-5]] = (ops.read_text(f"{INFO}/{n}") or "").replace("\0", "").splitlines()
-    status = 0
-    for pat in patterns:
-        glob = any(c in pat for c in "*?[")
-        hits: dict[str, list[str]] = {}
-        for pkg, paths in lists.items():
-            for path in paths:
-                if (fnmatch.fnmatchcase(path, pat) if glob else
-                        (path == pat if pat.startswith("/") else pat in path)):
-                    hits.setdefault(path, []).append(pkg)
-        if not hits:
-            ctx.err(f"dpkg-query: no path found matching pattern {pat}\n")
-            status = 1
-        for path, pkgs in hits.items():
-            ctx.out(f"{', '.join(pkgs)}: {path}\n")
-    return status
-
-
-def compare_versions(a: str, op: str, b: str) -> int:
-    """dpkg --compare-versions: exit 0 if the relation holds, 1 if not."""
-    ops = {"lt": lambda x: x < 0, "le": lambda x: x <= 0, "eq": lambda x: x == 0,
-           "ne": lambda x: x != 0, "ge": lambda x: x >= 0, "gt": lambda x: x > 0,
-           "<<": lambda x: x < 0, "<=": lambda x: x <= 0, "=": lambda x: x == 0,
-           ">=": lambda x: x >= 0, ">>": lambda x: x > 0}
-    if op not in ops:
-        return 2
-    va, vb = Version(a or "0"), Version(b or "0")
-    return 0 if ops[op]((va > vb) - (va < vb)) else 1
+            session.ctx.not_simulated(f"apt-cache {sub}", "layerlab simulates apt-cache show, policy, search")
+            return 0
+    return 0

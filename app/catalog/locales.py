@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from .fs_ops import Ops
+from .package_files import PackageFiles
 
 ARCHIVE = "/usr/lib/locale/locale-archive"
 HEADER = b"layerlab locale-archive (real size, contents not simulated):"
@@ -37,7 +37,7 @@ def normalize(name: str) -> str:
     return f"{base}.{codeset}" + (f"@{modifier}" if at else "")
 
 
-def read_archive(ops: Ops) -> list[str]:
+def read_archive(ops: PackageFiles) -> list[str]:
     text = ops.read_text(ARCHIVE) or ""
     head = text.split("\0", 1)[0]
     if not head.startswith(HEADER.decode()):
@@ -45,7 +45,7 @@ def read_archive(ops: Ops) -> list[str]:
     return head[len(HEADER):].split()
 
 
-def write_archive(ops: Ops, names: list[str]) -> None:
+def write_archive(ops: PackageFiles, names: list[str]) -> None:
     if not names:
         ops.unlink(ARCHIVE)
         return
@@ -61,7 +61,7 @@ class LocaleTool:
     commands = frozenset({"locale-gen", "localedef", "locale"})
 
     def run(self, argv: list[str], ctx: Any) -> int:
-        ops = Ops(ctx)
+        ops = PackageFiles(ctx)
         prog = posixpath.basename(argv[0])
         if prog == "locale-gen":
             if not ops.exists("/usr/sbin/locale-gen"):
@@ -72,7 +72,7 @@ class LocaleTool:
             return self.localedef(ops, ctx, argv[1:])
         return self.locale(ops, ctx, argv[1:])
 
-    def locale_gen(self, ops: Ops, ctx: Any, args: list[str]) -> int:
+    def locale_gen(self, ops: PackageFiles, ctx: Any, args: list[str]) -> int:
         wanted = []
         # The catalog has the size of the packaged /etc/locale.gen, not its text (all of it
         # commented-out examples): its unknown bytes read as NULs and select nothing.
@@ -88,7 +88,7 @@ class LocaleTool:
         write_archive(ops, sorted({normalize(n) for n in wanted}))
         return 0
 
-    def localedef(self, ops: Ops, ctx: Any, args: list[str]) -> int:
+    def localedef(self, ops: PackageFiles, ctx: Any, args: list[str]) -> int:
         source, name, it = None, None, iter(args)
         for a in it:
             if a in ("-i", "--inputfile"):
@@ -108,7 +108,7 @@ class LocaleTool:
         write_archive(ops, sorted(set(read_archive(ops)) | {normalize(name)}))
         return 0
 
-    def locale(self, ops: Ops, ctx: Any, args: list[str]) -> int:
+    def locale(self, ops: PackageFiles, ctx: Any, args: list[str]) -> int:
         if "-a" in args or "--all-locales" in args:
             ctx.out("".join(n + "\n" for n in sorted(set(ALWAYS) | set(read_archive(ops)))))
             return 0

@@ -66,10 +66,6 @@ def alpine_names(version: str) -> NameIndex | None:
     return NameIndex(version, entry["names"], entry["provides"], {})
 
 
-def debian_codenames() -> list[str]:
-    return sorted(_data()["debian"])
-
-
 def os_release_codename(os_release: str) -> str | None:
     m = re.search(r"^VERSION_CODENAME=\"?([a-z]+)", os_release or "", re.M)
     return m.group(1) if m else None

@@ -14,32 +14,33 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, Any, Sequence
 
-from app.engine import FSError, normalize
+from app.engine import normalize
 
+from . import builtins, shell_programs
+from .commands import REGISTRY
 from .context import Context, Limits, LimitReached, NotSimulated, RunRecord, ShellResult
-from .interpreter import DEFAULT_PATH, Shell, State
+from .dispatch import Handlers
+from .interpreter import Shell
+from .state import DEFAULT_PATH, State, unknown_cause
+from .recorder import RecordingFS
 from .streams import IO, Buffer
-from . import builtins  # noqa: F401  (registers sh/bash and the shell builtins)
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.engine import UnionFS
 
 __all__ = ["run", "ShellResult", "NotSimulated", "Limits", "Context"]
 WINDOWS_SHELLS = {"powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe"}
+# What a name runs, handed to every Shell (the interpreter imports none of these).
+HANDLERS = Handlers(special=builtins.SPECIAL, regular=builtins.REGULAR,
+                    commands={**REGISTRY, **shell_programs.PROGRAMS})
 
 
-def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
+def _dialect_of(fs: RecordingFS, shell_path: str) -> str:
     """What ``shell_path`` is in this tree: Debian links /bin/sh to dash, Alpine to busybox."""
     name = posixpath.basename(shell_path)
     if name in ("bash", "dash", "ash"):
         return name
-    try:
-        target = fs.readlink(shell_path)[0]
-    except FSError:
-        target = ""
-    except Exception:  # noqa: BLE001 - an engine without readlink: assume Debian
-        target = ""
-    base = posixpath.basename(target)
+    base = posixpath.basename(fs.peek_readlink(shell_path) or "")
     if base == "busybox":
         return "ash"
     if base == "bash":
@@ -47,10 +48,27 @@ def _dialect_of(fs: "UnionFS", shell_path: str) -> str:
     return "dash"
 
 
+def _refused(script: str, shell_argv: list[str], record: RunRecord) -> ShellResult | None:
+    """The RUNs that never start: a Windows shell, or (strict_path) a shell missing from the tree."""
+    if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
+        note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
+                                    "POSIX sh only, so this RUN changes nothing in the layer")
+        return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
+                           error=None, commands=[], failed_command=None)
+    if record.strict_path and shell_argv[0].startswith("/") and not record.fs.exists(shell_argv[0]):
+        shown = " ".join(shell_argv + [script])
+        error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
+                 f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
+                 "no such file or directory")
+        return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
+                           error=error, commands=[], failed_command=shell_argv[0])
+    return None
+
+
 def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: str = "/",
         packages: Any = None, limits: Limits | None = None,
         shell: Sequence[str] | None = None, strict_path: bool = False,
-        after_unknowns: bool = False) -> ShellResult:
+        after_unknowns: bool = False, strict: bool = False) -> ShellResult:
     """Simulate ``RUN <script>`` (``/bin/sh -c <script>``) against ``fs``.
 
     ``shell`` is the SHELL instruction's argv without the script, e.g.
@@ -67,41 +85,36 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     misses may be an artefact. Failures in a plain list or left of ``&&`` are then reported
     as not simulated instead of failing the build, as they are after a not-simulated
     command within the RUN (see ``Shell._tolerate``).
+    ``strict``: for tests. An exception raised inside a command (a bug in layerlab, which
+    a build reports as "not simulated" so the student's build goes on) is raised to the
+    caller instead, so a test of that command fails.
     """
     limits = limits or Limits()
     shell_argv = list(shell or ["/bin/sh", "-c"])
     record = RunRecord(fs, limits, packages)
     record.strict_path = strict_path
     record.inherited_unknowns = int(after_unknowns)
-    if posixpath.basename(shell_argv[0].replace("\\", "/")).lower() in WINDOWS_SHELLS:
-        note = NotSimulated(script, f"`{shell_argv[0]}` is a Windows shell: layerlab simulates "
-                                    "POSIX sh only, so this RUN changes nothing in the layer")
-        return ShellResult(status=0, stdout="", stderr="", traces=[], not_simulated=[note],
-                           error=None, commands=[], failed_command=None)
-    if strict_path and shell_argv[0].startswith("/") and not fs.exists(shell_argv[0]):
-        shown = " ".join(shell_argv + [script])
-        error = (f'process "{shown}" did not complete successfully: runc run failed: unable to '
-                 f'start container process: exec: "{shell_argv[0]}": stat {shell_argv[0]}: '
-                 "no such file or directory")
-        return ShellResult(status=127, stdout="", stderr="", traces=[], not_simulated=[],
-                           error=error, commands=[], failed_command=shell_argv[0])
-    record.sh_dialect = _dialect_of(fs, "/bin/sh")
-    dialect = record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh") else _dialect_of(fs, shell_argv[0])
+    record.strict = strict
+    refused = _refused(script, shell_argv, record)
+    if refused is not None:
+        return refused
+    record.sh_dialect = _dialect_of(record.fs, "/bin/sh")
+    dialect = (record.sh_dialect if shell_argv[0] in ("/bin/sh", "sh")
+               else _dialect_of(record.fs, shell_argv[0]))
     env = dict(env or {})
     env.setdefault("PATH", DEFAULT_PATH)
     env.setdefault("HOME", "/root")
     state = State(vars=dict(env), exported=set(env), cwd=normalize(cwd),
                   name=shell_argv[0], dialect=dialect)
     state.vars.setdefault("PWD", state.cwd)
-    sh = Shell(record, state)
+    sh = Shell(record, state, HANDLERS)
     out, err = Buffer(), Buffer()
     io = IO("", {1: out, 2: err})
     error = None
     status = 0
     try:
         options = [a for a in shell_argv[1:] if a != "-c"]
-        from .builtins import apply_options
-        if options and apply_options(sh, options, io, cmd=shell_argv[0]) is None:
+        if options and builtins.apply_options(sh, options, io, cmd=shell_argv[0]) is None:
             status = 2
         else:
             status = sh.run_script(script, io)
@@ -116,7 +129,6 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
     if status and error is None and not record.syntax_error and (
             record.unknowns_before_last or after_unknowns):
         # `exit 1` (or set -e) after commands layerlab did not simulate: see Shell._tolerate
-        from .interpreter import unknown_cause
         record.not_simulated.append(NotSimulated(record.last_failed or "exit", (
             f"the RUN ended with status {status} in the simulation, but only after "
             f"{unknown_cause(record)}: a real build may well succeed, so the build goes on")))

@@ -2,45 +2,31 @@
 (cd, export, set, exit, ...), so they cannot be separate programs.
 
 ``SPECIAL`` builtins keep ``A=1`` prefixes (POSIX "special built-ins");
-``REGULAR`` ones see them only while they run. ``sh``/``bash`` start a new
-shell of this interpreter: a child process in a real build, so it gets a copy
-of the exported environment and nothing else.
+``REGULAR`` ones see them only while they run. ``sh``/``bash``, ``env`` and
+``nohup`` start a new process: they are in app/shell/shell_programs.py.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-from typing import Callable
 
 from app.engine import FSError
 
-from .commands import REGISTRY, register
+from .commands import registrar
 from .context import NotSimulated, decode
-from .interpreter import (DEFAULT_PATH, MAX_SCRIPT, ExitShell, LoopControl, ReturnFromFunction,
-                          Shell, State, too_big_hint)
+from .dispatch import Builtin
+from .interpreter import Shell
+from .state import DEFAULT_PATH, ExitShell, LoopControl, ReturnFromFunction
 from .streams import IO
 
-Builtin = Callable[[Shell, list[str], IO], int]
 SPECIAL: dict[str, Builtin] = {}
 REGULAR: dict[str, Builtin] = {}
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def special(*names: str):
-    def wrap(fn: Builtin) -> Builtin:
-        for n in names:
-            SPECIAL[n] = fn
-        return fn
-    return wrap
-
-
-def regular(*names: str):
-    def wrap(fn: Builtin) -> Builtin:
-        for n in names:
-            REGULAR[n] = fn
-        return fn
-    return wrap
+special = registrar(SPECIAL)
+regular = registrar(REGULAR)
 
 
 def _number(shell: Shell, io: IO, cmd: str, arg: str) -> int:
@@ -73,11 +59,8 @@ def cd(shell: Shell, argv: list[str], io: IO) -> int:
         target = shell.get_var("OLDPWD") or shell.state.cwd
         io.stdout.write(target + "\n")
     full = posixpath.normpath(posixpath.join(shell.state.cwd, target))
-    try:
-        st = shell.record.fs.stat(full)[0]
-        ok = st.type == "dir"
-    except FSError:
-        ok = False
+    st = shell.record.fs.peek_stat(full)
+    ok = st is not None and st.type == "dir"
     if not ok:
         shell.error(io, f"cd: can't cd to {target}")
         return 2
@@ -239,12 +222,10 @@ def source(shell: Shell, argv: list[str], io: IO) -> int:
     path = argv[1]
     full = _find_script(shell, path)
     try:
-        data, trace = shell.record.fs.read(full)
-    except FSError as exc:
-        shell.record.record(exc.trace)
+        data = shell.record.fs.read(full)
+    except FSError:
         shell.error(io, f"{argv[0]}: cannot open {path}: No such file")
         raise ExitShell(2)
-    shell.record.record(trace)
     from .parser import ShellSyntaxError, parse
     try:
         tree = parse(decode(data), bash=shell.state.bash)
@@ -333,20 +314,6 @@ def read(shell: Shell, argv: list[str], io: IO) -> int:
     return 0 if nl else 1
 
 
-def find_in_path(shell: Shell, name: str, path: str | None = None) -> str | None:
-    """The first executable ``name`` on PATH in the simulated tree."""
-    fs = shell.record.fs
-    for d in (path if path is not None else (shell.get_var("PATH") or DEFAULT_PATH)).split(":"):
-        cand = posixpath.join(d or ".", name)
-        try:
-            st = fs.stat(posixpath.join(shell.state.cwd, cand))[0]
-        except FSError:
-            continue
-        if st.type == "file" and st.mode & 0o111:
-            return cand
-    return None
-
-
 @regular("command", "type")
 def command(shell: Shell, argv: list[str], io: IO) -> int:
     args = argv[1:]
@@ -368,7 +335,7 @@ def command(shell: Shell, argv: list[str], io: IO) -> int:
         elif name in SPECIAL or name in REGULAR or name in ("echo", "printf", "test", "["):
             io.stdout.write(f"{name} is a shell builtin\n" if verbose else f"{name}\n")
         else:
-            found = name if "/" in name and shell.record.fs.exists(name) else find_in_path(shell, name)
+            found = name if "/" in name and shell.record.fs.exists(name) else shell.find_in_path(name)
             if found:
                 io.stdout.write(f"{name} is {found}\n" if verbose else f"{found}\n")
             else:
@@ -376,137 +343,3 @@ def command(shell: Shell, argv: list[str], io: IO) -> int:
                     io.stdout.write(f"{name}: not found\n")
                 status = 127 if verbose else 1
     return status
-
-
-# -- child shells -------------------------------------------------------------------------
-def run_shell_script(shell: Shell, script: str, argv: list[str], env: dict[str, str], io: IO,
-                     dialect: str, options: list[str] | None = None) -> int:
-    """Run ``script`` in a new shell process: it inherits only the environment and cwd."""
-    state = State(vars=dict(env), exported=set(env), cwd=shell.state.cwd,
-                  positional=list(argv[1:]), name=argv[0], dialect=dialect,
-                  umask=shell.state.umask)
-    child = Shell(shell.record, state)
-    if options:
-        if apply_options(child, options, io, cmd=argv[0]) is None:
-            return 2
-    return child.run_script(script, io)
-
-
-def shell_command(ctx) -> int:
-    """``sh``/``bash``/``dash``: ``-c 'script' [name args]``, ``script.sh [args]`` or stdin."""
-    shell: Shell = ctx.shell
-    argv = ctx.argv
-    dialect = "bash" if argv[0] == "bash" else "ash" if argv[0] == "ash" else \
-        ("dash" if argv[0] == "dash" else shell.record.sh_dialect)
-    options: list[str] = []
-    script = None
-    from_stdin = False  # -s: the script comes from stdin, the operands are $1...
-    i = 1
-    while i < len(argv):
-        a = argv[i]
-        if a == "-c":
-            script = ""
-            i += 1
-            continue
-        if a == "--":
-            i += 1
-            break
-        if a in ("-o", "+o") and i + 1 < len(argv):
-            options += [a, argv[i + 1]]
-            i += 2
-            continue
-        if a.startswith("--"):
-            i += 1
-            continue
-        if len(a) > 1 and a[0] in "-+":
-            if "c" in a[1:]:
-                script = ""
-            if "s" in a[1:] and a[0] == "-":
-                from_stdin = True
-            letters = a[1:].replace("c", "").replace("l", "").replace("i", "").replace("s", "")
-            if letters:
-                options.append(a[0] + letters)
-            i += 1
-            continue
-        break
-    rest = argv[i:]
-    io = ctx.streams()
-    if script == "":
-        if not rest:
-            shell.error(io, f"{argv[0]}: -c requires an argument")
-            return 2
-        return run_shell_script(shell, rest[0], rest[1:] or [argv[0]], ctx.env, io, dialect, options)
-    if rest and not from_stdin:
-        full = posixpath.join(shell.state.cwd, rest[0])
-        try:
-            data, trace = shell.record.fs.read(full)
-        except FSError as exc:
-            shell.record.record(exc.trace)
-            ctx.err(f"{argv[0]}: 0: cannot open {rest[0]}: No such file\n" if dialect == "dash" else
-                    f"{argv[0]}: {rest[0]}: No such file or directory\n")
-            return 2 if dialect == "dash" else 127
-        shell.record.record(trace)
-        if len(data) > MAX_SCRIPT:
-            ctx.not_simulated(" ".join(argv), too_big_hint(rest[0], len(data)))
-            return 0
-        return run_shell_script(shell, decode(data), rest, ctx.env, io, dialect, options)
-    from .commands.net import UNKNOWN_DOWNLOAD
-    if UNKNOWN_DOWNLOAD in ctx.stdin:
-        ctx.not_simulated(f"{argv[0]} (script piped in from a download)",
-                          "the script was downloaded while the build runs; layerlab cannot know "
-                          "what it does, so the layer shows only what the other commands did")
-        return 0
-    return run_shell_script(shell, ctx.stdin, [argv[0]] + rest, ctx.env, IO("", io.fds), dialect,
-                            options)
-
-
-for _name in ("sh", "bash", "dash", "ash"):
-    register(_name)(shell_command)
-
-
-@register("env")
-def env_command(ctx) -> int:
-    """``env [-i] [-u NAME] [NAME=VALUE]... [COMMAND [ARG]...]``: run COMMAND with a changed environment."""
-    args = ctx.argv[1:]
-    env = dict(ctx.env)
-    while args:
-        a = args[0]
-        if a in ("-i", "-", "--ignore-environment"):
-            env = {}
-        elif a in ("-u", "--unset") and len(args) > 1:
-            env.pop(args[1], None)
-            args = args[1:]
-        elif a == "--":
-            args = args[1:]
-            break
-        elif "=" in a and NAME.match(a.split("=", 1)[0]):
-            k, v = a.split("=", 1)
-            env[k] = v
-        else:
-            break
-        args = args[1:]
-    if not args:
-        ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
-        return 0
-    shell: Shell = ctx.shell
-    io = ctx.streams()
-    return shell.run_external(posixpath.basename(args[0]), args, env, io)
-
-
-@register("nohup", "timeout", "nice", "stdbuf", "setsid", "time")
-def wrapper_command(ctx) -> int:
-    """Commands that run another command unchanged (as far as the layer can tell)."""
-    args = ctx.argv[1:]
-    if ctx.argv[0] == "timeout":
-        while args and args[0].startswith("-"):
-            args = args[2:] if args[0] in ("-s", "-k", "--signal", "--kill-after") else args[1:]
-        args = args[1:]  # the duration
-    else:
-        while args and args[0].startswith("-"):
-            args = args[2:] if args[0] in ("-n", "-i", "-o", "-e") else args[1:]
-    if not args:
-        return 0
-    shell: Shell = ctx.shell
-    io = ctx.streams()
-    return shell.run_external(posixpath.basename(args[0]), args, ctx.env, io)
-assert "sh" in REGISTRY

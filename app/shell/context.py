@@ -4,16 +4,20 @@
 package tool's (``packages.run(argv, ctx)`` from app/catalog). Its public part
 is the contract with the package tool:
 
-- ``ctx.fs``: the ``UnionFS`` of the RUN step (the upper layer is the new layer).
-  Call its methods directly and pass every returned ``Trace`` to ``ctx.record``.
+- ``ctx.fs``: the RUN step's union (the upper layer is the new layer) as a
+  ``RecordingFS`` (app/shell/recorder.py): the engine's operations, each one
+  recorded in the RUN's traces as it happens, failed or not; ``peek_*`` looks
+  are not drawn; ``with ctx.fs.batch(op, note)`` merges many calls into one
+  summary trace.
 - ``ctx.env``: ``dict[str, str]``, the command's environment (exported
   variables plus ``A=1 cmd`` prefixes). Read it; changes do not flow back.
 - ``ctx.cwd``: the absolute working directory.
 - ``ctx.stdin``: what the command reads on standard input (text).
 - ``ctx.out(text)`` / ``ctx.err(text)``: write to stdout / stderr (honouring
   the command's redirections and pipes).
-- ``ctx.record(trace)``: add an engine trace to the RUN's traces (in order;
-  the diagram draws them). Also enforces the file and byte limits.
+- ``ctx.record(trace)``: add a trace made outside ``ctx.fs`` to the RUN's traces
+  (in order; the diagram draws them; None is ignored). Also enforces the file
+  and byte limits.
 - ``ctx.not_simulated(command, hint)``: say that something was not simulated.
 - ``ctx.limits``: the ``Limits`` of this RUN.
 - ``ctx.path(p)``: ``p`` made absolute against ``ctx.cwd``.
@@ -31,7 +35,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from app.engine import FSError, LimitExceeded, Trace
+from app.engine import Trace
+
+from .recorder import LimitReached, RecordingFS
 
 if TYPE_CHECKING:  # pragma: no cover
     from app.engine import UnionFS
@@ -68,10 +74,6 @@ class ShellResult:
     failed_command: str | None = None
 
 
-class LimitReached(Exception):
-    """A safety limit ended the RUN; the message says which and how to fix it."""
-
-
 def decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
@@ -83,8 +85,8 @@ def encode(text: str) -> bytes:
 class RunRecord:
     """What one RUN accumulates, shared by every (sub)shell it starts."""
 
-    def __init__(self, fs: "UnionFS", limits: Limits, packages: Any = None):
-        self.fs = fs
+    def __init__(self, union: "UnionFS", limits: Limits, packages: Any = None):
+        self.fs = RecordingFS(union, self.record)
         self.limits = limits
         self.packages = packages
         self.traces: list[Trace] = []
@@ -101,6 +103,7 @@ class RunRecord:
         self.unknowns_before_last = 0  # not-simulated notes before the last simple command
         self.inherited_unknowns = 0  # 1 if earlier build steps were not fully simulated
         self.syntax_error = False  # a script (or sh -c text) sh would refuse to run
+        self.strict = False  # a command's own exception is raised, not a "not simulated" note
 
     def record(self, trace: Trace | None) -> None:
         if trace is None:
@@ -110,8 +113,7 @@ class RunRecord:
         if self.bytes_written > self.limits.max_bytes:
             raise LimitReached(f"this RUN wrote more than {self.limits.max_bytes} bytes "
                                f"(limit max_bytes)")
-        upper = getattr(self.fs, "upper", None)
-        if upper is not None and len(upper) > self.limits.max_files:
+        if len(self.fs.upper) > self.limits.max_files:
             raise LimitReached(f"this RUN created more than {self.limits.max_files} files "
                                f"(limit max_files)")
 
@@ -169,31 +171,9 @@ class Context:
         return IO(self.stdin, {1: self._stdout, 2: self._stderr})
 
     # -- helpers for the shell's commands ----------------------------------------
-    def fail(self, exc: FSError) -> None:
-        """Record the trace of a failed engine operation (limits end the RUN)."""
-        if isinstance(exc, LimitExceeded):
-            raise LimitReached(exc.message) from exc
-        self.record(exc.trace)
-
-    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """``fs.<method>(*args)``, recording its trace; re-raises FSError after recording."""
-        try:
-            result = getattr(self.fs, method)(*args, **kwargs)
-        except FSError as exc:
-            self.fail(exc)
-            raise
-        if isinstance(result, tuple):
-            self.record(result[1])
-            return result[0]
-        self.record(result)
-        return result
-
     def stat(self, path: str, follow: bool = True):
         """Stat without recording (existence checks are not drawn), or None."""
-        try:
-            return self.fs.stat(path, follow)[0]
-        except FSError:
-            return None
+        return self.fs.peek_stat(path, follow)
 
     def read_text(self, path: str) -> str:
-        return decode(self.call("read", path))
+        return decode(self.fs.read(path))

@@ -14,12 +14,11 @@ import posixpath
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from app.engine import FSError
-
 from . import arith, patterns
 from .syntax import Arith, CommandSub, Lit, Param, Quoted, Tilde, Word
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .recorder import RecordingFS
     from .interpreter import Shell
 
 
@@ -242,11 +241,7 @@ def glob_tree(shell: "Shell", chunks: patterns.Chunks) -> list[str]:
             rx = patterns.compile_pattern(comp)
             dot_ok = comp[0][0].startswith(".")
             for c in candidates:
-                try:
-                    names, _ = fs.listdir(_abs(shell, c or "."))
-                except FSError:
-                    continue
-                for name in names:
+                for name in fs.peek_listdir(_abs(shell, c or ".")) or []:
                     if name.startswith(".") and not dot_ok:
                         continue
                     if rx.fullmatch(name):
@@ -262,16 +257,10 @@ def _abs(shell: "Shell", path: str) -> str:
     return posixpath.join(shell.state.cwd, path)
 
 
-def _is_dir(fs, shell: "Shell", path: str) -> bool:
-    try:
-        return fs.stat(_abs(shell, path or "."))[0].type == "dir"
-    except FSError:
-        return False
+def _is_dir(fs: "RecordingFS", shell: "Shell", path: str) -> bool:
+    st = fs.peek_stat(_abs(shell, path or "."))
+    return st is not None and st.type == "dir"
 
 
-def _exists(fs, shell: "Shell", path: str) -> bool:
-    try:
-        fs.stat(_abs(shell, path), follow=False)
-        return True
-    except FSError:
-        return False
+def _exists(fs: "RecordingFS", shell: "Shell", path: str) -> bool:
+    return fs.peek_stat(_abs(shell, path), follow=False) is not None

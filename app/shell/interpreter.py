@@ -7,93 +7,30 @@ builtins (cd, export, set, ...), the package tool handed in by the build
 finally "not simulated": recorded with a hint, status 0, never executed.
 """
 
+
 from __future__ import annotations
 
-import posixpath
 import shlex
-from dataclasses import dataclass, field
 from typing import Any
 
-from app.engine import FSError
-
 from . import patterns
-from .commands import REGISTRY, not_simulated_hint
-from .context import Context, LimitReached, RunRecord, decode, encode
+from .context import RunRecord, decode
+from .dispatch import Dispatch, Handlers
 from .expand import ExpansionError, Expander
 from .parser import ShellSyntaxError, parse
+from .redirects import Redirections
+from .state import (ExitShell, LoopControl, RedirectError, ReturnFromFunction, State, note as _ns,
+                    unknown_cause)
 from .streams import IO, Buffer, FileSink, Null
 from .syntax import (AndOr, Case, DoubleBracket, For, FunctionDef, Group, If, Node, Pipeline,
                      Redirect, Sequence, Simple, Subshell, While)
 
-DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-# Commands dash runs itself: they need no file in the tree.
-SHELL_BUILTINS = frozenset({"echo", "printf", "test", "[", "true", "false", "pwd", "kill"})
-MAX_SCRIPT = 64 * 1024  # scripts in the tree larger than this (./configure) are not interpreted
 
-
-def too_big_hint(name: str, size: int) -> str:
-    return (f"`{name}` is a {size // 1024} KiB shell script (a generated one, like ./configure); "
-            "layerlab interprets scripts up to 64 KiB, so the layer shows only what the other "
-            "commands did")
-
-
-class ExitShell(Exception):
-    def __init__(self, status: int):
-        self.status = status
-
-
-class ReturnFromFunction(Exception):
-    def __init__(self, status: int):
-        self.status = status
-
-
-class LoopControl(Exception):
-    def __init__(self, kind: str, levels: int):
-        self.kind = kind
-        self.levels = levels
-
-
-class RedirectError(Exception):
-    pass
-
-
-@dataclass
-class State:
-    """Everything a subshell copies and a real process would own."""
-
-    vars: dict[str, str] = field(default_factory=dict)
-    exported: set[str] = field(default_factory=set)
-    cwd: str = "/"
-    positional: list[str] = field(default_factory=list)
-    functions: dict[str, Node] = field(default_factory=dict)
-    errexit: bool = False
-    xtrace: bool = False
-    pipefail: bool = False
-    nounset: bool = False
-    noglob: bool = False
-    umask: int = 0o022
-    status: int = 0
-    name: str = "/bin/sh"
-    dialect: str = "dash"  # "dash" (Debian's /bin/sh), "bash", or "ash" (busybox, Alpine)
-
-    def copy(self) -> "State":
-        return State(dict(self.vars), set(self.exported), self.cwd, list(self.positional),
-                     dict(self.functions), self.errexit, self.xtrace, self.pipefail, self.nounset,
-                     self.noglob, self.umask, self.status, self.name, self.dialect)
-
-    @property
-    def bash(self) -> bool:
-        """bash and busybox ash both know ``[[ ]]``, ``echo -e`` and ``pipefail``; dash does not."""
-        return self.dialect in ("bash", "ash")
-
-    def environment(self) -> dict[str, str]:
-        return {k: v for k, v in self.vars.items() if k in self.exported}
-
-
-class Shell:
-    def __init__(self, record: RunRecord, state: State):
+class Shell(Redirections, Dispatch):
+    def __init__(self, record: RunRecord, state: State, handlers: Handlers):
         self.record = record
         self.state = state
+        self.handlers = handlers
         self.expander = Expander(self)
         self.cond_depth = 0  # >0 inside if/while conditions, && / || and !: no errexit
         # Where the running command's status goes: "run" (a plain list), "and" (left
@@ -132,10 +69,10 @@ class Shell:
         self.state.vars[name] = value
 
     def home_of(self, user: str) -> str | None:
-        try:
-            data = decode(self.record.fs.read("/etc/passwd")[0])
-        except FSError:
+        passwd = self.record.fs.peek_read("/etc/passwd")
+        if passwd is None:
             return None
+        data = decode(passwd)
         for line in data.splitlines():
             f = line.split(":")
             if len(f) >= 6 and f[0] == user:
@@ -166,14 +103,14 @@ class Shell:
         except ExitShell as exc:
             status = exc.status
         except (ReturnFromFunction, LoopControl) as exc:
-            status = getattr(exc, "status", 0)
+            status = exc.status if isinstance(exc, ReturnFromFunction) else 0
         finally:
             self.flush_files()
         self.state.status = status
         return status
 
     def subshell(self) -> "Shell":
-        child = Shell(self.record, self.state.copy())
+        child = Shell(self.record, self.state.copy(), self.handlers)
         child.line = self.line
         child.flow = self.flow
         return child
@@ -198,8 +135,7 @@ class Shell:
 
     # -- execution ----------------------------------------------------------------------
     def execute(self, node: Node, io: IO) -> int:
-        method = getattr(self, "_exec_" + type(node).__name__)
-        status = method(node, io)
+        status = _EXECUTORS[type(node)](self, node, io)
         self.state.status = status
         return status
 
@@ -454,287 +390,12 @@ class Shell:
         io.stdin = new_io.stdin
         return 0
 
-    def flush_files(self) -> None:
-        for sink in list(self.open_files):
-            sink.flush()
 
-    # -- redirections ---------------------------------------------------------------------
-    def open_redirects(self, redirects: list[Redirect], io: IO) -> tuple[IO, list]:
-        fds = dict(io.fds)
-        stdin = io.stdin
-        opened: list = []
-        for r in redirects:
-            if r.op in ("<<", "<<-"):
-                text = self.expander.string(r.heredoc) if r.heredoc else ""
-                if r.fd == 0:
-                    stdin = text
-                continue
-            try:
-                target = self.expander.string(r.target)
-            except ExpansionError as exc:
-                raise RedirectError(str(exc)) from None
-            if r.op in (">&", "<&"):
-                if target == "-":
-                    if r.fd == 0:
-                        stdin = ""
-                    else:
-                        fds[r.fd] = Null()
-                    continue
-                if target.isdigit():
-                    src = int(target)
-                    if r.op == ">&" or src != 0:
-                        if src not in fds:
-                            raise RedirectError(f"{target}: Bad file descriptor")
-                        fds[r.fd] = fds[src]
-                    continue
-                if r.op == ">&":  # bash's `>& file`: stdout and stderr to the file
-                    sink = self.open_output(target, False, fds)
-                    opened.append(sink)
-                    fds[1] = fds[2] = sink
-                    continue
-                raise RedirectError("Syntax error: Bad fd number")
-            if r.op in (">", ">|", ">>"):
-                sink = self.open_output(target, r.op == ">>", fds)
-                opened.append(sink)
-                fds[r.fd] = sink
-            elif r.op in ("<", "<>"):
-                text = self.open_input(target, create=r.op == "<>")
-                if r.fd == 0:
-                    stdin = text
-        return IO(stdin, fds), opened
-
-    def _abs(self, path: str) -> str:
-        return posixpath.join(self.state.cwd, path)
-
-    def open_output(self, target: str, append: bool, fds: dict) -> Any:
-        path = posixpath.normpath(self._abs(target))
-        if path == "/dev/null":
-            return Null()
-        if path in ("/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"):
-            return fds.get(1, Null())
-        if path in ("/dev/stderr", "/proc/self/fd/2", "/dev/fd/2"):
-            return fds.get(2, Null())
-        if path.startswith(("/proc/", "/sys/")) or path in ("/proc", "/sys"):
-            raise RedirectError(self._redirect_message(target, True, "EROFS",
-                                                       "Read-only file system"))
-        if path.startswith("/dev/"):
-            self.record.not_simulated.append(_ns(f"> {target}", "devices live in the "
-                                                 "container's /dev (a tmpfs), not in the image: "
-                                                 "nothing was written"))
-            return Null()
-        fs = self.record.fs
-        full = self._abs(target)
-        try:
-            if append and fs.exists(full):
-                trace = fs.open_rw(full)
-            else:
-                trace = fs.write(full, b"", mode=0o666 & ~self.state.umask)
-        except FSError as exc:
-            self.record.record(exc.trace)
-            raise RedirectError(self._redirect_message(target, True, exc.code,
-                                                       exc.explanation)) from None
-        self.record.record(trace)
-        sink = FileSink(full, self._flush_file)
-        self.open_files.append(sink)
-        return sink
-
-    def _redirect_message(self, target: str, create: bool, code: str, explanation: str) -> str:
-        """What each shell prints when a redirection cannot be opened."""
-        text = explanation.split(":")[0]
-        missing = code in ("ENOENT", "ENOTDIR")
-        if self.state.dialect == "dash":
-            if missing:
-                text = "Directory nonexistent" if create else "No such file"
-            return f"cannot {'create' if create else 'open'} {target}: {text}"
-        if self.state.dialect == "ash":
-            if missing:
-                text = "nonexistent directory" if create else "no such file"
-            return f"can't {'create' if create else 'open'} {target}: {text}"
-        return f"{target}: {text}"
-
-    def _flush_file(self, path: str, text: str) -> None:
-        try:
-            self.record.record(self.record.fs.write(path, encode(text), append=True))
-        except FSError as exc:
-            self.record.record(exc.trace)
-
-    def open_input(self, target: str, create: bool = False) -> str:
-        path = posixpath.normpath(self._abs(target))
-        if path == "/dev/null":
-            return ""
-        if path in ("/dev/zero", "/dev/urandom", "/dev/random"):
-            return "\0" * 4096 if path == "/dev/zero" else _pseudo_random(4096)
-        if path.startswith(("/dev/", "/proc/", "/sys/")):
-            self.record.not_simulated.append(_ns(f"< {target}", "the kernel's /proc, /sys and "
-                                                 "/dev are not part of the image: read as empty"))
-            return ""
-        full = self._abs(target)
-        fs = self.record.fs
-        try:
-            if create and not fs.exists(full):
-                self.record.record(fs.write(full, b""))
-            data, trace = fs.read(full)
-        except FSError as exc:
-            self.record.record(exc.trace)
-            raise RedirectError(self._redirect_message(target, False, exc.code,
-                                                       exc.explanation)) from None
-        self.record.record(trace)
-        return decode(data)
-
-    # -- dispatch -------------------------------------------------------------------------
-    def dispatch(self, argv: list[str], assigns: list[tuple[str, str]], io: IO) -> int:
-        from . import builtins
-
-        name = argv[0]
-        if "/" not in name and name in self.state.functions:
-            return self.call_function(name, argv, assigns, io)
-        special = builtins.SPECIAL.get(name)
-        if special is not None:
-            for k, v in assigns:  # special builtins keep prefix assignments (POSIX)
-                self.set_var(k, v)
-            return special(self, argv, io)
-        regular = builtins.REGULAR.get(name)
-        if regular is not None:
-            saved = {k: self.state.vars.get(k) for k, _ in assigns}
-            for k, v in assigns:
-                self.set_var(k, v)
-            try:
-                return regular(self, argv, io)
-            finally:
-                for k, old in saved.items():
-                    if old is None:
-                        self.state.vars.pop(k, None)
-                    else:
-                        self.state.vars[k] = old
-        env = self.state.environment()
-        env.update(assigns)
-        base = posixpath.basename(name) if "/" in name else name
-        if "/" in name:
-            status = self.run_path(name, argv, env, io)
-            if status is not None:
-                return status
-        return self.run_external(base, argv, env, io)
-
-    def context(self, argv: list[str], env: dict[str, str], io: IO) -> Context:
-        return Context(self, argv, env, io.stdin, io.stdout, io.stderr)
-
-    def run_external(self, base: str, argv: list[str], env: dict[str, str], io: IO) -> int:
-        argv = [base] + argv[1:]
-        # Only when the caller vouches that the tree's binaries are complete.
-        if self.record.strict_path and base not in SHELL_BUILTINS:
-            from .builtins import find_in_path
-            if find_in_path(self, base, env.get("PATH", DEFAULT_PATH)) is None:
-                self.error(io, f"{base}: not found")
-                return 127
-        ctx = self.context(argv, env, io)
-        packages = self.record.packages
-        if packages is not None and base in getattr(packages, "commands", ()):
-            try:
-                return int(packages.run(argv, ctx))
-            except (LimitReached, ExitShell, RecursionError):
-                raise
-            except FSError as exc:
-                ctx.fail(exc)
-                ctx.err(f"{base}: {exc.message}\n")
-                return 100
-            except Exception as exc:  # noqa: BLE001 - a gap in layerlab's package data, not the student's
-                self.record.not_simulated.append(_ns(shlex.join(argv), (
-                    f"layerlab's package tool could not simulate this ({type(exc).__name__}: {exc}); "
-                    "the layer shows only what the other commands did")))
-                return 0
-        impl = REGISTRY.get(base)
-        if base == "[[" and not self.state.bash:  # dash has no [[ ]]: it is looked up as a command
-            self.error(io, "[[: not found")
-            return 127
-        if impl is not None:
-            try:
-                return impl(ctx)
-            except (LimitReached, ExitShell, RecursionError):
-                raise
-            except FSError as exc:  # an engine refusal the command did not expect
-                ctx.fail(exc)
-                ctx.err(f"{base}: {exc}\n")
-                return 1
-            except Exception as exc:  # noqa: BLE001 - a gap in layerlab, never the student's fault
-                self.record.not_simulated.append(_ns(shlex.join(argv), (
-                    f"layerlab could not simulate this use of `{base}` ({type(exc).__name__}); "
-                    "the layer shows only what the other commands did")))
-                return 0
-        self.record.not_simulated.append(_ns(shlex.join(argv), not_simulated_hint(base)))
-        return 0
-
-    def run_path(self, name: str, argv: list[str], env: dict[str, str], io: IO) -> int | None:
-        """``./script.sh`` or ``/usr/bin/foo``: shell scripts in the tree are interpreted."""
-        full = self._abs(name)
-        fs = self.record.fs
-        try:
-            st = fs.stat(full)[0]
-        except FSError:
-            base = posixpath.basename(name)
-            known = base in REGISTRY or (self.record.packages is not None
-                                         and base in getattr(self.record.packages, "commands", ()))
-            if known and not self.record.strict_path:
-                return None  # e.g. /usr/bin/apt-get in a tree without binaries: still simulated
-            self.error(io, f"{name}: not found")
-            return 127
-        if st.type == "dir":
-            self.error(io, f"{name}: Permission denied")
-            return 126
-        base = posixpath.basename(name)
-        if base in REGISTRY:
-            return None
-        try:
-            data, trace = fs.read(full)
-        except FSError:
-            return None
-        self.record.record(trace)
-        head = decode(data[:200]).split("\n", 1)[0]
-        if head.startswith("#!") and any(sh in head for sh in ("/sh", "bash", "dash", "busybox")) \
-                or not head.startswith("#!") and data[:4] != b"\x7fELF" and data:
-            from .builtins import run_shell_script
-            dialect = "bash" if "bash" in head else self.record.sh_dialect
-            if len(data) > MAX_SCRIPT:
-                self.record.not_simulated.append(_ns(shlex.join(argv), too_big_hint(name, len(data))))
-                return 0
-            return run_shell_script(self, decode(data), argv, env, io, dialect)
-        return None
-
-    def call_function(self, name: str, argv: list[str], assigns, io: IO) -> int:
-        saved = self.state.positional
-        self.state.positional = argv[1:]
-        for k, v in assigns:
-            self.set_var(k, v)
-        self.local_frames.append({})
-        try:
-            return self.execute(self.state.functions[name], io)
-        except ReturnFromFunction as exc:
-            return exc.status
-        finally:
-            self.state.positional = saved
-            for k, old in self.local_frames.pop().items():  # `local` variables end here
-                if old is None:
-                    self.state.vars.pop(k, None)
-                else:
-                    self.state.vars[k] = old
-
-
-def unknown_cause(record: RunRecord) -> str:
-    """What layerlab could not simulate before a failure, in words."""
-    if record.not_simulated:
-        return f"`{record.not_simulated[0].command}`, which layerlab did not simulate"
-    return "earlier build steps that layerlab could not fully simulate"
-
-
-def _ns(command: str, hint: str):
-    from .context import NotSimulated
-    return NotSimulated(command, hint)
-
-
-def _pseudo_random(n: int) -> str:
-    import hashlib
-    out = b""
-    seed = b"layerlab"
-    while len(out) < n:
-        seed = hashlib.sha256(seed).digest()
-        out += seed
-    return decode(out[:n])
+# One executor per node type (the parser's syntax.py), looked up by type, never by name.
+_EXECUTORS = {
+    Sequence: Shell._exec_Sequence, AndOr: Shell._exec_AndOr, Pipeline: Shell._exec_Pipeline,
+    Subshell: Shell._exec_Subshell, Group: Shell._exec_Group, If: Shell._exec_If,
+    For: Shell._exec_For, While: Shell._exec_While, Case: Shell._exec_Case,
+    FunctionDef: Shell._exec_FunctionDef, DoubleBracket: Shell._exec_DoubleBracket,
+    Simple: Shell._exec_Simple,
+}

@@ -10,6 +10,7 @@ that a newcomer can check each rule against the standard.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .syntax import (AndOr, Arith, Case, CommandSub, DoubleBracket, For, FunctionDef, Group, If,
                      Lit, Node, Param, Pipeline, Quoted, Redirect, Sequence, Simple, Subshell,
@@ -171,23 +172,7 @@ class Parser:
                 elif c == "}":
                     depth -= 1
             if c == "\\":
-                nxt = src[self.pos + 1:self.pos + 2]
-                if nxt == "\n":
-                    self.pos += 2
-                    continue
-                if mode in ("unquoted", "brace"):
-                    flush()
-                    if nxt:
-                        parts.append(Lit(nxt, True))
-                    self.pos += 2
-                    continue
-                escapable = "$`\\\"" if mode == "dq" else "$`\\"
-                if nxt and nxt in escapable:
-                    buf.append(nxt)
-                    self.pos += 2
-                else:
-                    buf.append("\\")
-                    self.pos += 1
+                self._read_backslash(mode, buf, parts, flush)
                 continue
             if c == "'" and mode in ("unquoted", "brace"):
                 end = src.find("'", self.pos + 1)
@@ -223,6 +208,26 @@ class Parser:
             self.pos += 1
         flush()
         return parts
+
+    def _read_backslash(self, mode: str, buf: list[str], parts: list, flush: Callable[[], None]) -> None:
+        """A backslash: a line continuation, a quoted character, or (in double quotes) itself."""
+        nxt = self.src[self.pos + 1:self.pos + 2]
+        if nxt == "\n":
+            self.pos += 2
+            return
+        if mode in ("unquoted", "brace"):
+            flush()
+            if nxt:
+                parts.append(Lit(nxt, True))
+            self.pos += 2
+            return
+        escapable = "$`\\\"" if mode == "dq" else "$`\\"
+        if nxt and nxt in escapable:
+            buf.append(nxt)
+            self.pos += 2
+        else:
+            buf.append("\\")
+            self.pos += 1
 
     def _read_backticks(self, in_dq: bool) -> CommandSub:
         src = self.src

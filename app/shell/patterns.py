@@ -68,11 +68,6 @@ def matches(chunks: Chunks, text: str) -> bool:
     return compile_pattern(chunks).fullmatch(text) is not None
 
 
-def literal_chunks(text: str) -> Chunks:
-    """An unquoted pattern typed as plain text (e.g. from ``[[ x == pat ]]``)."""
-    return [(text, False)]
-
-
 def remove_affix(value: str, chunks: Chunks, op: str) -> str:
     """``${v#p}`` ``${v##p}`` ``${v%p}`` ``${v%%p}``: shortest/longest prefix/suffix removal."""
     rx = compile_pattern(chunks)

@@ -4,7 +4,8 @@ Why not the shell: these tests pin down the package tools' own behaviour
 (what files an install touches, what apt prints), so they call ``run(argv,
 ctx)`` directly with the smallest object that honours the shell's context
 contract (fs, env, cwd, stdin, out, err, record, not_simulated, path). The
-filesystem is the real engine's UnionFS, never a mock.
+filesystem is the real engine's UnionFS behind the shell's own RecordingFS,
+never a mock.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import posixpath
 from app.catalog import base_image, package_tool
 from app.engine.layer import Layer
 from app.engine.union import UnionFS
+from app.shell.recorder import RecordingFS
 
 
 class MiniContext:
-    def __init__(self, fs: UnionFS, env: dict | None = None, stdin: str = ""):
-        self.fs = fs
+    def __init__(self, union: UnionFS, env: dict | None = None, stdin: str = ""):
+        self.fs = RecordingFS(union, self.record)  # the shell's recorder, as ctx.fs is in a RUN
         self.env = env or {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
         self.cwd = "/"
         self.stdin = stdin

@@ -197,8 +197,8 @@ def test_every_requested_package_installs(name):
     step = updated()
     rc, ctx = step.run("apt-get", "install", "-y", name)
     assert rc == 0, ctx.errors
-    assert f"Package: {name}\nStatus: install ok installed" in \
-        step.fs.read("/var/lib/dpkg/status")[0].decode() or name in base_names()
+    # a package of the base image is in the status file already: installed either way
+    assert f"Package: {name}\nStatus: install ok installed" in step.fs.read("/var/lib/dpkg/status")[0].decode()
 
 
 def base_names() -> set[str]:

@@ -1,12 +1,17 @@
-"""Shared fixtures: a small hand-made Debian-like base layer and a readable
-description of what a RUN left in its layer (the changeset)."""
+"""Shared fixtures: a small hand-made Debian-like base layer, a readable
+description of what a RUN left in its layer (the changeset), and ``run`` in
+strict mode.
+
+Why strict: a build turns an exception inside a command (a bug in layerlab)
+into a "not simulated" note so the student's build goes on; in these tests it
+must fail the test instead, or a broken ``touch`` would pass every row."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.engine import Dir, File, Inode, Layer, Symlink, UnionFS
-from app.shell import run
+from app.shell import run as shell_run
 
 PASSWD = b"root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n"
 GROUP = b"root:x:0:\nwww-data:x:33:\nusers:x:100:\nstaff:x:50:\n"
@@ -72,6 +77,12 @@ def describe(node) -> str:
 def changeset(fs: UnionFS) -> dict[str, str]:
     """The upper layer's entries (the RUN's layer), root directory left out."""
     return {path: describe(node) for path, node in fs.upper.items() if path != "/"}
+
+
+def run(script: str, fs: UnionFS, **kwargs):
+    """``app.shell.run`` with ``strict=True`` unless the test asks otherwise."""
+    kwargs.setdefault("strict", True)
+    return shell_run(script, fs, **kwargs)
 
 
 def sh(script: str, fs: UnionFS | None = None, **kwargs):

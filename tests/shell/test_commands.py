@@ -2,6 +2,9 @@
 exactly what it leaves in the new layer (the changeset) on top of the base
 layer of conftest.py. Messages are checked where a student reads them.
 
+A fifth field names the "not simulated" note the row must produce (a download,
+an archive of unknown contents); a row without one must produce none.
+
 Reading a row: ``/etc dir 755`` is the parent directory copied up (metadata
 only); ``whiteout`` hides the path of the image below; ``opaque`` hides the
 whole directory below.
@@ -12,8 +15,7 @@ from __future__ import annotations
 import pytest
 
 from app.engine import File, Inode, UnionFS
-from app.shell import run
-from conftest import changeset, make_base_layer, sh
+from conftest import changeset, make_base_layer, sh, run
 
 ETC = {"/etc": "dir 755"}
 MOTD = "hello world\nsecond line\n"
@@ -223,12 +225,12 @@ CASES = [
     ("usermod unknown user", "usermod -s /bin/sh nobody", 6, {}),
     # -- downloads and archives ---------------------------------------------------------------
     ("wget -O: placeholder of plausible size", "wget -q -O /tmp/app.tgz https://example.com/app.tgz", 0,
-     {"/tmp": "dir 1777", "/tmp/app.tgz": "file 644 size=*"}),
+     {"/tmp": "dir 1777", "/tmp/app.tgz": "file 644 size=*"}, "no network in layerlab"),
     ("curl -o", "curl -fsSL -o /opt/x.sh https://example.com/x.sh", 0,
-     {"/opt": "dir 755", "/opt/x.sh": "file 644 size=*"}),
+     {"/opt": "dir 755", "/opt/x.sh": "file 644 size=*"}, "no network in layerlab"),
     ("curl -O into cwd", "cd /tmp && curl -sO https://example.com/a/b.json", 0,
-     {"/tmp": "dir 1777", "/tmp/b.json": "file 644 size=*"}),
-    ("tar -x extracts nothing", "tar -xf /var/log/big.log -C /opt", 0, {}),
+     {"/tmp": "dir 1777", "/tmp/b.json": "file 644 size=*"}, "no network in layerlab"),
+    ("tar -x extracts nothing", "tar -xf /var/log/big.log -C /opt", 0, {}, "nothing was extracted"),
     ("tar -x missing archive", "tar -xzf /nope.tgz", 2, {}),
     ("tar -c", "tar -cf /etc.tar /etc", 0, {"/etc.tar": "file 644 size=*"}),
     # -- shells ----------------------------------------------------------------------------------
@@ -243,6 +245,7 @@ CASES = [
     # -- find / xargs ----------------------------------------------------------------------------
     ("find -name prints", "find /opt -name '*.so' > /f", 0, {"/f": "file 644 '/opt/lib/a.so\\n'"}),
     ("find . relative", "cd /opt/lib && find . -type d > /f", 0, {"/f": "file 644 '.\\n./sub\\n'"}),
+    ("find -empty", "find /usr/local /etc/motd -empty > /f", 0, {"/f": "file 644 '/usr/local/bin\\n'"}),
     ("find -delete: whiteouts", "find /opt/lib -type f -delete", 0,
      {"/opt": "dir 755", "/opt/lib": "dir 755", "/opt/lib/a.so": "whiteout", "/opt/lib/sub": "dir 755",
       "/opt/lib/sub/b.txt": "whiteout"}),
@@ -286,10 +289,18 @@ def _matches(expected: dict, actual: dict) -> bool:
     return True
 
 
-@pytest.mark.parametrize("script,status,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_command(script, status, expected):
+@pytest.mark.parametrize("script,status,expected,noted",
+                         [(*c[1:4], c[4] if len(c) > 4 else None) for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_command(script, status, expected, noted):
+    """A row with a fifth field expects a "not simulated" note naming it; no other row may have one."""
     result, fs = sh(script)
     assert result.status == status, (result.stderr, result.error)
+    notes = [f"{n.command}: {n.hint}" for n in result.not_simulated]
+    if noted is None:
+        assert notes == []
+    else:
+        assert notes and all(noted in n for n in notes), notes
     if expected is not None:
         actual = changeset(fs)
         assert _matches(expected, actual), actual

@@ -18,7 +18,7 @@ import os
 import pytest
 
 from app.engine import Dir, File, Inode, Layer, Symlink, UnionFS
-from app.shell import run
+from conftest import run
 
 kernel = pytest.importorskip("app.verify.kernel")
 hypothesis = pytest.importorskip("hypothesis")

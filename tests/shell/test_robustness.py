@@ -8,8 +8,8 @@ import os
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app.engine import UnionFS
-from app.shell import Limits, ShellResult, run
-from conftest import make_base_layer
+from app.shell import Limits, ShellResult
+from conftest import make_base_layer, run
 
 BASE = make_base_layer()
 WORDS = ["echo", "rm", "-rf", "/etc", "*", "$HOME", "$(", ")", "`", "'", '"', "|", "&&", "||",

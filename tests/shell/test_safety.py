@@ -20,8 +20,7 @@ import subprocess
 
 import pytest
 
-from app.shell import run
-from conftest import changeset, make_base_layer
+from conftest import changeset, make_base_layer, run
 from app.engine import UnionFS
 
 HOSTILE = [

@@ -16,12 +16,18 @@ from typing import Callable
 REGISTRY: dict[str, Callable] = {}
 
 
-def register(*names: str):
-    def wrap(fn: Callable) -> Callable:
-        for n in names:
-            REGISTRY[n] = fn
-        return fn
-    return wrap
+def registrar(table: dict[str, Callable]) -> Callable:
+    """A decorator factory that files a function in ``table`` under the names it answers to."""
+    def names(*answers_to: str) -> Callable:
+        def wrap(fn: Callable) -> Callable:
+            for n in answers_to:
+                table[n] = fn
+            return fn
+        return wrap
+    return names
+
+
+register = registrar(REGISTRY)
 
 
 def _hints() -> dict:
@@ -40,4 +46,4 @@ def not_simulated_hint(name: str) -> str:
     return HINTS["default_hint"].format(name=name)
 
 
-from . import archive, files, find, info, net, testcmd, text, users  # noqa: E402,F401  (they register)
+from . import archive, copying, files, metadata, find, info, net, printing, sed, testcmd, text, users  # noqa: E402,F401  (they register)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import posixpath
 import tarfile
+from dataclasses import dataclass, field
 
 from app.engine import File, FSError, Inode
 
@@ -31,36 +32,40 @@ def _split_old_style(argv: list[str]) -> list[str]:
     return argv
 
 
-@register("tar")
-def tar(ctx: Context) -> int:
-    argv = _split_old_style(ctx.argv)
-    mode = None
-    strip = 0
-    archive = None
-    directory = None
-    compress = False
-    operands: list[str] = []
+@dataclass
+class TarOptions:
+    mode: str | None = None  # "x", "c" or "t"
+    strip: int = 0
+    archive: str | None = None
+    directory: str | None = None
+    compress: bool = False
+    operands: list[str] = field(default_factory=list)
+
+
+def _tar_options(argv: list[str]) -> TarOptions:
+    """GNU tar's command line (old-style letters already split): what to do, on what."""
+    o = TarOptions()
     i = 1
     while i < len(argv):
         a = argv[i]
         if a.startswith("--"):
             key, eq, val = a.partition("=")
             if key in ("--file",):
-                archive = val if eq else argv[i + 1]
+                o.archive = val if eq else argv[i + 1]
                 i += 0 if eq else 1
             elif key in ("--directory",):
-                directory = val if eq else argv[i + 1]
+                o.directory = val if eq else argv[i + 1]
                 i += 0 if eq else 1
             elif key in ("--extract", "--get"):
-                mode = "x"
+                o.mode = "x"
             elif key == "--create":
-                mode = "c"
+                o.mode = "c"
             elif key in ("--gzip", "--xz", "--bzip2", "--zstd", "--auto-compress"):
-                compress = True
+                o.compress = True
             elif key in ("--list",):
-                mode = "t"
+                o.mode = "t"
             elif key == "--strip-components":
-                strip = int(val if eq else argv[i + 1])
+                o.strip = int(val if eq else argv[i + 1])
                 i += 0 if eq else 1
             elif key in LONG_WITH_VALUE and not eq:
                 i += 1  # --transform EXPR, --exclude PATTERN, ...: the value is not an operand
@@ -68,9 +73,9 @@ def tar(ctx: Context) -> int:
             letters = a[1:]
             for k, ch in enumerate(letters):
                 if ch in "xct":
-                    mode = ch
+                    o.mode = ch
                 elif ch in "zJjaZ":
-                    compress = True
+                    o.compress = True
                 elif ch in "TXIbHKLNgV" and ch not in "fC":
                     if not letters[k + 1:]:
                         i += 1
@@ -81,13 +86,20 @@ def tar(ctx: Context) -> int:
                     if not rest:
                         i += 1
                     if ch == "f":
-                        archive = val
+                        o.archive = val
                     else:
-                        directory = val
+                        o.directory = val
                     break
         else:
-            operands.append(a)
+            o.operands.append(a)
         i += 1
+    return o
+
+
+@register("tar")
+def tar(ctx: Context) -> int:
+    o = _tar_options(_split_old_style(ctx.argv))
+    mode, archive, directory = o.mode, o.archive, o.directory
     if mode is None:
         ctx.err("tar: You must specify one of the '-Acdtrux', '--delete' or '--test-label' "
                 "options\nTry 'tar --help' or 'tar --usage' for more information.\n")
@@ -106,7 +118,7 @@ def tar(ctx: Context) -> int:
             ctx.err(f"tar: {archive}: Cannot open: No such file or directory\n"
                     "tar: Error is not recoverable: exiting now\n")
             return 2
-        data = ctx.call("read", ctx.path(archive))
+        data = ctx.fs.read(ctx.path(archive))
         try:
             if not data.strip(b"\0"):  # bytes unknown (a download, a placeholder): not an archive we can read
                 raise tarfile.ReadError("unknown contents")
@@ -117,8 +129,13 @@ def tar(ctx: Context) -> int:
                               "commands' changes")
             return 0
         with tf:
-            return _extract(ctx, tf, base, mode, strip, operands)
-    # create
+            return _extract(ctx, tf, base, mode, o.strip, o.operands)
+    return _tar_create(ctx, o, base)
+
+
+def _tar_create(ctx: Context, o: TarOptions, base: str) -> int:
+    """``tar -c``: an archive of the right size (its bytes are placeholders)."""
+    archive, operands = o.archive, o.operands
     if not operands:
         ctx.err("tar: Cowardly refusing to create an empty archive\n"
                 "Try 'tar --help' or 'tar --usage' for more information.\n")
@@ -139,21 +156,18 @@ def tar(ctx: Context) -> int:
             total += 512 + (-(-st.size // 512) * 512 if st.type == "file" else 0)
     total += 1024
     size = -(-total // 10240) * 10240
-    if compress:
+    if o.compress:
         size = max(64, size // 2)
     if archive in (None, "-"):
         ctx.out("\0" * min(size, 1 << 16))
         return status
     dest = ctx.path(archive)
     try:
-        trace = ctx.fs.add_node(dest, File(Inode(None, size, 0o644)))
+        ctx.fs.add_node(dest, File(Inode(None, size, 0o644)), bytes_written=size,
+                        note="tar -c: an archive of the right size; its bytes are placeholders")
     except FSError as exc:
-        ctx.record(exc.trace)
         ctx.err(f"tar: {archive}: Cannot open: {exc.explanation.split(':')[0]}\n")
         return 2
-    trace.bytes_written = size
-    trace.note = "tar -c: an archive of the right size; its bytes are placeholders"
-    ctx.record(trace)
     return 2 if status else 0
 
 
@@ -184,29 +198,29 @@ def _extract(ctx: Context, tf: tarfile.TarFile, base: str, mode: str, strip: int
             existing = ctx.stat(dest, follow=False)
             if m.isdir():
                 if existing is None:
-                    ctx.call("mkdir", dest, parents=True, mode=m.mode & 0o7777)
-                ctx.call("chmod", dest, m.mode & 0o7777)
-                ctx.call("chown", dest, m.uid, m.gid)
+                    ctx.fs.mkdir(dest, parents=True, mode=m.mode & 0o7777)
+                ctx.fs.chmod(dest, m.mode & 0o7777)
+                ctx.fs.chown(dest, m.uid, m.gid)
                 continue
             parent = posixpath.dirname(dest)
             if ctx.stat(parent) is None:
-                ctx.call("mkdir", parent, parents=True, mode=0o755)
+                ctx.fs.mkdir(parent, parents=True, mode=0o755)
             if existing is not None and existing.type != "dir" and not m.isdir():
-                ctx.call("unlink", dest)
+                ctx.fs.unlink(dest)
             if m.isfile():
                 budget -= m.size
                 if budget < 0:
                     from ..context import LimitReached
                     raise LimitReached("tar -x would write more than the byte limit (limit max_bytes)")
                 f = tf.extractfile(m)
-                ctx.call("write", dest, f.read() if f else b"", mode=m.mode & 0o7777)
-                ctx.call("chmod", dest, m.mode & 0o7777)
-                ctx.call("chown", dest, m.uid, m.gid)
+                ctx.fs.write(dest, f.read() if f else b"", mode=m.mode & 0o7777)
+                ctx.fs.chmod(dest, m.mode & 0o7777)
+                ctx.fs.chown(dest, m.uid, m.gid)
             elif m.issym():
-                ctx.call("symlink", m.linkname, dest)
+                ctx.fs.symlink(m.linkname, dest)
             elif m.islnk():
                 target = [p for p in m.linkname.lstrip("/").split("/") if p not in ("", ".")][strip:]
-                ctx.call("link", posixpath.join(base, *target), dest)
+                ctx.fs.link(posixpath.join(base, *target), dest)
             else:
                 ctx.err(f"tar: {m.name}: devices and fifos are not simulated\n")
         except FSError as exc:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import getopt
 import re
 
-from app.engine import FSError
 
 from ..context import Context, decode
 
@@ -140,20 +139,17 @@ def mode_string(kind: str, mode: int) -> str:
 
 
 # -- users and groups -----------------------------------------------------------------
-def read_table(ctx: Context, path: str, record: bool = True) -> list[list[str]]:
-    """Lines of /etc/passwd-like files, split on ':' (missing file: empty)."""
-    try:
-        data, trace = ctx.fs.read(path)
-    except FSError:
+def read_table(ctx: Context, path: str) -> list[list[str]]:
+    """Lines of /etc/passwd-like files, split on ':' (missing file: empty; a look, not drawn)."""
+    data = ctx.fs.peek_read(path)
+    if data is None:
         return []
-    if record:
-        ctx.record(trace)
     return [line.split(":") for line in decode(data).splitlines() if line and not line.startswith("#")]
 
 
 def lookup_user(ctx: Context, name: str) -> tuple[int, int] | None:
     """(uid, primary gid) of a user name or number, from /etc/passwd in the tree."""
-    for f in read_table(ctx, "/etc/passwd", record=False):
+    for f in read_table(ctx, "/etc/passwd"):
         if len(f) >= 4 and f[0] == name:
             return int(f[2]), int(f[3])
     if name.isdigit():
@@ -162,7 +158,7 @@ def lookup_user(ctx: Context, name: str) -> tuple[int, int] | None:
 
 
 def lookup_group(ctx: Context, name: str) -> int | None:
-    for f in read_table(ctx, "/etc/group", record=False):
+    for f in read_table(ctx, "/etc/group"):
         if len(f) >= 3 and f[0] == name:
             return int(f[2])
     if name.isdigit():
@@ -171,14 +167,14 @@ def lookup_group(ctx: Context, name: str) -> int | None:
 
 
 def user_name(ctx: Context, uid: int) -> str:
-    for f in read_table(ctx, "/etc/passwd", record=False):
+    for f in read_table(ctx, "/etc/passwd"):
         if len(f) >= 3 and f[2] == str(uid):
             return f[0]
     return str(uid)
 
 
 def group_name(ctx: Context, gid: int) -> str:
-    for f in read_table(ctx, "/etc/group", record=False):
+    for f in read_table(ctx, "/etc/group"):
         if len(f) >= 3 and f[2] == str(gid):
             return f[0]
     return str(gid)
@@ -195,3 +191,8 @@ def parse_size(text: str) -> int | None:
         base = 1000 if m.group(3) == "B" else 1024
         n *= base ** ("KMGT".index(unit) + 1)
     return n
+
+
+def errmsg(exc) -> str:
+    """The kernel's words for an engine error, without layerlab's explanation after the colon."""
+    return exc.explanation.split(":")[0]

@@ -116,7 +116,7 @@ class _FindParser:
         if tok == "-empty":
             def empty(shown, path, st, d):
                 if st.type == "dir":
-                    return not ctx.fs.listdir(path)[0]
+                    return not ctx.fs.peek_listdir(path)
                 return st.type == "file" and st.size == 0
             return empty
         if tok in ("-user", "-group", "-uid", "-gid"):
@@ -138,19 +138,30 @@ class _FindParser:
             return lambda shown, path, st, d: st.mode & 0o7777 == mode
         if tok in ("-xdev", "-mount", "-noleaf", "-follow"):
             return lambda *x: True
+        if tok == "-prune":
+            return lambda *x: True
+        action = self.action(tok)
+        if action is None:
+            raise FindError(f"unknown predicate `{tok}'")
+        return action
+
+    def action(self, tok: str) -> Pred | None:
+        """-print, -delete, -exec: the primaries that do something (None: not one of them)."""
+        ctx = self.ctx
         if tok in ("-print", "-print0"):
             self.has_action = True
             end = "\0" if tok == "-print0" else "\n"
             return lambda shown, path, st, d: ctx.out(shown + end) or True
-        if tok == "-prune":
-            return lambda *x: True
         if tok == "-delete":
             self.has_action = True
             self.depth_first = True
 
             def delete(shown, path, st, d):
                 try:
-                    ctx.call("rmdir" if st.type == "dir" else "unlink", path)
+                    if st.type == "dir":
+                        ctx.fs.rmdir(path)
+                    else:
+                        ctx.fs.unlink(path)
                 except FSError as exc:
                     ctx.err(f"find: cannot delete {q(shown)}: {exc.explanation.split(':')[0]}\n")
                     self.status = 1
@@ -175,7 +186,7 @@ class _FindParser:
             def execute(shown, path, st, d):
                 return run_command(ctx, [a.replace("{}", shown) for a in argv]) == 0
             return execute
-        raise FindError(f"unknown predicate `{tok}'")
+        return None
 
 
 def run_command(ctx: Context, argv: list[str]) -> int:

@@ -55,7 +55,7 @@ def ls(ctx: Context) -> int:
         if len(targets) > 1:
             ctx.out(("\n" if files or k else "") + f"{t}:\n")
         try:
-            entries = ctx.call("listdir", ctx.path(t))
+            entries = ctx.fs.listdir(ctx.path(t))
         except FSError:
             continue
         if show_all:
@@ -73,11 +73,10 @@ def ls(ctx: Context) -> int:
 
 @register("which")
 def which(ctx: Context) -> int:
-    from ..builtins import find_in_path
     args = [a for a in ctx.argv[1:] if not a.startswith("-")]
     status = 0 if args else 1
     for name in args:
-        found = find_in_path(ctx.shell, name, ctx.env.get("PATH"))
+        found = ctx.shell.find_in_path(name, ctx.env.get("PATH"))
         if found:
             ctx.out(found + "\n")
         else:
@@ -137,7 +136,7 @@ def hostname(ctx: Context) -> int:
 @register("date")
 def date(ctx: Context) -> int:
     import datetime
-    stamp = datetime.datetime.fromtimestamp(getattr(ctx.fs, "clock", 0), datetime.timezone.utc)
+    stamp = datetime.datetime.fromtimestamp(ctx.fs.clock, datetime.timezone.utc)
     fmt = next((a[1:] for a in ctx.argv[1:] if a.startswith("+")), None)
     ctx.out((stamp.strftime(fmt) if fmt else stamp.strftime("%a %b %e %H:%M:%S UTC %Y")) + "\n")
     return 0
@@ -173,7 +172,7 @@ def readlink(ctx: Context) -> int:
         path = ctx.path(a)
         if not canon:
             try:
-                ctx.out(ctx.call("readlink", path) + "\n")
+                ctx.out(ctx.fs.readlink(path) + "\n")
             except FSError:
                 status = 1
             continue

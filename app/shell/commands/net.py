@@ -37,10 +37,8 @@ def plausible_size(url: str) -> int:
 
 
 def _store(ctx: Context, path: str, url: str, mode: int) -> None:
-    trace = ctx.fs.add_node(path, File(Inode(None, plausible_size(url), mode)))
-    trace.bytes_written = plausible_size(url)
-    trace.note = NOTE
-    ctx.record(trace)
+    ctx.fs.add_node(path, File(Inode(None, plausible_size(url), mode)),
+                    bytes_written=plausible_size(url), note=NOTE)
 
 
 def _download(ctx: Context, url: str, dest: str | None, tool: str) -> int:
@@ -51,8 +49,7 @@ def _download(ctx: Context, url: str, dest: str | None, tool: str) -> int:
     path = ctx.path(dest)
     try:
         _store(ctx, path, url, 0o666 & ~ctx.shell.state.umask)
-    except FSError as exc:
-        ctx.record(exc.trace)
+    except FSError as exc:  # recorded by ctx.fs
         if tool == "curl":
             ctx.err("curl: (23) Failure writing output to destination\n")
             return 23
@@ -81,7 +78,7 @@ def wget(ctx: Context) -> int:
             name = posixpath.basename(urlparse(url).path) or "index.html"
             dest = posixpath.join(prefix, name) if prefix else name
             if prefix and ctx.stat(ctx.path(prefix)) is None:
-                ctx.call("mkdir", ctx.path(prefix), parents=True)
+                ctx.fs.mkdir(ctx.path(prefix), parents=True)
         status |= _download(ctx, url, dest, "wget")
     return status
 
@@ -115,6 +112,6 @@ def curl(ctx: Context) -> int:
         if dest and "--create-dirs" in names:
             parent = posixpath.dirname(ctx.path(dest))
             if ctx.stat(parent) is None:
-                ctx.call("mkdir", parent, parents=True)
+                ctx.fs.mkdir(parent, parents=True)
         status |= _download(ctx, url, dest, "curl")
     return status

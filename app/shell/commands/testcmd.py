@@ -179,11 +179,7 @@ class _ShellView:
         self.shell = shell
 
     def stat(self, path: str, follow: bool = True):
-        from app.engine import FSError
-        try:
-            return self.shell.record.fs.stat(path, follow)[0]
-        except FSError:
-            return None
+        return self.shell.record.fs.peek_stat(path, follow)
 
     def path(self, p: str) -> str:
         import posixpath

@@ -32,7 +32,7 @@ class Accounts:
         self.changed: set[str] = set()
         for path in self.FILES:
             try:
-                data = ctx.call("read", path)
+                data = ctx.fs.read(path)
                 self.present[path] = True
             except FSError:
                 data = b""
@@ -84,13 +84,13 @@ class Accounts:
             self.lines[path] = out
 
     def days(self) -> int:
-        return int(getattr(self.ctx.fs, "clock", 0)) // 86400
+        return self.ctx.fs.clock // 86400
 
     def save(self) -> None:
         for path in self.FILES:
             if path in self.changed:
                 mode = 0o640 if "shadow" in path else 0o644
-                self.ctx.call("write", path, encode("\n".join(self.lines[path]) + "\n"), mode=mode)
+                self.ctx.fs.write(path, encode("\n".join(self.lines[path]) + "\n"), mode=mode)
 
 
 def make_home(ctx: Context, home: str, uid: int, gid: int, mode: int, skel: bool = True) -> None:
@@ -99,9 +99,9 @@ def make_home(ctx: Context, home: str, uid: int, gid: int, mode: int, skel: bool
         return
     parent = posixpath.dirname(home)
     if ctx.stat(parent) is None:
-        ctx.call("mkdir", parent, parents=True, mode=0o755)
-    ctx.call("mkdir", home, mode=mode)
-    ctx.call("chown", home, uid, gid)
+        ctx.fs.mkdir(parent, parents=True, mode=0o755)
+    ctx.fs.mkdir(home, mode=mode)
+    ctx.fs.chown(home, uid, gid)
     if not skel or ctx.stat("/etc/skel") is None:
         return
     for path, st in ctx.fs.walk("/etc/skel"):
@@ -109,12 +109,12 @@ def make_home(ctx: Context, home: str, uid: int, gid: int, mode: int, skel: bool
             continue
         dst = home + path[len("/etc/skel"):]
         if st.type == "dir":
-            ctx.call("mkdir", dst, mode=st.mode)
+            ctx.fs.mkdir(dst, mode=st.mode)
         elif st.type == "symlink":
-            ctx.call("symlink", st.target, dst)
+            ctx.fs.symlink(st.target, dst)
         else:
-            ctx.call("write", dst, ctx.call("read", path), mode=st.mode)
-        ctx.call("chown", dst, uid, gid, follow=False)
+            ctx.fs.write(dst, ctx.fs.read(path), mode=st.mode)
+        ctx.fs.chown(dst, uid, gid, follow=False)
 
 
 def _fail(ctx: Context, tool: str, message: str, status: int) -> int:
@@ -429,5 +429,5 @@ def usermod(ctx: Context) -> int:
         acc.lines["/etc/shadow"] = out
     acc.save()
     if home is not None and names & {"-m", "--move-home"} and ctx.stat(old_home) is not None:
-        ctx.call("rename", old_home, home)
+        ctx.fs.rename(old_home, home)
     return 0
