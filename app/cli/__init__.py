@@ -119,14 +119,14 @@ def _render(args: argparse.Namespace) -> int:
 
 def read_context(folder: Path) -> dict:
     """A build context folder as the builder wants it."""
-    from app.build import from_folder
+    from app.runtime import from_folder
 
     return from_folder(folder)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.build import BuildError, build
     from app.dockerfile.errors import DockerfileError
+    from app.runtime import BuildError, Runtime
 
     path = Path(args.dockerfile)
     try:
@@ -139,7 +139,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"layerlab build: build context folder not found: {context_dir}", file=sys.stderr)
         return 1
     try:
-        result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
+        result = Runtime().build(text, read_context(context_dir), tag=path.stem, filename=str(path),
+                                 target=args.target)
     except DockerfileError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -70,7 +70,7 @@ class Runtime:
         found = self.container(container)
         config = found.image.config
         command = " ".join([*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])])
-        image = commit(found, created_by or command, name=tag)
+        image = commit(found, created_by or command or f"docker commit {container} {tag}", name=tag)
         self.images[tag] = image
         return image
 

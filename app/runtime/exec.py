@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app import shell
-from app.build.run_step import package_tool
+from app.build import package_tool
 from app.engine import Container, Trace, UnionFS
 
 
