@@ -118,16 +118,22 @@ def _stage_refs(stage: Stage, wide: BuildWide) -> list[str]:
 def build_stage(stage: Stage, wide: BuildWide) -> StageResult:
     """FROM, then one dispatch per instruction until the end or the first error."""
     state, first, ref = _from_step(stage, wide)
-    result = StageResult(stage.index, stage.name, ref, state.image, steps=[first])
+    result = StageResult(stage.index, stage.name, ref, state.image)
+    _record(result, first, wide)
     for inst in stage.instructions:
         step, state = dispatch(state, inst, wide)
-        result.steps.append(step)
-        if any(reason.leaves_unknown_files for reason in step.uncertain):
-            wide.unknowns_so_far = True
+        _record(result, step, wide)
         if step.error:
             break
     result.image = state.image
     return result
+
+
+def _record(result: StageResult, step: BuildStep, wide: BuildWide) -> None:
+    """Keep the step; once a step leaves files unknown, later RUNs are told (shell after_unknowns)."""
+    result.steps.append(step)
+    if any(reason.leaves_unknown_files for reason in step.uncertain):
+        wide.unknowns_so_far = True
 
 
 def _from_step(stage: Stage, wide: BuildWide) -> tuple[StageState, BuildStep, str]:

@@ -96,4 +96,13 @@ def test_dispatch_gives_the_step_and_the_next_state():
     assert (step.keyword, step.image, after.env["X"]) == ("ENV", after.image, "1")
     assert "X" not in state.env
     step, last = dispatch(after, workdir, wide)
+    assert last.args == after.args == state.args
     assert (step.created_layer, last.workdir, after.workdir) == (True, "/w", "/")
+
+
+def test_the_next_state_carries_the_args_an_arg_step_set():
+    state, wide, (arg, env) = _state_and_wide("FROM scratch\nARG A=from-arg\nENV X=$A\n")
+    _, after = dispatch(state, arg, wide)
+    assert after.args["A"] == "from-arg" and "A" not in state.args
+    _, last = dispatch(after, env, wide)
+    assert last.env["X"] == "from-arg"

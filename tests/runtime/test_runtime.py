@@ -88,6 +88,13 @@ def test_diff_lists_added_changed_and_deleted_paths(runtime):
         ("C", "/etc"), ("C", "/etc/hostname"), ("D", "/etc/motd"), ("A", "/new")]
 
 
+def test_diff_never_lists_the_root_even_when_its_mode_changed(runtime):
+    runtime.run("small", name="web")
+    runtime.exec("web", "chmod 700 / && touch /b")
+    assert "/" in runtime.container("web").upper
+    assert [(c.letter, c.path) for c in runtime.diff("web")] == [("A", "/b")]
+
+
 def test_diff_of_a_directory_replaced_whole_is_a_change(runtime):
     runtime.run("small", name="web")
     runtime.exec("web", "rm -r /etc && mkdir /etc && echo x > /etc/only")
