@@ -1,7 +1,9 @@
 """Build: typed Dockerfile instructions -> an engine Image, step by step.
 
 RUN goes through app.shell, FROM and packages through app.catalog; nothing is
-ever executed on the host.
+ever executed on the host. Callers outside the build go through app.runtime.
 """
-from .builder import BuildError, BuildResult, BuildStep, StageResult, build  # noqa: F401
 from .context import Context, ContextFile, from_folder  # noqa: F401
+from .results import BuildError, BuildResult, BuildStep, StageResult, Uncertain  # noqa: F401
+from .run_step import package_tool  # noqa: F401
+from .stages import build  # noqa: F401

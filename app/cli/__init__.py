@@ -120,15 +120,15 @@ def _render(args: argparse.Namespace) -> int:
 
 def read_context(folder: Path) -> dict:
     """A build context folder as the builder wants it."""
-    from app.build import from_folder
+    from app.runtime import from_folder
 
     return from_folder(folder)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.build import BuildError
     from app.dockerfile.errors import DockerfileError
     from app.lessons import LessonError
+    from app.runtime import BuildError
     from app.sandbox import build
 
     path = Path(args.dockerfile)
@@ -142,7 +142,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"layerlab build: build context folder not found: {context_dir}", file=sys.stderr)
         return 1
     try:
-        result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
+        result = build(text, read_context(context_dir), filename=str(path), name=path.stem,
+                       target=args.target)
     except DockerfileError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -1,9 +1,10 @@
 """Filesystem errors, named the way the kernel names them.
 
 Every failing engine operation raises one of these. Each carries the errno a
-real overlayfs mount would give, a sentence a student can read, and the trace
-of what the engine looked at before it failed (so the diagram can still show
-the search that ended in ENOENT).
+real overlayfs mount would give, the kernel's own message for it (strerror,
+what ``ls`` or ``mv`` prints), a separate teaching hint when the kernel's
+words alone do not explain it, and the trace of what the engine looked at
+before it failed (so the diagram can still show the search that ended in ENOENT).
 """
 
 from __future__ import annotations
@@ -19,13 +20,19 @@ class FSError(Exception):
     """Base class: an operation failed as the kernel would fail it."""
 
     errno: int = 0
-    explanation: str = "operation failed"
+    strerror: str = "operation failed"  # the kernel's message, as a tool prints it
+    hint: str = ""  # what a student needs besides: why overlayfs says so
 
     def __init__(self, path: str, message: str | None = None, trace: "Trace | None" = None):
         self.path = path
         self.message = message or self.explanation
         self.trace = trace
         super().__init__(f"{path}: {self.message}")
+
+    @property
+    def explanation(self) -> str:
+        """The kernel's message with the hint after a colon: the default ``message``."""
+        return f"{self.strerror}: {self.hint}" if self.hint else self.strerror
 
     @property
     def code(self) -> str:
@@ -35,66 +42,65 @@ class FSError(Exception):
 
 class NotFound(FSError):
     errno = _errno.ENOENT
-    explanation = "No such file or directory"
+    strerror = "No such file or directory"
 
 
 class NotADirectory(FSError):
     errno = _errno.ENOTDIR
-    explanation = "Not a directory"
+    strerror = "Not a directory"
 
 
 class IsADirectory(FSError):
     errno = _errno.EISDIR
-    explanation = "Is a directory"
+    strerror = "Is a directory"
 
 
 class DirectoryNotEmpty(FSError):
     errno = _errno.ENOTEMPTY
-    explanation = "Directory not empty"
+    strerror = "Directory not empty"
 
 
 class AlreadyExists(FSError):
     errno = _errno.EEXIST
-    explanation = "File exists"
+    strerror = "File exists"
 
 
 class TooManyLinks(FSError):
     errno = _errno.ELOOP
-    explanation = "Too many levels of symbolic links"
+    strerror = "Too many levels of symbolic links"
 
 
 class Busy(FSError):
     """rmdir or rename of the root of the union (a mount point)."""
 
     errno = _errno.EBUSY
-    explanation = "Device or resource busy"
+    strerror = "Device or resource busy"
 
 
 class CrossDevice(FSError):
     errno = _errno.EXDEV
-    explanation = (
-        "Invalid cross-device link: overlayfs cannot rename a directory that "
-        "comes from an image layer"
-    )
+    strerror = "Invalid cross-device link"
+    hint = "overlayfs cannot rename a directory that comes from an image layer"
 
 
 class InvalidArgument(FSError):
     errno = _errno.EINVAL
-    explanation = "Invalid argument"
+    strerror = "Invalid argument"
 
 
 class PermissionDenied(FSError):
     errno = _errno.EPERM
-    explanation = "Operation not permitted"
+    strerror = "Operation not permitted"
 
 
 class ReadOnly(FSError):
     errno = _errno.EROFS
-    explanation = "Read-only file system: image layers never change"
+    strerror = "Read-only file system"
+    hint = "image layers never change"
 
 
 class LimitExceeded(FSError):
     """Not a kernel error: a safety limit of the simulator (file count, bytes)."""
 
     errno = _errno.ENOSPC
-    explanation = "simulator limit reached"
+    strerror = "simulator limit reached"

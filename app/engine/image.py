@@ -32,12 +32,20 @@ class Image:
     history: tuple[HistoryEntry, ...] = ()
     config: dict = field(default_factory=dict)
     # What the base image says about itself: its reference ("debian:bookworm",
-    # "scratch"), how many of ``layers`` are its rootfs, its PRETTY_NAME, and
-    # whether its data is approximate (hand-made catalog, placeholder).
+    # "scratch"), how many of ``layers`` are its rootfs, its PRETTY_NAME,
+    # whether its data is approximate (hand-made catalog, placeholder), and its
+    # distribution ("debian", "alpine"...; None for scratch), which picks the
+    # package manager a RUN or an exec finds.
     base: str = "scratch"
     base_layers: int = 0
     os_release: str = ""
     approximate: bool = False
+    distro: str | None = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The config's ``Env`` list (``["PATH=/usr/bin", ...]``) as a dict, later entries winning."""
+        return env_dict(self.config.get("Env") or [])
 
     def layer_for_history(self, index: int) -> int | None:
         """Index in ``layers`` of the layer that history entry ``index`` made."""
@@ -53,6 +61,15 @@ class Image:
     def size(self) -> int:
         """Virtual size: every layer's bytes, as ``docker images`` shows."""
         return sum(layer.size for layer in self.layers)
+
+
+def env_dict(env: list[str]) -> dict[str, str]:
+    """``["K=v", ...]`` as ``{"K": "v"}``: an OCI config's Env, read once here for everyone."""
+    out: dict[str, str] = {}
+    for item in env:
+        key, _, value = item.partition("=")
+        out[key] = value
+    return out
 
 
 @dataclass

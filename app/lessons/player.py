@@ -9,16 +9,14 @@ the lesson file and the URL, which keeps the web tier stateless.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app import build as builder
-from app import catalog, shell
-from app.build import BuildResult, BuildStep
 from app.dockerfile.errors import DockerfileError
-from app.engine import Container, File, Image, Inode, Layer, Trace, UnionFS
+from app.engine import Container, Image, Trace
 from app.render import Scene
+from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime, disk_report  # noqa: F401
 
 from . import narration
 from .loader import Lesson, LessonError, Problem, duplicate_ids, lesson_files, load_lesson
@@ -69,28 +67,6 @@ class Frame:
 
 
 @dataclass
-class DiskReport:
-    """What ``docker system df -v`` and ``docker ps -s`` would say about a show step."""
-
-    images: list[Any]  # engine.store.ImageUsage, in the order shown
-    containers: list[Container]
-    on_disk: int  # every layer stored once
-    naive_total: int  # what summing the images' sizes would suggest
-
-
-def disk_report(images: list[Image], containers: list[Container]) -> DiskReport:
-    from app.engine.store import Store
-
-    store = Store()
-    for image in images:
-        store.add_image(image)
-    usage = {u.name: u for u in store.system_df()}
-    du = store.disk_usage()
-    return DiskReport([usage[i.name] for i in images], containers, du.images_size,
-                      sum(i.size for i in images))
-
-
-@dataclass
 class PlayedLesson:
     lesson: Lesson
     frames: list[Frame]
@@ -101,46 +77,26 @@ class PlayedLesson:
         return self.lesson.id
 
 
-def snapshot_layer(layer: Layer) -> Layer:
-    """A deep copy of a writable layer, keeping hard links (shared inodes) shared."""
-    inodes: dict[int, Inode] = {}
-    copy = Layer()
-    for path, node in layer.items():
-        if isinstance(node, File):
-            key = id(node.inode)
-            if key not in inodes:
-                inodes[key] = node.inode.copy()
-            copy.put(path, File(inodes[key]))
-        else:
-            copy.put(path, _copy_node(node))
-    return copy
-
-
-def _copy_node(node):
-    from dataclasses import replace
-
-    return replace(node)
-
-
 class _Player:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
-        self.builds: dict[str, BuildResult] = {}
+        self.runtime = Runtime()  # the lesson's daemon: its images, by lesson name, and containers
         self.shown_build_steps: dict[str, int] = {}
-        self.containers: dict[str, Container] = {}
         self.frames: list[Frame] = []
         self.spec_line: int | None = None
         self.problems: list[Problem] = []  # build steps that show nothing
 
     # -- building ---------------------------------------------------------------
+    @property
+    def builds(self) -> dict[str, BuildResult]:
+        return self.runtime.builds
+
     def build_image(self, name: str) -> BuildResult:
         if name not in self.builds:
             spec = next(i for i in self.lesson.spec.images if i.name == name)
             file, _ = self.lesson.dockerfile_origin[name]
-            self.builds[name] = builder.build(
-                self.lesson.dockerfiles[name], self.lesson.contexts.get(name, {}),
-                filename=file, name=name, target=spec.target,
-            )
+            self.runtime.build(self.lesson.dockerfiles[name], self.lesson.contexts.get(name, {}),
+                               tag=name, filename=file, target=spec.target)
         return self.builds[name]
 
     def image(self, name: str) -> Image:
@@ -200,32 +156,23 @@ class _Player:
         )
 
     def _run(self, spec: RunStep) -> None:
-        image = self.image(spec.image)
-        container = Container(spec.run, image, Layer())
-        self.containers[spec.run] = container
+        container = self.runtime.run(spec.image, name=spec.run)
+        image = container.image
         self._add(Frame(
             number=0, kind="run", command=f"docker run --name {spec.run} {spec.image}",
             say=spec.say or narration.for_run(spec.run, spec.image),
-            images=[image], containers=self._snapshots(image), target=spec.run,
+            images=[image], containers=self.runtime.snapshots(image), target=spec.run,
         ))
 
     def _exec(self, spec: ExecStep) -> None:
-        container = self.containers[spec.in_]
-        image = container.image
-        fs = UnionFS(list(image.layers), container.upper)
-        env = dict(item.partition("=")[::2] for item in image.config.get("Env", []))
-        env.setdefault("HOME", "/root")
-        distro = image.config.get("layerlab.distro")
-        packages = catalog.package_tool(distro) if distro else None
-        result = shell.run(spec.exec, fs, env=env, cwd=image.config.get("WorkingDir") or "/", packages=packages)
-        notes = [f"not simulated: {n.command}" for n in result.not_simulated]
+        result = self.runtime.exec(spec.in_, spec.exec)
+        image = self.runtime.container(spec.in_).image
         self._add(Frame(
             number=0, kind="exec", command=f"$ {spec.exec}",
             say=spec.say or narration.for_exec(spec.exec),
-            images=[image], containers=self._snapshots(image), traces=list(result.traces),
-            target=spec.in_, notes=notes, output=(result.stdout or "") + (result.stderr or ""),
-            status=result.status, script=spec.exec, commands=list(result.commands),
-            not_simulated=list(result.not_simulated),
+            images=[image], containers=self.runtime.snapshots(image), traces=result.traces,
+            target=spec.in_, notes=result.notes, output=result.output, status=result.status,
+            script=spec.exec, commands=result.commands, not_simulated=result.not_simulated,
         ))
 
     def _show(self, spec: ShowStep) -> None:
@@ -233,7 +180,7 @@ class _Player:
             images = [img for name in spec.show for img in self._stage_images(name)]
         else:
             images = [self.image(name) for name in spec.show]
-        containers = [c for img in images for c in self._snapshots(img)] if spec.containers else []
+        containers = [c for img in images for c in self.runtime.snapshots(img)] if spec.containers else []
         self._add(Frame(
             number=0, kind="show", command="docker images" if not containers else "docker ps -s",
             say=spec.say or narration.for_show(spec.show), images=images, containers=containers,
@@ -242,19 +189,11 @@ class _Player:
 
     def _stage_images(self, name: str) -> list[Image]:
         """Every stage of a build: ✗ marks the stages that do not ship, ✓ the image."""
-        from dataclasses import replace
-
         out = []
         for stage in self.build_image(name).stages:
             label = stage.name or f"stage {stage.index}"
             out.append(replace(stage.image, name=f"{name} ✓" if stage.final else f"{label} ✗"))
         return out
-
-    def _snapshots(self, image: Image) -> list[Container]:
-        return [
-            Container(c.name, c.image, snapshot_layer(c.upper))
-            for c in self.containers.values() if c.image is image
-        ]
 
 
 def check_references(lesson: Lesson) -> list[Problem]:
@@ -303,7 +242,7 @@ def play(lesson: Lesson) -> PlayedLesson:
         except DockerfileError as exc:
             problems.append(dockerfile_problem(lesson, spec.name, exc))
             continue
-        except builder.BuildError as exc:
+        except BuildError as exc:
             if not exc.line and spec.target is not None:  # an unknown target stage
                 problems.append(Problem(str(lesson.path), lesson.target_lines[spec.name], f"target: {exc.message}"))
             else:

@@ -1,7 +1,7 @@
 """The jobs a worker runs: the one place that names the lesson and build functions.
 
 This is the adapter the rest of the sandbox goes through, so that when the
-play and build functions move (to app/runtime) only these lines change.
+play and build functions move only these lines change.
 Each job is a module-level function, so the pool can send it by name.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.build import build as _build
 from app.lessons import Lesson, load_lesson
 from app.lessons.player import PlayedLesson, play
+from app.runtime import Runtime
 
 
 def play_lesson(lesson: Lesson) -> PlayedLesson:
@@ -26,4 +26,4 @@ def play_lesson_file(path: Path) -> PlayedLesson:
 
 def build_dockerfile(text: str, context: dict, filename: str, name: str, target: str | None):
     """Build one Dockerfile with its context (what ``layerlab build`` does)."""
-    return _build(text, context, filename=filename, name=name, target=target)
+    return Runtime().build(text, context, tag=name, filename=filename, target=target)
