@@ -283,10 +283,10 @@ def _pretend(path: str, source: str) -> list[Import]:
 @pytest.mark.parametrize("path,source,complaint", [
     ("app/render/dot.py", "from app.lessons import player\n", "render imports app.lessons.player, but lessons is above render"),
     ("app/render/dot.py", "def f():\n    from app import lessons\n", "render imports app.lessons, but lessons is above render"),
-    ("app/engine/union.py", "from ..build import builder\n", "engine imports app.build.builder, but build is above"),
+    ("app/engine/union.py", "from ..build import stages\n", "engine imports app.build.stages, but build is above"),
     ("app/shell/parser.py", "from app.catalog.apt import AptSession\n", "catalog is on the same level as shell"),
     ("app/verify/replay.py", "import app.render.dot\n", "render is on the same level as verify"),
-    ("app/build/builder.py", "from app.sandbox import pool\n", "sandbox is above build"),
+    ("app/build/stages.py", "from app.sandbox import pool\n", "sandbox is above build"),
 ])
 def test_a_back_or_sideways_import_is_reported_with_its_place(path, source, complaint):
     [problem] = layering_violations(_pretend(path, source))
@@ -296,7 +296,7 @@ def test_a_back_or_sideways_import_is_reported_with_its_place(path, source, comp
 @pytest.mark.parametrize("path,source", [
     ("app/engine/union.py", "import subprocess\n"),
     ("app/shell/interpreter.py", "def f():\n    import os\n    return os.fork()\n"),
-    ("app/build/builder.py", "from multiprocessing import Pool\n"),
+    ("app/build/stages.py", "from multiprocessing import Pool\n"),
     ("app/render/output.py", "import pty\n"),
     ("app/catalog/apt.py", "from os import system\n"),
     ("app/runtime/verbs.py", "from concurrent.futures.process import ProcessPoolExecutor\n"),
