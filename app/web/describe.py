@@ -1,0 +1,72 @@
+"""A diagram as words, for screen readers and for "Describe this diagram".
+
+The render side owns the real text alternative (``app.render.describe(scene,
+lang)``); until a build of render has one, this module says the same from the
+frame the page already has: each stack top to bottom (container layer, image
+layers with their instruction and size, the host kernel), then what the step did.
+"""
+
+from __future__ import annotations
+
+from app.render.fitting import instruction
+from app.render.sizes import human_size
+
+_WORDS = {
+    "en": {"image": "Image {name}, top to bottom:", "container": "Container {name}: writable container layer, {n} entries, {size}",
+           "layer": "Layer {i}: {what}, {size}", "host": "The host: {kernel} and bootfs, shared by every container",
+           "did": "This step:", "found": "{op} {path}: the search stopped at {where}",
+           "missing": "{op} {path}: not found in any layer", "copy": "{path} copied up from {where} into the container layer ({size})",
+           "whiteout": "{path} hidden by a whiteout in the top layer", "new": "A new layer was made on top of the image.",
+           "none": "No layer changed.", "upper": "the container layer", "lower": "layer {i}"},
+    "zh": {"image": "镜像 {name}，自上而下：", "container": "容器 {name}：可写容器层，{n} 个条目，{size}",
+           "layer": "第 {i} 层：{what}，{size}", "host": "宿主机：{kernel} 和 bootfs，所有容器共享",
+           "did": "这一步：", "found": "{op} {path}：查找停在{where}",
+           "missing": "{op} {path}：所有层中都没有", "copy": "{path} 从{where}复制到容器层（{size}）",
+           "whiteout": "{path} 被顶层的白障（whiteout）遮住", "new": "在镜像顶部新增了一层。",
+           "none": "没有层被改动。", "upper": "容器层", "lower": "第 {i} 层"},
+}
+
+
+def describe(frame, lang: str, kernel: str) -> list[str]:
+    """Lines that say what the diagram shows; render's ``describe`` when it exists."""
+    try:
+        from app.render import describe as render_describe  # the render side's text alternative
+    except ImportError:
+        return fallback(frame, lang, kernel)
+    text = render_describe(frame.scene(lang, kernel), lang)
+    return [line for line in text.splitlines() if line.strip()] if isinstance(text, str) else list(text)
+
+
+def fallback(frame, lang: str, kernel: str) -> list[str]:
+    w = _WORDS.get(lang, _WORDS["en"])
+    lines: list[str] = []
+    for image in frame.images:
+        lines.append(w["image"].format(name=image.name))
+        for container in (c for c in frame.containers if c.image is image):
+            lines.append(w["container"].format(name=container.name, n=len(container.upper), size=human_size(container.upper.size)))
+        made = [h for h in image.history if not h.empty_layer]
+        for i in range(len(image.layers) - 1, -1, -1):
+            what = instruction(made[i].created_by) if i < len(made) else image.base
+            lines.append(w["layer"].format(i=i + 1, what=what, size=human_size(image.layers[i].size)))
+    lines.append(w["host"].format(kernel=kernel))
+    lines.append(w["did"])
+    lines.extend(_effects(frame, w))
+    return lines
+
+
+def _effects(frame, w: dict) -> list[str]:
+    out = [w["new"]] if frame.new_layer else []
+    top = len(frame.images[0].layers) if frame.images else 0
+
+    def where(i: int | None) -> str:
+        return w["upper"] if i == top and frame.containers else w["lower"].format(i=(i or 0) + 1)
+
+    for trace in frame.traces:
+        if trace.found_in is not None:
+            out.append(w["found"].format(op=trace.op, path=trace.path, where=where(trace.found_in)))
+        elif trace.probes and trace.error:
+            out.append(w["missing"].format(op=trace.op, path=trace.path))
+        for c in trace.copied_up:
+            out.append(w["copy"].format(path=c.path, where=where(c.from_layer), size=human_size(c.size)))
+        out.extend(w["whiteout"].format(path=p) for p in trace.whiteouts)
+    return out or [w["none"]]
