@@ -80,8 +80,8 @@
     if (fit) zoom = Math.min(1, (box.clientWidth - 4) / w);
     svg.style.width = `${w * zoom}px`;
     svg.style.height = `${h * zoom}px`;
-    const reset = document.querySelector('[data-zoom="reset"]');
-    if (reset) reset.textContent = zoom === 1 ? "1:1" : `${Math.round(zoom * 100)}%`;
+    const level = document.querySelector(".zoom-level");
+    if (level) level.textContent = `${Math.round(zoom * 100)}%`;
   }
   const clamp = (z) => Math.min(4, Math.max(0.25, z));
   document.addEventListener("click", (event) => {
