@@ -60,6 +60,7 @@
     const announce = document.getElementById("announce");
     if (announce && heading) announce.textContent = heading.textContent.trim();
     applyZoom();
+    scrollToOperation();
   });
 
   // -- zoom: 1:1 by default, +/−, fit as a choice, pinch on a touch screen -------------
@@ -82,6 +83,16 @@
     svg.style.height = `${h * zoom}px`;
     const level = document.querySelector(".zoom-level");
     if (level) level.textContent = `${Math.round(zoom * 100)}%`;
+  }
+  // A diagram wider than its panel opens on the step's operation (the op box above the target), not its left edge.
+  function scrollToOperation() {
+    const box = document.getElementById("diagram");
+    const svg = box && box.querySelector("svg");
+    if (!svg || box.scrollWidth <= box.clientWidth) return;
+    const op = [...svg.querySelectorAll("g.node")].find((g) => (g.querySelector("title") || {}).textContent === "op");
+    const target = (op || svg).getBoundingClientRect();
+    const panel = box.getBoundingClientRect();
+    box.scrollLeft += target.left + target.width / 2 - (panel.left + panel.width / 2);
   }
   const clamp = (z) => Math.min(4, Math.max(0.25, z));
   document.addEventListener("click", (event) => {
@@ -119,5 +130,5 @@
     return Math.hypot(a[0] - b[0], a[1] - b[1]) || 1;
   }
 
-  document.addEventListener("DOMContentLoaded", applyZoom);
+  document.addEventListener("DOMContentLoaded", () => { applyZoom(); scrollToOperation(); });
 })();

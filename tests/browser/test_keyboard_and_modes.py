@@ -104,6 +104,9 @@ def test_presentation_mode_by_key_and_by_url(page, server):
     assert not page.locator("header.topbar").is_visible()
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.narration')).fontSize)")
     assert size >= 22
+    # the diagram and Previous/Next both fit the window: nothing to scroll on a projector
+    assert page.evaluate("document.querySelector('.pager').getBoundingClientRect().bottom <= innerHeight")
+    assert page.evaluate("document.getElementById('diagram').getBoundingClientRect().width > innerWidth * 0.6")
     page.keyboard.press("ArrowRight")
     _wait_step(page, 4)
     assert "present=1" in page.locator('.pager a[rel="next"]').get_attribute("href")
