@@ -88,7 +88,7 @@
   function scrollToOperation() {
     const box = document.getElementById("diagram");
     const svg = box && box.querySelector("svg");
-    if (!svg || box.scrollWidth <= box.clientWidth) return;
+    if (!svg || box.dataset.kind === "show" || box.scrollWidth <= box.clientWidth) return; // images side by side: from the left
     const op = [...svg.querySelectorAll("g.node")].find((g) => (g.querySelector("title") || {}).textContent === "op");
     const target = (op || svg).getBoundingClientRect();
     const panel = box.getBoundingClientRect();
