@@ -13,17 +13,22 @@ from app.render.sizes import human_size
 
 _WORDS = {
     "en": {"image": "Image {name}, top to bottom:", "container": "Container {name}: writable container layer, {n} entries, {size}",
-           "layer": "Layer {i}: {what}, {size}", "host": "The host: {kernel} and bootfs, shared by every container",
+           "layer": "#{i} {what}: {size}", "host": "The host: {kernel} and bootfs, shared by every container",
            "did": "This step:", "found": "{op} {path}: the search stopped at {where}",
            "missing": "{op} {path}: not found in any layer", "copy": "{path} copied up from {where} into the container layer ({size})",
            "whiteout": "{path} hidden by a whiteout in the top layer", "new": "A new layer was made on top of the image.",
-           "none": "No layer changed.", "upper": "the container layer", "lower": "layer {i}"},
+           "none": "No layer changed.", "upper": "the container layer", "lower": "layer #{i}",
+           "hidden": "{op} {path}: the search met a whiteout, so the file is not found",
+           "ops": {"open_rw": "open for writing", "unlink": "delete", "mkdir": "make directory"}},
     "zh": {"image": "镜像 {name}，自上而下：", "container": "容器 {name}：可写容器层，{n} 个条目，{size}",
-           "layer": "第 {i} 层：{what}，{size}", "host": "宿主机：{kernel} 和 bootfs，所有容器共享",
+           "layer": "#{i} {what}：{size}", "host": "宿主机：{kernel} 和 bootfs，所有容器共享",
            "did": "这一步：", "found": "{op} {path}：查找停在{where}",
            "missing": "{op} {path}：所有层中都没有", "copy": "{path} 从{where}复制到容器层（{size}）",
            "whiteout": "{path} 被顶层的白障（whiteout）遮住", "new": "在镜像顶部新增了一层。",
-           "none": "没有层被改动。", "upper": "容器层", "lower": "第 {i} 层"},
+           "none": "没有层被改动。", "upper": "容器层", "lower": "层 #{i}",
+           "hidden": "{op} {path}：查找遇到白障（whiteout），文件找不到",
+           "ops": {"read": "读取", "write": "写入", "append": "追加", "open_rw": "以读写方式打开", "unlink": "删除",
+                   "mkdir": "创建目录", "add": "添加", "rename": "重命名", "chmod": "修改权限", "unpack": "解包"}},
 }
 
 
@@ -44,28 +49,40 @@ def fallback(frame, lang: str, kernel: str) -> list[str]:
         lines.append(w["image"].format(name=image.name))
         for container in (c for c in frame.containers if c.image is image):
             lines.append(w["container"].format(name=container.name, n=len(container.upper), size=human_size(container.upper.size)))
-        made = [h for h in image.history if not h.empty_layer]
+        numbers = _history_numbers(image)
         for i in range(len(image.layers) - 1, -1, -1):
-            what = instruction(made[i].created_by) if i < len(made) else image.base
-            lines.append(w["layer"].format(i=i + 1, what=what, size=human_size(image.layers[i].size)))
+            number, what = numbers[i] if i < len(numbers) else (i, image.base)
+            lines.append(w["layer"].format(i=number, what=what, size=human_size(image.layers[i].size)))
     lines.append(w["host"].format(kernel=kernel))
     lines.append(w["did"])
     lines.extend(_effects(frame, w))
     return lines
 
 
+def _history_numbers(image) -> list[tuple[int, str]]:
+    """(history number, instruction) of each layer, bottom first: the "#n" the diagram draws."""
+    return [(n, instruction(h.created_by)) for n, h in enumerate(image.history) if not h.empty_layer]
+
+
 def _effects(frame, w: dict) -> list[str]:
     out = [w["new"]] if frame.new_layer else []
-    top = len(frame.images[0].layers) if frame.images else 0
+    image = frame.images[0] if frame.images else None
+    top = len(image.layers) if image else 0
+    numbers = _history_numbers(image) if image else []
 
     def where(i: int | None) -> str:
-        return w["upper"] if i == top and frame.containers else w["lower"].format(i=(i or 0) + 1)
+        if i == top and frame.containers:
+            return w["upper"]
+        return w["lower"].format(i=numbers[i][0] if i is not None and i < len(numbers) else i)
 
     for trace in frame.traces:
+        op = w["ops"].get(trace.op, trace.op)
         if trace.found_in is not None:
-            out.append(w["found"].format(op=trace.op, path=trace.path, where=where(trace.found_in)))
+            out.append(w["found"].format(op=op, path=trace.path, where=where(trace.found_in)))
+        elif any(p.result == "whiteout" for p in trace.probes):
+            out.append(w["hidden"].format(op=op, path=trace.path))
         elif trace.probes and trace.error:
-            out.append(w["missing"].format(op=trace.op, path=trace.path))
+            out.append(w["missing"].format(op=op, path=trace.path))
         for c in trace.copied_up:
             out.append(w["copy"].format(path=c.path, where=where(c.from_layer), size=human_size(c.size)))
         out.extend(w["whiteout"].format(path=p) for p in trace.whiteouts)
