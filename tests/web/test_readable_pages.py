@@ -17,7 +17,7 @@ def test_the_step_heading_and_live_region_are_there_for_screen_readers(client):
     html = client.get("/lessons/container-layer/6").get_data(as_text=True)
     assert 'id="step-heading" tabindex="-1"' in html and "Step 6 of 12" in html
     assert 'id="announce" class="sr" aria-live="polite"' in html
-    assert 'id="diagram" data-step="6" tabindex="0" role="region"' in html
+    assert 'id="diagram" data-step="6" data-kind="exec" tabindex="0" role="region"' in html
     assert "Describe this diagram" in html and "Container c1" in html
     zh = client.get("/lessons/container-layer/10?lang=zh").get_data(as_text=True)
     assert "用文字描述这张图" in zh and "容器 c1" in zh and "查找遇到白障" in zh
