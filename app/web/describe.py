@@ -8,28 +8,14 @@ layers with their instruction and size, the host kernel), then what the step did
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from app.render.fitting import instruction
 from app.render.sizes import human_size
 
-_WORDS = {
-    "en": {"image": "Image {name}, top to bottom:", "container": "Container {name}: writable container layer, {n} entries, {size}",
-           "layer": "#{i} {what}: {size}", "host": "The host: {kernel} and bootfs, shared by every container",
-           "did": "This step:", "found": "{op} {path}: the search stopped at {where}",
-           "missing": "{op} {path}: not found in any layer", "copy": "{path} copied up from {where} into the container layer ({size})",
-           "whiteout": "{path} hidden by a whiteout in the top layer", "new": "A new layer was made on top of the image.",
-           "none": "No layer changed.", "upper": "the container layer", "lower": "layer #{i}",
-           "hidden": "{op} {path}: the search met a whiteout, so the file is not found",
-           "ops": {"open_rw": "open for writing", "unlink": "delete", "mkdir": "make directory"}},
-    "zh": {"image": "镜像 {name}，自上而下：", "container": "容器 {name}：可写容器层，{n} 个条目，{size}",
-           "layer": "#{i} {what}：{size}", "host": "宿主机：{kernel} 和 bootfs，所有容器共享",
-           "did": "这一步：", "found": "{op} {path}：查找停在{where}",
-           "missing": "{op} {path}：所有层中都没有", "copy": "{path} 从{where}复制到容器层（{size}）",
-           "whiteout": "{path} 被顶层的白障（whiteout）遮住", "new": "在镜像顶部新增了一层。",
-           "none": "没有层被改动。", "upper": "容器层", "lower": "层 #{i}",
-           "hidden": "{op} {path}：查找遇到白障（whiteout），文件找不到",
-           "ops": {"read": "读取", "write": "写入", "append": "追加", "open_rw": "以读写方式打开", "unlink": "删除",
-                   "mkdir": "创建目录", "add": "添加", "rename": "重命名", "chmod": "修改权限", "unpack": "解包"}},
-}
+# The sentences, per language: data, not code.
+_WORDS = json.loads((Path(__file__).with_name("describe_words.json")).read_text(encoding="utf-8"))
 
 
 def describe(frame, lang: str, kernel: str) -> list[str]:
