@@ -8,6 +8,8 @@ they are never out of date with the Dockerfile.
 
 from __future__ import annotations
 
+import re
+
 from app.build import BuildStep
 from app.render.sizes import human_size
 
@@ -20,6 +22,33 @@ def _entries(n: int) -> str:
 
 def _t(en: str, zh: str) -> Text:
     return Text(en=en, zh=zh)
+
+
+# COPY's flags come before its sources: ``COPY --chown=1 --from=builder /out /app``.
+_FROM_FLAG = re.compile(r"^\s*COPY(?:\s+--[a-z-]+(?:=\S*)?)*?\s+--from=(?P<stage>\S+)", re.IGNORECASE)
+
+
+def copy_source(step: BuildStep) -> str | None:
+    """The stage or image a ``COPY --from=`` copies from; None when it copies from the build context."""
+    stage = getattr(step, "from_stage", None)
+    if stage:
+        return stage
+    match = _FROM_FLAG.match(step.text)
+    return match["stage"] if match else None
+
+
+def _verbs(step: BuildStep) -> tuple[str, str]:
+    """What a layer-making instruction did, in English and Chinese."""
+    source = copy_source(step) if step.keyword == "COPY" else None
+    if source and (":" in source or "/" in source):  # an image reference, not a stage name
+        return f"copied files from the image `{source}`", f"从镜像 `{source}` 复制了文件"
+    if source:
+        return f"copied files from the stage `{source}`", f"从构建阶段 `{source}` 复制了文件"
+    verb_en = {"RUN": "ran the command and kept what it changed", "COPY": "copied files from the build context",
+               "ADD": "added files", "WORKDIR": "created the working directory"}.get(step.keyword, "changed files")
+    verb_zh = {"RUN": "执行了命令，并保存它改动的内容", "COPY": "从构建上下文复制了文件",
+               "ADD": "添加了文件", "WORKDIR": "创建了工作目录"}.get(step.keyword, "改动了文件")
+    return verb_en, verb_zh
 
 
 def for_build_step(step: BuildStep) -> Text:
@@ -50,10 +79,7 @@ def for_build_step(step: BuildStep) -> Text:
         layer = image.layers[-1]
         size = human_size(layer.size)
         n = len(layer)
-        verb_en = {"RUN": "ran the command and kept what it changed", "COPY": "copied files from the build context",
-                   "ADD": "added files", "WORKDIR": "created the working directory"}.get(kw, "changed files")
-        verb_zh = {"RUN": "执行了命令，并保存它改动的内容", "COPY": "从构建上下文复制了文件",
-                   "ADD": "添加了文件", "WORKDIR": "创建了工作目录"}.get(kw, "改动了文件")
+        verb_en, verb_zh = _verbs(step)
         return _t(
             f"`{kw}` {verb_en}: a new read-only layer on top, {_entries(n)}, {size}. The layers below do not change.",
             f"`{kw}` {verb_zh}：在顶部新增一个只读层，{n:,} 个条目，{size}。下面的层保持不变。",
@@ -80,4 +106,6 @@ def for_exec(command: str) -> Text:
 
 def for_show(names: list[str]) -> Text:
     joined = ", ".join(f"`{n}`" for n in names)
+    if len(names) == 1:
+        return _t(f"The image {joined}, as `docker images` lists it.", f"镜像 {joined}，即 `docker images` 列出的样子。")
     return _t(f"The images {joined} side by side, on one host.", f"镜像 {joined} 并排在同一台宿主机上。")

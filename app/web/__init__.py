@@ -1,36 +1,31 @@
 """The web tier: Flask blueprints and htmx partials, wiring only.
 
-Every page is a function of the lesson files and the URL (the language is a
-query parameter, not a cookie), so any gunicorn worker on any machine can
-serve any request.
+Every page is a function of the lesson files and the URL (the language, the
+glosses switch and presentation mode are query parameters, not cookies), so
+any gunicorn worker on any machine can serve any request.
 """
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_babel import Babel
 from htmx_flask import Htmx
-from markdown_it import MarkdownIt
 
-from app.lessons import LANGS
 from app.render.sizes import human_size
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-
-
-def current_lang() -> str:
-    lang = request.args.get("lang", "en") if request else "en"
-    return lang if lang in LANGS else "en"
+from . import pages
+from .markdown import render_markdown
+from .notes import translate_note
+from .query import current_lang, glosses_on, kept, presenting
 
 
 def init_app(app: Flask) -> None:
-    from . import pages
-
     Babel(app, locale_selector=lambda: "zh" if current_lang() == "zh" else "en")
     Htmx(app)
-    app.jinja_env.filters["markdown"] = lambda text: _markdown.render(text or "")
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["size"] = human_size
-    app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.filters["note"] = translate_note
+    app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
 
     @app.errorhandler(404)

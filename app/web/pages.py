@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request as flask_request, url_for
 from markupsafe import escape
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
@@ -20,7 +20,10 @@ from app import sandbox
 from app.lessons import Lesson, LessonError, is_lesson_id
 from app.lessons import player
 
-from . import current_lang
+from .describe import describe
+from .diagrams import diagram
+from .navigation import next_lesson
+from .query import current_lang, glosses_on, kept
 
 bp = Blueprint("pages", __name__)
 
@@ -63,7 +66,15 @@ def _played(lesson_id: str):
 @bp.get("/lessons/<lesson_id>/")
 def lesson_start(lesson_id: str):
     _played_or_problems(lesson_id)
-    return redirect(url_for("pages.step", lesson_id=lesson_id, step="1", lang=current_lang()))
+    return redirect(url_for("pages.step", lesson_id=lesson_id, step="1", **kept()))
+
+
+@bp.get("/lessons/<lesson_id>/go")
+def go(lesson_id: str):
+    """The step scrubber without JavaScript: a GET form that names the step."""
+    _played_or_problems(lesson_id)
+    wanted = flask_request.args.get("step", "1")
+    return redirect(url_for("pages.step", lesson_id=lesson_id, step=wanted if wanted.isdigit() else "1", **kept()))
 
 
 def _played_or_problems(lesson_id: str):
@@ -87,10 +98,10 @@ def step(lesson_id: str, step: str):
         abort(404)
     fmt = match["fmt"]
     if fmt == "svg":
-        svg = player.diagram(played, number, lang, "svg")
+        svg = diagram(played, number, lang, "svg", glosses_on())
         return Response(svg, mimetype="image/svg+xml")
     if fmt == "png":
-        png = player.diagram(played, number, lang, "png")
+        png = diagram(played, number, lang, "png", glosses_on())
         return Response(png, mimetype="image/png",
                         headers={"Content-Disposition": f'inline; filename="{lesson_id}-step{number}.png"'})
 
@@ -100,7 +111,9 @@ def step(lesson_id: str, step: str):
         frame=played.frames[number - 1],
         number=number,
         total=len(played.frames),
-        svg=player.diagram(played, number, lang, "svg"),
+        svg=diagram(played, number, lang, "svg", glosses_on()),
+        description=describe(played.frames[number - 1], lang, played.lesson.spec.kernel),
+        next_lesson=next_lesson(_root(), lesson_id) if number == len(played.frames) else None,
         dockerfiles=played.lesson.dockerfiles,
         lang=lang,
     )

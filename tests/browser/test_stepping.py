@@ -1,47 +1,17 @@
 """A student steps through the container-layer lesson in headless Chromium.
 
 Real browser, real server: Debian's /usr/bin/chromium driven by Playwright,
-the app served by werkzeug on a free loopback port.
+the app served by werkzeug on a free loopback port (see conftest.py).
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def server():
-    from werkzeug.serving import make_server
-
-    from app import create_app
-
-    srv = make_server("127.0.0.1", 0, create_app(), threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-
-
-@pytest.fixture(scope="module")
-def page(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (bash tools/setup.sh --test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        yield page
-        browser.close()
 
 
 def diagram_text(page) -> str:
