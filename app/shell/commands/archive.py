@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from app.engine import File, FSError, Inode
 
 from ..context import Context
-from . import register
+from .registry import register
 
 
 LONG_WITH_VALUE = {"--transform", "--xform", "--exclude", "--owner", "--group", "--mode", "--mtime",

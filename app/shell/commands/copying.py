@@ -12,7 +12,7 @@ import posixpath
 from app.engine import CrossDevice, File, FSError, Inode
 
 from ..context import Context
-from . import register
+from .registry import register
 from .common import command, errmsg, missing_operand, parse_opts, q
 
 BIG = 1 << 20  # files above this size whose bytes are unknown are copied by size only

@@ -14,7 +14,7 @@ import posixpath
 from app.engine import File, FSError, Inode
 
 from ..context import Context, LimitReached
-from . import register
+from .registry import register
 from .copying import BIG, copy_file, targets
 from .common import (command, errmsg, lookup_group, lookup_user, missing_operand, parse_mode,
                      parse_opts, parse_size, q)

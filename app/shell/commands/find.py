@@ -20,7 +20,7 @@ from app.engine import FSError
 
 from ..context import Context
 from .. import patterns
-from . import register
+from .registry import register
 from .common import q
 
 

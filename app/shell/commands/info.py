@@ -13,7 +13,7 @@ import posixpath
 from app.engine import FSError
 
 from ..context import Context
-from . import register
+from .registry import register
 from .common import command, group_name, mode_string, parse_opts, q, user_name
 
 

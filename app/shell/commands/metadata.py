@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.engine import FSError
 
 from ..context import Context
-from . import register
+from .registry import register
 from .common import command, lookup_group, lookup_user, missing_operand, parse_mode, parse_opts, q
 
 

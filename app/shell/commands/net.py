@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from app.engine import File, FSError, Inode
 
 from ..context import Context
-from . import register
+from .registry import register
 from .common import command, parse_opts
 
 UNKNOWN_DOWNLOAD = "\x00layerlab:unknown-download\x00"

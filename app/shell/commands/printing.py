@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from . import register
+from .registry import register
 
 
 def _byte(value: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from . import register
+from .registry import register
 from .. import patterns
 
 UNARY_FILE = set("efdLhsrwxbcpSugkGON")

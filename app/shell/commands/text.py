@@ -14,7 +14,7 @@ import re
 from app.engine import FSError
 
 from ..context import Context, decode, encode
-from . import register
+from .registry import register
 from .common import command, parse_opts, q
 from .posix_regex import bre_to_python
 from .printing import escapes

@@ -16,7 +16,7 @@ import posixpath
 from app.engine import FSError
 
 from ..context import Context, decode, encode
-from . import register
+from .registry import register
 from .common import Usage, command, parse_opts
 
 
