@@ -52,7 +52,8 @@ class Frame:
     not_simulated: list[Any] = field(default_factory=list)
     disk_usage: "DiskReport | None" = None  # show steps: docker system df -v / docker ps -s
 
-    def scene(self, lang: str, kernel: str) -> Scene:
+    def scene(self, lang: str, kernel: str, glosses: bool | None = None) -> Scene:
+        """The step as render draws it; ``glosses`` None means the language's default."""
         return Scene(
             images=self.images,
             containers=self.containers,
@@ -63,6 +64,7 @@ class Frame:
             notes=self.notes + ([self.error] if self.error else []),
             lang=lang,
             kernel=kernel,
+            glosses=glosses,
         )
 
 
@@ -329,14 +331,15 @@ def find(root: Path, lesson_id: str) -> Path | None:
     return None
 
 
-def diagram(played_lesson: PlayedLesson, number: int, lang: str, fmt: str = "svg") -> str | bytes:
+def diagram(played_lesson: PlayedLesson, number: int, lang: str, fmt: str = "svg",
+            glosses: bool | None = None) -> str | bytes:
     """The step's diagram as SVG text or PNG bytes, rendered once per process."""
     from app import render
 
     cache = played_lesson.__dict__.setdefault("_diagrams", {})
-    key = (number, lang, fmt)
+    key = (number, lang, fmt, glosses)
     if key not in cache:
         frame = played_lesson.frames[number - 1]
-        dot = render.scene_dot(frame.scene(lang, played_lesson.lesson.spec.kernel))
+        dot = render.scene_dot(frame.scene(lang, played_lesson.lesson.spec.kernel, glosses))
         cache[key] = render.to_svg(dot) if fmt == "svg" else render.to_png(dot)
     return cache[key]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import sandbox
-from app.build.builder import BuildError
+from app.build import BuildError
 from app.lessons import LessonError, Problem
 from app.sandbox import LimitExceeded, Limits
 

@@ -20,7 +20,7 @@ def test_the_step_heading_and_live_region_are_there_for_screen_readers(client):
     assert 'id="diagram" data-step="6" data-kind="exec" tabindex="0" role="region"' in html
     assert "Describe this diagram" in html and "Container c1" in html
     zh = client.get("/lessons/container-layer/10?lang=zh").get_data(as_text=True)
-    assert "用文字描述这张图" in zh and "容器 c1" in zh and "查找遇到白障" in zh
+    assert "用文字描述这张图" in zh and "容器 c1" in zh and "白障处停止" in zh
 
 
 def test_the_scrubber_form_goes_to_the_step_it_names(client):
@@ -82,3 +82,12 @@ def test_no_chinese_narration_on_any_step_keeps_a_stray_space(client):
             if re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]\s+[\u4e00-\u9fff]", html.replace("\n\n", "")):
                 stray.append(f"{lesson.id} {frame.number}")
     assert stray == []
+
+
+def test_the_terms_switch_reaches_the_drawing(client):
+    """?terms=on puts the Chinese glosses in an English diagram; off (en's default) leaves them out."""
+    on = client.get("/lessons/container-layer/3.svg?lang=en&terms=on").get_data(as_text=True)
+    off = client.get("/lessons/container-layer/3.svg?lang=en").get_data(as_text=True)
+    assert "镜像层" in on and "镜像层" not in off
+    page = client.get("/lessons/container-layer/3?lang=en&terms=on").get_data(as_text=True)
+    assert "镜像层" in page
