@@ -125,7 +125,7 @@ def read_context(folder: Path) -> dict:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from app.build import BuildError, build
+    from app.build import BuildError, ContextError, build
     from app.dockerfile.errors import DockerfileError
 
     path = Path(args.dockerfile)
@@ -140,6 +140,10 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     try:
         result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
+    except ContextError as exc:
+        for problem in exc.problems:
+            print(f"layerlab build: {problem}", file=sys.stderr)
+        return 1
     except DockerfileError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -199,7 +199,7 @@ class _CannotBuild(Exception):
 
 
 def _check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
-    from app.build import BuildError, build
+    from app.build import BuildError, ContextError, build
     from app.cli import read_context
 
     try:
@@ -212,6 +212,8 @@ def _check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
         result = build(text, read_context(context_dir), filename=str(path))
     except BuildError as exc:
         raise _CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
+    except ContextError as exc:
+        raise _CannotBuild(f"layerlab verify: {'; '.join(exc.problems)}") from None
     if result.failed is not None:
         step = result.failed
         raise _CannotBuild(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}")
