@@ -166,15 +166,15 @@ def generate(seed: int) -> Case:
             case.features.add(6)
     if case.dockerignore is not None:
         case.features.add(3)
-    if rng.random() < 0.3:
-        case.command = rng.choice(RUN_OPS)
+    if rng.random() < 0.3:  # not /etc/hostname: docker bind-mounts it into a container
+        case.command = rng.choice([op for op in RUN_OPS if "hostname" not in op])
     return case
 
 
 def add_context_features(case: Case, context) -> None:
     """The differences a case touches that depend on what the context holds once
     .dockerignore is applied (``context``: the simulator's, as layerlab build reads it):
-    an empty directory copied (2), a source or glob that names nothing (4)."""
+    a directory copied that is empty or not 0755 (2), a source or glob that names nothing (4)."""
     from app.build.context import ContextDir, resolve
 
     for line in case.dockerfile:
@@ -188,5 +188,6 @@ def add_context_features(case: Case, context) -> None:
                 case.features.add(4)
             nodes = [h.path for h in hits]
             for hit in hits:
-                if isinstance(hit.entry, ContextDir) and not any(n.startswith(hit.path + "/") for n in nodes):
+                if isinstance(hit.entry, ContextDir) and (
+                        hit.entry.mode != 0o755 or not any(n.startswith(hit.path + "/") for n in nodes)):
                     case.features.add(2)
