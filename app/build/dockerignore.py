@@ -28,13 +28,14 @@ import posixpath
 from docker.utils.build import Pattern
 from docker.utils.fnmatch import fnmatch
 
-from .context import Context, ContextDir, ContextFile, tree
+from .context import Context, ContextDir, ContextError, ContextFile, tree
 
 FILENAME = ".dockerignore"
 
 
 def read_patterns(text: str) -> list[str]:
-    """The patterns of a .dockerignore file, as the docker CLI reads them."""
+    """The patterns of a .dockerignore file, as the docker CLI reads them. A lone ``!``
+    is refused as BuildKit refuses it (ContextError: ``illegal exclusion pattern: "!"``)."""
     patterns = []
     for number, line in enumerate(text.splitlines()):
         if number == 0:
@@ -51,6 +52,8 @@ def read_patterns(text: str) -> list[str]:
             line = posixpath.normpath(line)
             if len(line) > 1 and line.startswith("/"):
                 line = line[1:]
+        elif invert:
+            raise ContextError([f'{FILENAME} line {number + 1}: illegal exclusion pattern: "!"'])
         patterns.append("!" + line if invert else line)
     return patterns
 
@@ -103,7 +106,8 @@ def filter_context(context: Context, patterns: list[str]) -> Context:
 
 def apply_dockerignore(context: Context) -> Context:
     """The context as docker sends it: its own ``.dockerignore`` applied (none: unchanged).
-    A .dockerignore whose bytes are unknown (a sized placeholder) excludes nothing."""
+    A .dockerignore whose bytes are unknown (a sized placeholder) excludes nothing.
+    Raises ContextError for a pattern docker refuses."""
     spec = context.get(FILENAME)
     if not isinstance(spec, ContextFile) or not spec.data:
         return context

@@ -238,7 +238,10 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
     if image.context_dir:
         line = imap.lc.key("context_dir")[0] + 1
         context.update(_read_context_dir(base, image.context_dir, file, line, problems))
-    lesson.contexts[image.name] = apply_dockerignore(context)
+    try:
+        lesson.contexts[image.name] = apply_dockerignore(context)
+    except ContextError as exc:
+        problems.extend(Problem(file, line_of(tree, ("images", i, "context")), p) for p in exc.problems)
     if image.target is not None:
         lesson.target_lines[image.name] = imap.lc.key("target")[0] + 1
 
