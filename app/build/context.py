@@ -120,8 +120,8 @@ def lookup(nodes: dict[str, Entry], path: str, follow: bool = True) -> tuple[str
             hops += 1
             if hops > MAX_SYMLINK_HOPS:
                 return None
-            start = "" if entry.target.startswith("/") else "/".join(here)
-            here = [p for p in clean(posixpath.join("/" + start, entry.target)).split("/") if p]
+            # an absolute target replaces the start (posixpath.join); clean() keeps ".." at the root
+            here = [p for p in clean(posixpath.join("/" + "/".join(here), entry.target)).split("/") if p]
             todo = here + todo
             here = []
             continue

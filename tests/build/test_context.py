@@ -85,6 +85,8 @@ def test_a_symlink_never_leads_out_of_the_context():
     assert resolve(context, "esc") == [] and resolve(context, "abs") == []
     context["etc/passwd"] = ContextFile.text("the context's own\n")
     assert [h.path for h in resolve(context, "esc")] == ["etc/passwd"], "taken from the context's root"
+    nested = {"d/abs": ContextSymlink("/top.txt"), "d/top.txt": ContextFile.text("d"), "top.txt": ContextFile.text("t")}
+    assert [h.path for h in resolve(nested, "d/abs")] == ["top.txt"], "an absolute target starts at the root"
 
 
 def test_symlink_loops_name_nothing():
