@@ -93,31 +93,36 @@ def _context(rng: random.Random, case: Case) -> None:
                                                          "conf/*", "!keep.txt", "logs"], rng.randint(1, 3))
 
 
+def _a_file(rng: random.Random, case: Case) -> str:
+    return rng.choice(sorted(case.files))
+
+
+def _a_dir(rng: random.Random, case: Case) -> str:
+    return rng.choice(sorted(case.dirs))
+
+
+# Each form of COPY the generator writes: its lines, and the differences it always touches.
+COPY_FORMS = {
+    "dot": (lambda rng, case: ["COPY . /ctx/"], ()),
+    "file": (lambda rng, case: [f"COPY {_a_file(rng, case)} /files/"], ()),
+    "dir": (lambda rng, case: [f"COPY {_a_dir(rng, case)} /dir/"], ()),
+    "glob": (lambda rng, case: ["COPY *.txt /globbed/"], ()),
+    "several": (lambda rng, case: [f"COPY {' '.join(rng.sample(sorted(case.files), min(2, len(case.files))))} "
+                                   "/several/"], ()),
+    "chmod": (lambda rng, case: [f"COPY --chmod=700 {_a_dir(rng, case)} /moded/"], (5,)),
+    "nomatch": (lambda rng, case: ["COPY *.nothing /none/"], (4,)),
+    "relative": (lambda rng, case: ["WORKDIR /work", f"COPY {_a_file(rng, case)} sub/"], ()),
+    "env": (lambda rng, case: ["ENV DEST=/from-env", f"COPY {_a_file(rng, case)} $DEST/"], ()),
+}
+
+
 def _copy_lines(rng: random.Random, case: Case) -> list[str]:
     lines = []
     dirs = sorted(case.dirs)
     for _ in range(rng.randint(1, 3)):
-        form = rng.choice(["dot", "file", "dir", "glob", "several", "chmod", "nomatch", "relative", "env"])
-        if form == "dot":
-            lines.append("COPY . /ctx/")
-        elif form == "file":
-            lines.append(f"COPY {rng.choice(sorted(case.files))} /files/")
-        elif form == "dir" and dirs:
-            lines.append(f"COPY {rng.choice(dirs)} /dir/")
-        elif form == "glob":
-            lines.append("COPY *.txt /globbed/")
-        elif form == "several":
-            lines.append(f"COPY {' '.join(rng.sample(sorted(case.files), min(2, len(case.files))))} /several/")
-        elif form == "chmod" and dirs:
-            lines.append(f"COPY --chmod=700 {rng.choice(dirs)} /moded/")
-            case.features.add(5)
-        elif form == "nomatch":
-            lines.append("COPY *.nothing /none/")
-            case.features.add(4)
-        elif form == "relative":
-            lines += ["WORKDIR /work", f"COPY {rng.choice(sorted(case.files))} sub/"]
-        elif form == "env":
-            lines += ["ENV DEST=/from-env", f"COPY {rng.choice(sorted(case.files))} $DEST/"]
+        write, touched = COPY_FORMS[rng.choice(sorted(COPY_FORMS))]
+        lines += write(rng, case)
+        case.features.update(touched)
     text = " ".join(lines)
     if case.symlinks and ("COPY . " in text or any(f"COPY {d} " in text for d in dirs)):
         case.features.add(1)
