@@ -36,6 +36,7 @@ class Case:
     dockerignore: list[str] | None = None
     dockerfile: list[str] = field(default_factory=list)
     features: set[int] = field(default_factory=set)  # issue 10's numbered differences it touches
+    clean: bool = False  # written to touch none of them: a difference here always fails
     command: str | None = None  # a container probe: docker run ... sh -c command
 
     def write(self, folder: Path) -> None:
@@ -72,7 +73,7 @@ def _context(rng: random.Random, case: Case) -> None:
         parts = d.split("/")
         for i in range(1, len(parts) + 1):
             case.dirs.setdefault("/".join(parts[:i]), 0o755)
-        case.dirs[d] = rng.choice(DIR_MODES)
+        case.dirs[d] = 0o755 if case.clean else rng.choice(DIR_MODES)
     places = [""] + sorted(case.dirs)
     for _ in range(rng.randint(1, 6)):
         name = rng.choice(NAMES)
@@ -80,6 +81,11 @@ def _context(rng: random.Random, case: Case) -> None:
         path = f"{where}/{name}" if where else name
         body = (f"{path}\n" * rng.randint(0, 40)).encode()
         case.files[path] = (body, rng.choice(FILE_MODES))
+    for path in list(case.dirs) if case.clean else []:  # every directory holds a file: none is empty
+        case.files.setdefault(f"{path}/keep.txt", (b"kept\n", 0o644))
+    if case.clean:
+        _dockerignore(rng, case)
+        return
     if rng.random() < 0.4:
         case.dirs["empty"] = rng.choice(DIR_MODES)
     if rng.random() < 0.4:
@@ -88,6 +94,10 @@ def _context(rng: random.Random, case: Case) -> None:
         case.symlinks["linkdir"] = rng.choice(sorted(case.dirs))
     if rng.random() < 0.15:
         case.symlinks["dangling"] = "nowhere/at/all"
+    _dockerignore(rng, case)
+
+
+def _dockerignore(rng: random.Random, case: Case) -> None:
     if rng.random() < 0.3:
         case.dockerignore = ["# generated"] + rng.sample(["*.log", "**/*.bin", "src/lib", "!src/lib/a.txt",
                                                          "conf/*", "!keep.txt", "logs"], rng.randint(1, 3))
@@ -119,9 +129,10 @@ COPY_FORMS = {
 def _copy_lines(rng: random.Random, case: Case) -> list[str]:
     lines = []
     dirs = sorted(case.dirs)
+    forms = sorted(f for f, (_, touched) in COPY_FORMS.items() if not (case.clean and touched))
     for _ in range(rng.randint(1, 3)):
-        write, touched = COPY_FORMS[rng.choice(sorted(COPY_FORMS))]
-        lines += write(rng, case)
+        write, touched = COPY_FORMS[rng.choice(forms)]
+        lines += [line for line in write(rng, case) if not (line.startswith("WORKDIR") and line in lines)]
         case.features.update(touched)
     text = " ".join(lines)
     if case.symlinks and ("COPY . " in text or any(f"COPY {d} " in text for d in dirs)):
@@ -147,8 +158,9 @@ RUN_OPS = [
 
 
 def generate(seed: int) -> Case:
+    """Case ``seed``; every third one is clean (it touches no numbered difference)."""
     rng = random.Random(seed)
-    case = Case(seed)
+    case = Case(seed, clean=seed % 3 == 0)
     _context(rng, case)
     two_stages = rng.random() < 0.3
     if two_stages:
@@ -157,15 +169,15 @@ def generate(seed: int) -> Case:
     case.dockerfile += _copy_lines(rng, case)
     if rng.random() < 0.5:
         case.dockerfile.append(f"RUN {rng.choice(RUN_OPS)}")
-    if rng.random() < 0.3:
+    if rng.random() < 0.3 and not case.clean:
         case.dockerfile += ["ARG V=1", "RUN echo $V > /v"]
         case.features.add(8)
     if rng.random() < 0.3:
-        case.dockerfile.append(rng.choice(["WORKDIR /tmp", "WORKDIR /brand/new"]))
+        case.dockerfile.append("WORKDIR /brand/new" if case.clean else rng.choice(["WORKDIR /tmp", "WORKDIR /brand/new"]))
         if case.dockerfile[-1] == "WORKDIR /tmp":
             case.features.add(7)
     if two_stages:
-        source = rng.choice(["/out/full", "/out/empty", "/out"])
+        source = rng.choice(["/out/full"] if case.clean else ["/out/full", "/out/empty", "/out"])
         case.dockerfile.append(f"COPY --from=maker {source} /data/")
         if source == "/out/empty":
             case.features.add(6)
