@@ -4,7 +4,7 @@
 # installs what is missing.
 #
 #   bash tools/setup.sh          what the app needs (Graphviz, a CJK font)
-#   bash tools/setup.sh --test   ... plus what the tests need (Chromium, busybox)
+#   bash tools/setup.sh --test   ... plus what the tests need (Chromium, busybox, docker.io)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +21,7 @@ if [ "$with_tests" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /bin/busybox ] || missing+=(busybox-static)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || missing+=(docker.io)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -126,6 +126,7 @@ def read_context(folder: Path) -> dict:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from app.build import ContextError
     from app.dockerfile.errors import DockerfileError
     from app.lessons import LessonError
     from app.runtime import BuildError
@@ -142,8 +143,11 @@ def _build(args: argparse.Namespace) -> int:
         print(f"layerlab build: build context folder not found: {context_dir}", file=sys.stderr)
         return 1
     try:
-        result = build(text, read_context(context_dir), filename=str(path), name=path.stem,
-                       target=args.target)
+        result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
+    except ContextError as exc:
+        for problem in exc.problems:
+            print(f"layerlab build: {problem}", file=sys.stderr)
+        return 1
     except DockerfileError as exc:
         print(exc, file=sys.stderr)
         return 1

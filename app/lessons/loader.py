@@ -22,6 +22,8 @@ from ruamel.yaml.events import AliasEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
 from app.build import ContextFile, from_folder
+from app.build.context import Context, ContextDir, ContextError, ContextSymlink, Entry
+from app.build.dockerignore import apply_dockerignore
 
 from .model import STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
 
@@ -60,7 +62,7 @@ class Lesson:
     spec: LessonSpec
     path: Path
     dockerfiles: dict[str, str] = field(default_factory=dict)
-    contexts: dict[str, dict[str, ContextFile]] = field(default_factory=dict)
+    contexts: dict[str, Context] = field(default_factory=dict)
     # Where each image's Dockerfile text starts in a file, so that a Dockerfile
     # error points at the line an instructor edits: (file, line of its line 1).
     dockerfile_origin: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -194,16 +196,21 @@ def _read_text(base: Path, rel: str, file: str, line: int, problems: list[Proble
         return None
 
 
-def _context_file(spec: str | ContextFileSpec) -> ContextFile:
+def _context_file(spec: str | ContextFileSpec) -> Entry:
+    """One inline context entry: a file (text or size), a directory or a symlink."""
     if isinstance(spec, str):
         return ContextFile.text(spec)
-    mode = int(spec.mode, 8)
+    if spec.symlink is not None:
+        return ContextSymlink(spec.symlink)
+    if spec.dir:
+        return ContextDir(int(spec.mode or "0755", 8))
+    mode = int(spec.mode or "0644", 8)
     if spec.text is not None:
         return ContextFile.text(spec.text, mode)
     return ContextFile(None, spec.size or 0, mode)
 
 
-def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> dict[str, ContextFile]:
+def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> Context:
     root = _inside(base, "context_dir", rel, file, line, problems)
     if root is None:
         return {}
@@ -212,7 +219,10 @@ def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list
         return {}
     try:
         return from_folder(root)
-    except (OSError, UnicodeError) as exc:  # an unreadable file inside: a problem of this lesson only
+    except ContextError as exc:  # unreadable or special files inside: problems of this lesson only
+        problems.extend(Problem(file, line, f"build context {rel}: {p}") for p in exc.problems)
+        return {}
+    except (OSError, UnicodeError) as exc:
         problems.append(Problem(file, line, f"context_dir: cannot read {rel}: {exc}"))
         return {}
 
@@ -312,7 +322,10 @@ def _load_image(lesson: Lesson, image: ImageSpec, tree: Any, i: int, base: Path,
     if image.context_dir:
         line = imap.lc.key("context_dir")[0] + 1
         context.update(_read_context_dir(base, image.context_dir, file, line, problems))
-    lesson.contexts[image.name] = context
+    try:
+        lesson.contexts[image.name] = apply_dockerignore(context)
+    except ContextError as exc:
+        problems.extend(Problem(file, line_of(tree, ("images", i, "context")), p) for p in exc.problems)
     if image.target is not None:
         lesson.target_lines[image.name] = imap.lc.key("target")[0] + 1
 

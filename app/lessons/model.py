@@ -45,16 +45,25 @@ class Text(Strict):
 
 
 class ContextFileSpec(Strict):
-    """A build-context file given by its size (its bytes do not matter), or text with a mode."""
+    """One entry of an inline build context, of exactly one kind:
+    ``{text: ..., mode: "0755"}`` a file with its text, ``{size: 1048576}`` a file
+    whose bytes do not matter, ``{dir: true, mode: "0700"}`` a directory (kept even
+    when empty), ``{symlink: ../target}`` a symlink, kept as one (never followed
+    out of the context). ``mode`` defaults to 0644 for files, 0755 for directories."""
 
     text: str | None = None
     size: Annotated[int, Field(ge=0, le=10**10)] | None = None
-    mode: Annotated[str, Field(pattern=r"^0?[0-7]{3,4}$")] = "0644"
+    dir: bool | None = None
+    symlink: Annotated[str, Field(min_length=1)] | None = None
+    mode: Annotated[str, Field(pattern=r"^0?[0-7]{3,4}$")] | None = None
 
     @model_validator(mode="after")
-    def _text_or_size(self) -> "ContextFileSpec":
-        if (self.text is None) == (self.size is None):
-            raise ValueError("give exactly one of 'text' or 'size'")
+    def _one_kind(self) -> "ContextFileSpec":
+        kinds = [k for k in ("text", "size", "dir", "symlink") if getattr(self, k) not in (None, False)]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of 'text', 'size', 'dir: true' or 'symlink'")
+        if self.symlink is not None and self.mode is not None:
+            raise ValueError("a symlink has no mode of its own")
         return self
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from app.build import BuildError, BuildResult, build, from_folder
+from app.build import BuildError, BuildResult, ContextError, build, from_folder
 from app.engine import Image, Layer, UnionFS
 
 from . import kernel
@@ -185,6 +185,8 @@ def check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
         result = build(text, from_folder(context_dir), filename=str(path))
     except BuildError as exc:
         raise CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
+    except ContextError as exc:
+        raise CannotBuild(f"layerlab verify: {'; '.join(exc.problems)}") from None
     if result.failed is not None:
         step = result.failed
         raise CannotBuild(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}")
