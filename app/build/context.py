@@ -15,7 +15,7 @@ absolute or ``..`` target being taken from the context's root; a directory
 copies its contents; wildcards use Go's filepath.Match rules, which fnmatch
 follows closely enough for ``*``, ``?`` and ``[...]`` within one component.
 
-``.dockerignore`` (see :mod:`app.build.dockerignore`) is applied once, when
+``.dockerignore`` (see :mod:`app.build.dockerignore`) is applied once, by :mod:`app.build.folder` when
 the context is read, as the docker CLI does before it sends the context.
 """
 
@@ -250,14 +250,3 @@ def read_folder(root: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> tuple[Conte
             except OSError as exc:
                 problems.append(f"{child.path}: cannot read: {exc.strerror or exc}")
     return dict(sorted(out.items())), problems
-
-
-def from_folder(root: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> Context:
-    """A build context folder as docker sends it: the tree, less what its .dockerignore
-    excludes. Raises ContextError listing the problems (see :func:`read_folder`)."""
-    from .dockerignore import apply_dockerignore
-
-    context, problems = read_folder(root, size_limit)
-    if problems:
-        raise ContextError(problems)
-    return apply_dockerignore(context)

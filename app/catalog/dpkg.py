@@ -11,6 +11,8 @@ The simulated machine is amd64 (x86_64), as the catalog's packages are.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import fnmatch
 import posixpath
 import re
@@ -43,10 +45,16 @@ def lookup_installed(cat: DebianCatalog, status: str, name: str) -> Package | No
     pkg = cat.get(name)
     if pkg is not None:
         return pkg
-    for para in stanzas(status):
-        if para["Package"] == name and PLACEHOLDER_FIELD in para:
-            return placeholder_package(name, para[PLACEHOLDER_FIELD])
-    return None
+    reason = _placeholders(status).get(name)
+    return placeholder_package(name, reason) if reason is not None else None
+
+
+@lru_cache(maxsize=8)
+def _placeholders(status: str) -> dict[str, str]:
+    """Placeholder packages in a status file, by name. Cached on the file's text: apt asks
+    for one package after another (autoremove asks for each installed one) while the
+    status file stays the same, and parsing it is the slow part."""
+    return {para["Package"]: para[PLACEHOLDER_FIELD] for para in stanzas(status) if PLACEHOLDER_FIELD in para}
 
 
 def compare_versions(a: str, op: str, b: str) -> int:

@@ -10,7 +10,8 @@ import os
 
 import pytest
 
-from app.build.context import (ContextDir, ContextError, ContextFile, ContextSymlink, from_folder,
+from app.build import from_folder
+from app.build.context import (ContextDir, ContextError, ContextFile, ContextSymlink,
                                is_directory, match, read_folder, resolve, tree)
 from app.build.dockerignore import apply_dockerignore, filter_context, read_patterns
 from app.lessons.loader import LessonError, load_lesson
