@@ -60,6 +60,8 @@ def test_only_the_stages_the_target_needs_count_and_shown_instructions_are_not_c
 
 @pytest.mark.parametrize("change, why", [
     ("    instruction: 2\n", "    instruction: 7\n"),  # past the end of the build
+    ("    instruction: 2\n  - build: app\n", "    instruction: 7\n"),  # ... as the image's last build step
+    ("    instruction: 2\n  - build: app\n", "  - build: app\n"),  # every instruction already shown
     ("COPY a /b", "COPPY a /b"),  # a Dockerfile that does not parse
     ("    target: final", "    target: nowhere"),  # an unknown target
     ("    image: app\n", "    image: nothing\n"),  # a step naming a missing image
