@@ -19,6 +19,7 @@ from .caching import init_caching
 from .markdown import render_markdown
 from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
+from .startup import prepare
 
 
 def init_app(app: Flask) -> None:
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     Compress(app)
+    prepare(app)
 
     @app.errorhandler(404)
     def not_found(_err):
