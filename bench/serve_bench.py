@@ -48,7 +48,8 @@ def start(app_dir: Path, port: int, warm: bool) -> subprocess.Popen:
     if warm:
         env["LAYERLAB_WARM"] = "1"
         args.append("--preload")
-    return subprocess.Popen(args + ["app:create_app()"], env=env, start_new_session=True)
+    # cwd too: ``python -m`` puts the working directory first on sys.path, before PYTHONPATH
+    return subprocess.Popen(args + ["app:create_app()"], env=env, cwd=app_dir, start_new_session=True)
 
 
 def stop(server: subprocess.Popen) -> None:
