@@ -7,4 +7,4 @@ from .context import Context, ContextDir, ContextError, ContextFile, ContextSyml
 from .folder import from_folder  # noqa: F401
 from .results import BuildError, BuildResult, BuildStep, StageResult, Uncertain  # noqa: F401
 from .run_step import package_tool  # noqa: F401
-from .stages import build  # noqa: F401
+from .stages import build, planned_steps  # noqa: F401

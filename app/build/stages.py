@@ -51,6 +51,18 @@ def build(text: str, context: Context | None = None, *, filename: str = "Dockerf
                        warnings=list(parsed.warnings or []))
 
 
+def planned_steps(text: str, *, filename: str = "Dockerfile", target: str | None = None,
+                  build_args: dict[str, str] | None = None) -> int:
+    """How many steps a build that succeeds has (a FROM and each instruction of every stage the
+    target needs), from the parse alone: the lesson index counts steps without building."""
+    parsed = parse_dockerfile(text, filename)
+    escape = parsed.escape or "\\"
+    build_args = build_args or {}
+    wide = BuildWide({}, escape, build_args, global_args(parsed, build_args, escape), "image")
+    wanted = stages_to_build(parsed, target, wide)
+    return sum(1 + len(stage.instructions) for stage in parsed.stages if stage.index in wanted)
+
+
 def global_args(parsed: Dockerfile, build_args: dict[str, str], escape: str) -> dict[str, str]:
     """The ARGs before the first FROM: a --build-arg as given, a default expanded with the earlier ones."""
     values: dict[str, str] = {}

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import Babel
+from flask_compress import Compress
 from htmx_flask import Htmx
 
 from app.render.sizes import human_size
 
 from . import pages
+from .caching import init_caching
 from .markdown import render_markdown
 from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
+from .startup import prepare
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +30,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["note"] = translate_note
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
+    init_caching(app)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    Compress(app)
+    prepare(app)
 
     @app.errorhandler(404)
     def not_found(_err):

@@ -19,7 +19,9 @@ from jinja2_fragments.flask import render_block
 from app import sandbox
 from app.lessons import Lesson, LessonError, is_lesson_id
 from app.lessons import player
+from app.lessons.summary import step_count
 
+from .caching import cacheable
 from .describe import describe
 from .diagrams import diagram
 from .navigation import next_lesson
@@ -35,22 +37,16 @@ def _root() -> Path:
 
 
 @bp.get("/")
+@cacheable()
 def index():
     lang = current_lang()
     entries = []
     for path, lesson in player.lesson_index(_root()):
         if isinstance(lesson, Lesson):
-            entries.append({"lesson": lesson, "steps": _step_count(path), "problems": []})
+            entries.append({"lesson": lesson, "steps": step_count(lesson), "problems": []})
         else:
             entries.append({"lesson": None, "path": path.name, "problems": lesson.problems})
     return render_template("index.html", entries=entries, lang=lang)
-
-
-def _step_count(path: Path) -> int | None:
-    try:
-        return len(sandbox.played(path).frames)
-    except LessonError:
-        return None
 
 
 def _played(lesson_id: str):
@@ -85,6 +81,7 @@ def _played_or_problems(lesson_id: str):
 
 
 @bp.get("/lessons/<lesson_id>/<step>")
+@cacheable()
 def step(lesson_id: str, step: str):
     lang = current_lang()
     match = STEP.match(step)
