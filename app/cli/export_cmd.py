@@ -123,17 +123,23 @@ def print_pdf(page_html: str, pdf: Path) -> str | None:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-            page = browser.new_page()
-            page.set_content(page_html, wait_until="load")
-            page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>",
-                     footer_template='<div style="font-size:8pt;width:100%;text-align:center">'
-                                     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-                     margin={"top": "12mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
+            pdf_with(browser, page_html, pdf)
             browser.close()
     except Error as exc:
         return f"Chromium could not print the PDF: {exc.message.splitlines()[0]}"
     return None
+
+
+def pdf_with(browser, page_html: str, pdf: Path) -> None:
+    """Print with a running Playwright browser: A4, backgrounds, page numbers in the footer."""
+    page = browser.new_page()
+    page.set_content(page_html, wait_until="load")
+    page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
+             header_template="<span></span>",
+             footer_template='<div style="font-size:8pt;width:100%;text-align:center">'
+                             '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+             margin={"top": "12mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
+    page.close()
 
 
 def _handout(args: argparse.Namespace) -> int:
