@@ -28,7 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app import create_app
 
-    config = {"LAYERLAB_LESSONS": str(Path(args.lessons).resolve())} if args.lessons else None
+    config = {"LAYERLAB_LESSONS": str(Path(args.lessons).resolve())} if args.lessons else {}
+    config["LAYERLAB_WATCH"] = args.watch
     print(f"layerlab: serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
     serve(create_app(config), host=args.host, port=args.port, threads=args.threads, ident="layerlab")
     return 0
@@ -141,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--threads", type=int, default=8)
     s.add_argument("--lessons", help="folder of lesson files (default: the bundled lessons/)")
+    s.add_argument("--watch", "--reload", action="store_true",
+                   help="while writing lessons: the open page reloads when a lesson file changes")
     s.set_defaults(func=_serve)
 
     c = sub.add_parser("check", help="validate lesson files")

@@ -13,7 +13,7 @@ from htmx_flask import Htmx
 
 from app.render.sizes import human_size
 
-from . import handout, pages
+from . import handout, pages, watch
 from .markdown import render_markdown
 from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
     app.register_blueprint(handout.bp)
+    if app.config.get("LAYERLAB_WATCH"):  # serve --watch: development only
+        app.register_blueprint(watch.bp)
 
     @app.errorhandler(404)
     def not_found(_err):
