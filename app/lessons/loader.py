@@ -138,8 +138,12 @@ def _describe(err: dict) -> str:
         msg = f"missing required key '{loc[-1]}'"
     else:
         msg = validation_message(err, loc, ALL_KEYS)
-    named = bool(loc) and (err["type"] in ("extra_forbidden", "missing") or msg.startswith(f"{loc[-1]}:"))
-    where = ".".join(loc[:-1] if named else loc)
+    if loc and err["type"] in ("extra_forbidden", "missing"):
+        where = ".".join(loc[:-1])
+    elif loc and msg.startswith(f"{loc[-1]}:"):  # the message names its key: steps.0.say: must be ...
+        return ".".join(loc[:-1] + [msg])
+    else:
+        where = ".".join(loc)
     return f"{where}: {msg}" if where else msg
 
 

@@ -72,7 +72,7 @@ def validation_message(err: dict, loc: list[str], known_keys: tuple[str, ...] = 
     if kind == "list_type" and last in LIST_EXAMPLES:
         return LIST_EXAMPLES[last]
     if kind == "literal_error" and len(loc) >= 2 and loc[-2] == "languages":
-        return f"languages: '{err.get('input')}' is not a language layerlab speaks (en, zh)"
+        return f"'{err.get('input')}' is not a language layerlab speaks (en, zh)"
     if kind == "too_short" and last == "steps":
         return "steps: a lesson needs at least one step"
     if kind == "value_error":
