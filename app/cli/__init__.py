@@ -2,7 +2,8 @@
 
     layerlab serve [--host H] [--port P]         the web app with the bundled lessons
     layerlab check [PATH...]                     validate lesson files (file:line: message, exit 1)
-    layerlab render LESSON --step N -o FILE      export one step's diagram as SVG or PNG
+    layerlab render LESSON --step N -o FILE      export one step's diagram (--all -o DIR: every step)
+    layerlab export site DIR | handout LESSON    the course as a static site; a lesson's handout
     layerlab build DOCKERFILE [--context DIR] --json
     layerlab parse DOCKERFILE --json
     layerlab verify LESSON|DOCKERFILE            replay on the kernel's overlayfs (root)
@@ -19,7 +20,7 @@ from pathlib import Path
 from app.lessons import LESSONS_DIR
 
 # Subcommands that live in their own modules, each with register(subparsers).
-PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd")
+PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -27,7 +28,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app import create_app
 
-    config = {"LAYERLAB_LESSONS": str(Path(args.lessons).resolve())} if args.lessons else None
+    config = {"LAYERLAB_LESSONS": str(Path(args.lessons).resolve())} if args.lessons else {}
+    config["LAYERLAB_WATCH"] = args.watch
     print(f"layerlab: serving on http://{args.host}:{args.port}/ (Ctrl+C stops)", flush=True)
     serve(create_app(config), host=args.host, port=args.port, threads=args.threads, ident="layerlab")
     return 0
@@ -69,52 +71,6 @@ def _check(args: argparse.Namespace) -> int:
         print(f"layerlab check: {problems} problem(s) in {len(paths)} lesson file(s)", file=sys.stderr)
         return 1
     print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, all good")
-    return 0
-
-
-def _find_lesson(name: str) -> Path | None:
-    from app.lessons.player import find
-
-    path = Path(name)
-    if path.is_file():
-        return path
-    return find(LESSONS_DIR, name)
-
-
-def _render(args: argparse.Namespace) -> int:
-    from app.lessons import LessonError
-    from app.lessons.player import diagram
-    from app.sandbox import played
-
-    path = _find_lesson(args.lesson)
-    if path is None:
-        print(f"layerlab render: no lesson '{args.lesson}' (give an id from lessons/ or a file)", file=sys.stderr)
-        return 1
-    try:
-        lesson = played(path)
-    except LessonError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    if not 1 <= args.step <= len(lesson.frames):
-        print(f"layerlab render: step {args.step} is out of range: the lesson has {len(lesson.frames)} steps", file=sys.stderr)
-        return 1
-    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "svg")
-    if fmt not in ("svg", "png"):
-        print("layerlab render: --format is svg or png", file=sys.stderr)
-        return 1
-    data = diagram(lesson, args.step, args.lang, fmt)
-    if args.output in (None, "-"):
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-    else:
-        try:
-            Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode())
-        except OSError as exc:
-            print(f"layerlab render: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -186,19 +142,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--threads", type=int, default=8)
     s.add_argument("--lessons", help="folder of lesson files (default: the bundled lessons/)")
+    s.add_argument("--watch", "--reload", action="store_true",
+                   help="while writing lessons: the open page reloads when a lesson file changes")
     s.set_defaults(func=_serve)
 
     c = sub.add_parser("check", help="validate lesson files")
     c.add_argument("paths", nargs="*", help="lesson files or folders (default: lessons/)")
     c.set_defaults(func=_check)
-
-    r = sub.add_parser("render", help="export one step's diagram")
-    r.add_argument("lesson", help="lesson id or lesson file")
-    r.add_argument("--step", type=int, required=True)
-    r.add_argument("--format", choices=["svg", "png"])
-    r.add_argument("--lang", choices=["en", "zh"], default="en")
-    r.add_argument("-o", "--output", help="file to write (default: stdout)")
-    r.set_defaults(func=_render)
 
     b = sub.add_parser("build", help="build a Dockerfile in the simulator")
     b.add_argument("dockerfile")

@@ -8,7 +8,9 @@ the YAML tree to the line an instructor has to fix.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,9 @@ from app.build import ContextFile, from_folder
 from app.build.context import Context, ContextDir, ContextError, ContextSymlink, Entry
 from app.build.dockerignore import apply_dockerignore
 
-from .model import STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
+from .languages import one_language_texts
+from .messages import validation_message, yaml_message
+from .model import ALL_KEYS, STEP_KINDS, ContextFileSpec, ImageSpec, LessonSpec
 
 LESSONS_DIR = Path(__file__).resolve().parents[2] / "lessons"
 
@@ -47,6 +51,17 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
         return f"{where}: {self.message}"
+
+    def excerpt(self) -> str:
+        """The line of the file the problem is on, with a caret under its column ("" if unreadable)."""
+        try:
+            lines = read_bounded(Path(self.file)).splitlines()
+        except _Unreadable:
+            return ""
+        if not 1 <= self.line <= len(lines):
+            return ""
+        text = lines[self.line - 1].expandtabs(1)
+        return text + ("\n" + " " * (self.column - 1) + "^" if self.column else "")
 
 
 class LessonError(Exception):
@@ -117,26 +132,37 @@ def line_of(tree: Any, loc: tuple, default: int = 1) -> int:
 
 
 def _describe(err: dict) -> str:
+    """``where: message``, where is the path of keys (steps.2.say) and the message the lesson format's words."""
     loc = [str(p) for p in err["loc"] if not str(p).startswith(("function-after", "tagged-union"))]
-    where = ".".join(loc)
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = f"unknown key '{loc[-1]}'" if loc else "unknown key"
-        where = ".".join(loc[:-1])
-    elif err["type"] == "missing":
+    if err["type"] == "missing":
         msg = f"missing required key '{loc[-1]}'"
+    else:
+        msg = validation_message(err, loc, ALL_KEYS)
+    if loc and err["type"] in ("extra_forbidden", "missing"):
         where = ".".join(loc[:-1])
+    elif loc and msg.startswith(f"{loc[-1]}:"):  # the message names its key: steps.0.say: must be ...
+        return ".".join(loc[:-1] + [msg])
+    else:
+        where = ".".join(loc)
     return f"{where}: {msg}" if where else msg
 
 
 def _clean_loc(loc: tuple) -> tuple:
-    """Remove pydantic's union tags (the step kind after ``steps.N``): they are not keys."""
+    """Remove pydantic's union tags (the step kind after ``steps.N``, a context entry's
+    ``str``/``ContextFileSpec``): they are not keys."""
     out: list = []
     for i, key in enumerate(loc):
         if i >= 2 and loc[i - 2] == "steps" and isinstance(loc[i - 1], int) and key in STEP_KINDS:
             continue
+        if i >= 2 and loc[i - 2] == "context" and key in ("str", "ContextFileSpec"):
+            continue
         out.append(key)
     return tuple(out)
+
+
+def _worth_saying(err: dict) -> bool:
+    """A context entry given as a mapping fails the ``str`` branch of its union too: that half is noise."""
+    return not (err["type"] == "string_type" and "str" in err["loc"] and isinstance(err.get("input"), dict))
 
 
 class _Unreadable(Exception):
@@ -267,18 +293,23 @@ def load_lesson(path: Path | str) -> Lesson:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else None
-        raise LessonError([Problem(file, line, f"YAML: {exc.problem or exc}", col)]) from None
+        said = yaml_message(exc.problem or str(exc), exc.context or "", text.splitlines(), line)
+        raise LessonError([Problem(file, line, f"YAML: {said}", col)]) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys...)
         raise LessonError([Problem(file, 1, f"YAML: {exc}")]) from None
     if not isinstance(tree, CommentedMap):
         raise LessonError([Problem(file, 1, "a lesson file must be a mapping (id, title, summary, steps...)")])
 
     data = _plain(tree)
+    text_problems = [Problem(file, line_of(tree, loc), ".".join(map(str, loc[:-1] + (message,))))
+                     for loc, message in one_language_texts(data)]
     try:
         spec = LessonSpec.model_validate(data)
+        if text_problems:
+            raise LessonError(text_problems)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
+        problems = list(text_problems)
+        for err in filter(_worth_saying, exc.errors()):
             loc = _clean_loc(err["loc"])
             problems.append(Problem(file, line_of(tree, loc), _describe({**err, "loc": loc})))
         raise LessonError(problems) from None
@@ -341,6 +372,33 @@ def duplicate_ids(lessons: list[Lesson]) -> dict[Path, Problem]:
         else:
             first[lesson.id] = lesson
     return out
+
+
+def meant_for(path: Path, lesson_id: str) -> bool:
+    """Whether a lesson file that cannot be loaded is meant to be the lesson ``lesson_id``: its
+    ``id:`` line says so, or its name does (``04-container-layer.yaml``), so that the lesson's
+    pages can show what is wrong while it is being edited."""
+    if re.sub(r"\A[0-9]+-", "", path.stem) == lesson_id:
+        return True
+    try:
+        text = read_bounded(path)
+    except _Unreadable:
+        return False
+    return re.search(rf"^id:\s*['\"]?{re.escape(lesson_id)}['\"]?\s*(#.*)?$", text, re.MULTILINE) is not None
+
+
+def lessons_stamp(root: Path | str) -> str:
+    """A short text that changes whenever a file in the lessons folder changes (``serve --watch``)."""
+    root = Path(root)
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+    entries = []
+    for p in files:
+        try:
+            info = p.stat()
+        except OSError:
+            continue
+        entries.append(f"{p}:{info.st_mtime_ns}:{info.st_size}")
+    return hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
 
 
 def lesson_files(root: Path | str = LESSONS_DIR) -> list[Path]:

@@ -8,7 +8,7 @@ error can be traced back to a line of the YAML file by the loader.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -35,13 +35,21 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A text in both languages the app speaks. Markdown is allowed."""
+    """A text in the languages of its lesson (both by default, see languages.py). Markdown is allowed."""
 
-    en: str
-    zh: str
+    en: str | None = None
+    zh: str | None = None
+
+    @model_validator(mode="after")
+    def _some_language(self) -> "Text":
+        if self.en is None and self.zh is None:
+            raise ValueError('a text needs at least one language, e.g. {en: "…"}')
+        return self
 
     def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        """The text in ``lang``; in the lesson's language if it has none in ``lang`` (a one-language course)."""
+        wanted = self.zh if lang == "zh" else self.en
+        return wanted if wanted is not None else (self.en if self.en is not None else self.zh)
 
 
 class ContextFileSpec(Strict):
@@ -150,8 +158,18 @@ Step = Annotated[
 class LessonSpec(Strict):
     id: Annotated[str, AfterValidator(_lesson_id)]
     order: int = 100
+    # The languages the lesson is written in; a page in another one shows the first of them, and says so.
+    languages: Annotated[list[Literal["en", "zh"]], Field(min_length=1)] = list(LANGS)
     title: Text
     summary: Text
     kernel: str = "Linux kernel 6.1"
     images: list[ImageSpec] = []
     steps: Annotated[list[Step], Field(min_length=1)]
+
+
+def _keys(*models: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(sorted({field.alias or name for m in models for name, field in m.model_fields.items()}))
+
+
+# Every key a lesson file may use: an unknown key's message names the closest one.
+ALL_KEYS = _keys(LessonSpec, ImageSpec, ContextFileSpec, BuildStep, RunStep, ExecStep, ShowStep, Text)

@@ -18,6 +18,7 @@ from jinja2_fragments.flask import render_block
 
 from app import sandbox
 from app.lessons import Lesson, LessonError, is_lesson_id
+from app.lessons.loader import meant_for
 from app.lessons import player
 from app.lessons.summary import step_count
 
@@ -54,6 +55,9 @@ def _played(lesson_id: str):
         abort(404)
     path = player.find(_root(), lesson_id)
     if path is None:
+        for broken, lesson in player.lesson_index(_root()):  # a lesson being edited: its problems, not a 404
+            if isinstance(lesson, LessonError) and meant_for(broken, lesson_id):
+                raise lesson
         abort(404)
     return sandbox.played(path)
 

@@ -1,0 +1,100 @@
+"""The exported site in a real Chromium from file://: every step of two lessons by its links, nothing fetched
+from outside the folder; the handout prints one step per A4 page with the narration in both languages."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from app.cli.export_cmd import export_site, handout_html, pdf_with
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def lessons(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("lessons")
+    for name in ("01-hello-world.yaml", "06-multi-stage.yaml"):
+        shutil.copy(ROOT / "lessons" / name, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(lessons, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    written, problems = export_site(out, str(lessons), ["en", "zh"])
+    assert problems == [] and written
+    return out
+
+
+def test_walk_two_lessons_from_file_url_with_nothing_from_outside(site, page):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((site / "index.html").as_uri())
+    page.click(".lessons .card a >> nth=0")
+    walked = []
+    for _ in range(60):
+        page.wait_for_selector("#diagram svg", state="visible")
+        box = page.locator("#diagram svg").bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, page.url
+        walked.append(page.url.rsplit("/", 2)[-2:])
+        nxt = page.locator(".pager a.primary")
+        if nxt.get_attribute("href").endswith("index.html"):
+            break
+        nxt.click()
+        page.wait_for_load_state("load")
+    lessons_walked = {lesson for lesson, _ in walked}
+    assert lessons_walked == {"hello-world", "multi-stage"}
+    assert len(walked) == len(list((site / "lessons").glob("*/[0-9]*.html"))) // 2
+    root = site.resolve().as_uri() + "/"
+    outside = [url for url in requests if not url.startswith(root)]
+    assert outside == [], outside
+
+
+def test_the_language_switch_and_the_step_dots_work_offline(site, page):
+    page.goto((site / "lessons" / "multi-stage" / "2.html").as_uri())
+    page.click("#langs a[hreflang=zh]")
+    assert page.url.endswith("/multi-stage/2.zh.html")
+    page.click(".dots li:nth-child(1) a")
+    assert page.url.endswith("/multi-stage/1.zh.html")
+    assert page.locator("#diagram svg").is_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_handout_pdf_has_one_page_per_step_with_its_narration(lessons, site, lang, tmp_path, browser):
+    pypdf = pytest.importorskip("pypdf")
+    status, html = handout_html("hello-world", str(lessons), lang, 1)
+    assert status == 200
+    pdf = tmp_path / "handout.pdf"
+    pdf_with(browser, html, pdf)
+    pages = [unicodedata.normalize("NFKC", p.extract_text()) for p in pypdf.PdfReader(pdf).pages]
+    steps = len(list((site / "lessons" / "hello-world").glob("[0-9]*.svg"))) // 2
+    assert len(pages) == steps + 1  # the cover, then one page per step
+    for n, text in enumerate(pages[1:], 1):
+        step_page = (site / "lessons" / "hello-world" / f"{n}{'' if lang == 'en' else '.zh'}.html").read_text()
+        narration = step_page.split('<div class="narration">', 1)[1].split("</p>", 1)[0]
+        words = [w for w in _text(narration).split() if len(w) > 3][:4]
+        flat = "".join(text.split())
+        assert all("".join(w.split()) in flat for w in words), (n, words, text[:300])
+        if lang == "zh":
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_two_steps_per_page(lessons, tmp_path, browser):
+    pypdf = pytest.importorskip("pypdf")
+    status, html = handout_html("hello-world", str(lessons), "en", 2)
+    pdf = tmp_path / "two.pdf"
+    assert status == 200
+    pdf_with(browser, html, pdf)
+    steps = html.count('<section class="step"')
+    assert len(pypdf.PdfReader(pdf).pages) == 1 + (steps + 1) // 2
+
+
+def _text(fragment: str) -> str:
+    import html
+    import re
+
+    return unicodedata.normalize("NFKC", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
