@@ -12,9 +12,10 @@ What it does, all with ordinary clients and real files:
    its size), entry_points.txt (the console scripts pip writes into bin/);
 3. compiles each .py with this Python 3.11 as pip does at install time and
    keeps the size of the .pyc it makes (pip lists those in the installed RECORD);
-4. reads Debian's /usr/lib/python3.11/EXTERNALLY-MANAGED from the python3.11
-   package (``apt-get download python3.11``) and renders pip's own PEP 668 error
-   from it with pip's own exception class, so the simulator prints exactly that.
+4. reads Debian's /usr/lib/python3.11/EXTERNALLY-MANAGED from the libpython3.11-stdlib
+   package (``apt-get download libpython3.11-stdlib``) and renders pip's own PEP 668 error
+   from it with pip's own exception class, so the simulator prints exactly that;
+5. measures ``pip install flask --target DIR`` for real (bytes, files), kept for the tests.
 
 Only paths and sizes are kept (no file contents), gzipped JSON.
 """
@@ -134,13 +135,26 @@ def externally_managed_error(work: Path) -> str:
 
     debs = work / "debs"
     debs.mkdir(exist_ok=True)
-    subprocess.run(["apt-get", "download", "python3.11"], cwd=debs, check=True, capture_output=True)
-    deb = next(debs.glob("python3.11_*.deb"))
+    subprocess.run(["apt-get", "download", "libpython3.11-stdlib"], cwd=debs, check=True, capture_output=True)
+    deb = next(debs.glob("libpython3.11-stdlib_*.deb"))  # python3.11's stdlib ships the file
     subprocess.run(["dpkg-deb", "-x", str(deb), str(debs / "x")], check=True)
-    exc = ExternallyManagedEnvironment.from_config(debs / "x/usr/lib/python3.11/EXTERNALLY-MANAGED")
+    managed = debs / "x/usr/lib/python3.11/EXTERNALLY-MANAGED"
+    if not managed.is_file():  # pip would fall back to its own default text: never ship that
+        raise SystemExit(f"{managed}: not in {deb.name}")
+    exc = ExternallyManagedEnvironment.from_config(str(managed))
     out = io.StringIO()
     Console(file=out, width=100, no_color=True, force_terminal=False, soft_wrap=True).print(exc)
     return out.getvalue()
+
+
+def measure_target(package: str, work: Path) -> dict:
+    """What ``pip install PACKAGE --target DIR`` really installs here (bytes and files), for the
+    test that compares the simulator's layer with it."""
+    target = work / f"target-{package}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-cache-dir", "--target",
+                    str(target), package], check=True)
+    files = [p for p in target.rglob("*") if p.is_file() and not p.is_symlink()]
+    return {"bytes": sum(p.stat().st_size for p in files), "files": len(files)}
 
 
 def main() -> int:
@@ -156,7 +170,8 @@ def main() -> int:
             entry = read_wheel(wheel, tmp)
             packages[canonicalize_name(entry["name"])] = entry
         data = {"python": PYTHON, "platforms": PLATFORMS, "requested": PACKAGES,
-                "externally_managed_error": externally_managed_error(work), "packages": packages}
+                "externally_managed_error": externally_managed_error(work), "packages": packages,
+                "measured_target": {"flask": measure_target("flask", work)}}
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     OUT.write_bytes(gzip.compress(raw, 9, mtime=0))
     total = sum(size for p in packages.values() for _, size in p["files"])
