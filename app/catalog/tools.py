@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .approx_tools import ApkTool, PipTool, YumTool
+from .pip import PipTool as RealPipTool
 from .apt import AptTool
 from .locales import LocaleTool
 
@@ -40,10 +41,10 @@ class CombinedTool:
 def package_tool(distro: str) -> CombinedTool:
     """The package tool of ``distro`` ("debian", "ubuntu", "alpine", "centos", "busybox")."""
     if distro == "debian":
-        return CombinedTool(AptTool(), LocaleTool(), PipTool(distro))
+        return CombinedTool(AptTool(), LocaleTool(), RealPipTool(distro))
     if distro == "ubuntu":
         # Ubuntu images carry apt and dpkg; the package data is Debian bookworm's (approximate).
-        return CombinedTool(AptTool(distro="ubuntu"), LocaleTool(), PipTool(distro))
+        return CombinedTool(AptTool(distro="ubuntu"), LocaleTool(), RealPipTool(distro))
     if distro == "alpine":
         return CombinedTool(ApkTool(), PipTool(distro))
     if distro == "centos":

@@ -1,7 +1,9 @@
 """The ``layerlab`` command: the same pipeline as the web app, from the shell.
 
     layerlab serve [--host H] [--port P]         the web app with the bundled lessons
-    layerlab check [PATH...]                     validate lesson files (file:line: message, exit 1)
+    layerlab check [--strict] [PATH...]          validate lesson files (file:line: message, exit 1;
+                                                 warnings exit 0, or 1 with --strict)
+    layerlab images                              the base images the catalog knows
     layerlab render LESSON --step N -o FILE      export one step's diagram (--all -o DIR: every step)
     layerlab export site DIR | handout LESSON    the course as a static site; a lesson's handout
     layerlab build DOCKERFILE [--context DIR] --json
@@ -20,7 +22,7 @@ from pathlib import Path
 from app.lessons import LESSONS_DIR
 
 # Subcommands that live in their own modules, each with register(subparsers).
-PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd")
+PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd", "app.cli.images_cmd")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -38,6 +40,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from app.lessons import LessonError, lesson_files, load_lesson
     from app.lessons.loader import duplicate_ids
+    from app.lessons.warnings import lesson_warnings
     from app.sandbox import play
 
     paths: list[Path] = []
@@ -54,12 +57,14 @@ def _check(args: argparse.Namespace) -> int:
     problems = 0
     steps = 0
     loaded = []
+    warnings = []
     for path in paths:
         try:
             lesson = load_lesson(path)
             loaded.append(lesson)
             played = play(lesson)
             steps += len(played.frames)
+            warnings.extend(lesson_warnings(played))
         except LessonError as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
@@ -67,9 +72,16 @@ def _check(args: argparse.Namespace) -> int:
     for problem in duplicate_ids(loaded).values():
         print(problem, file=sys.stderr)
         problems += 1
-    if problems:
-        print(f"layerlab check: {problems} problem(s) in {len(paths)} lesson file(s)", file=sys.stderr)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if problems or (warnings and args.strict):
+        print(f"layerlab check: {problems} problem(s), {len(warnings)} warning(s) in {len(paths)} lesson file(s)"
+              + (" (--strict: warnings are errors)" if args.strict and warnings else ""), file=sys.stderr)
         return 1
+    if warnings:
+        print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, {len(warnings)} warning(s): "
+              "what they show is not what docker build would make (--strict makes them errors)")
+        return 0
     print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, all good")
     return 0
 
@@ -148,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="validate lesson files")
     c.add_argument("paths", nargs="*", help="lesson files or folders (default: lessons/)")
+    c.add_argument("--strict", action="store_true", help="warnings (not simulated, placeholders, "
+                   "interactive programs) are errors: exit 1")
     c.set_defaults(func=_check)
 
     b = sub.add_parser("build", help="build a Dockerfile in the simulator")

@@ -85,6 +85,7 @@ class Dispatch:
         return Context(self, argv, env, io.stdin, io.stdout, io.stderr)
 
     def run_external(self, base: str, argv: list[str], env: dict[str, str], io: IO) -> int:
+        invoked = argv[0]  # /venv/bin/pip: a package tool needs the path it was called by
         argv = [base] + argv[1:]
         # Only when the caller vouches that the tree's binaries are complete.
         if self.record.strict_path and base not in SHELL_BUILTINS:
@@ -95,7 +96,7 @@ class Dispatch:
         packages = self.record.packages
         if packages is not None and base in packages.commands:
             try:
-                return int(packages.run(argv, ctx))
+                return int(packages.run([invoked] + argv[1:], ctx))
             except (LimitReached, ExitShell, RecursionError):
                 raise
             except FSError as exc:  # its trace is recorded by ctx.fs

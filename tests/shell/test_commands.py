@@ -131,6 +131,32 @@ CASES = [
     ("truncate -s 0 copies up empty", "truncate -s 0 /etc/motd", 0, {**ETC, "/etc/motd": "file 644 ''"}),
     ("truncate creates", "truncate -s 4 /t", 0, {"/t": "file 644 '\\x00\\x00\\x00\\x00'"}),
     ("truncate -s big: size only", "truncate -s 10M /big", 0, {"/big": f"file 644 size={10 << 20}"}),
+    # -- dd / fallocate / head -c of a device: files of the size the real tools make ------------
+    ("dd 50 MiB of zeros: size only", "dd if=/dev/zero of=/big bs=1M count=50", 0,
+     {"/big": f"file 644 size={50 << 20}"}),
+    ("dd then rm of its own file: nothing left", "dd if=/dev/zero of=/big bs=1M count=50 && rm /big", 0, {}),
+    ("dd small keeps the zeros", "dd if=/dev/zero of=/z bs=4 count=1 status=none", 0,
+     {"/z": "file 644 '\\x00\\x00\\x00\\x00'"}),
+    ("dd seek= leaves a hole before", "dd if=/dev/zero of=/s bs=1M seek=10 count=1 status=none", 0,
+     {"/s": f"file 644 size={11 << 20}"}),
+    ("dd urandom: the size", "dd if=/dev/urandom of=/r bs=1M count=3 status=none", 0,
+     {"/r": f"file 644 size={3 << 20}"}),
+    ("dd of a file: skip and count", "dd if=/etc/motd of=/m bs=5 count=1 skip=1 status=none", 0,
+     {"/m": "file 644 ' worl'"}),
+    ("dd conv=notrunc keeps the rest", "dd if=/etc/app.conf of=/etc/motd bs=4 count=1 conv=notrunc status=none",
+     0, {**ETC, "/etc/motd": f"file 644 {'port' + MOTD[4:]!r}"}),
+    ("dd of a size-only file", "dd if=/var/log/big.log of=/copy bs=1M count=2 status=none", 0,
+     {"/copy": f"file 644 size={2 << 20}"}),
+    ("dd without count of a device", "dd if=/dev/zero of=/big bs=1M", 1, {}, "dd"),
+    ("dd bad operand", "dd if=/dev/zero of=/f bs=1M count=1 colour=red", 1, {}),
+    ("dd missing input", "dd if=/nope of=/f", 1, {}),
+    ("fallocate -l 50M", "fallocate -l 50M /f", 0, {"/f": f"file 644 size={50 << 20}"}),
+    ("fallocate small is zeros", "fallocate -l 3 /f", 0, {"/f": "file 644 '\\x00\\x00\\x00'"}),
+    ("fallocate -n keeps the size", "fallocate -n -l 10M /etc/motd", 0, {**ETC, "/etc/motd": f"file 644 {MOTD!r}"}),
+    ("fallocate without -l", "fallocate /f", 1, {}),
+    ("head -c 50M /dev/zero > f", "head -c 50M /dev/zero > /f", 0, {"/f": f"file 644 size={50 << 20}"}),
+    ("head -c small of /dev/zero", "head -c 2 /dev/zero > /f", 0, {"/f": "file 644 '\\x00\\x00'"}),
+    ("head --bytes= of urandom", "head --bytes=2M /dev/urandom > /f", 0, {"/f": f"file 644 size={2 << 20}"}),
     ("mktemp", "mktemp", 0, {"/tmp": "dir 1777", "/tmp/tmp.*": "file 600 ''"}),
     ("mktemp -d", "mktemp -d", 0, {"/tmp": "dir 1777", "/tmp/tmp.*": "dir 700"}),
     # -- writing text --------------------------------------------------------------------------
@@ -319,6 +345,12 @@ def test_every_registered_command_has_a_row():
 # -- messages a student reads --------------------------------------------------------------
 MESSAGES = [
     ("rm /x", "rm: cannot remove '/x': No such file or directory\n"),
+    ("dd if=/nope of=/f", "dd: failed to open '/nope': No such file or directory\n"),
+    ("dd if=/dev/zero of=/f bs=1M count=50",  # GNU dd adds ", 0.02 s, 2.1 GB/s": the host's, left out
+     "50+0 records in\n50+0 records out\n52428800 bytes (52 MB, 50 MiB) copied\n"),
+    ("dd if=/etc/motd of=/f bs=10", "2+1 records in\n2+1 records out\n24 bytes copied\n"),
+    ("dd if=/dev/zero of=/f count=1 oops", "dd: unrecognized operand 'oops'\n"
+                                           "Try 'dd --help' for more information.\n"),
     ("rm /opt/lib", "rm: cannot remove '/opt/lib': Is a directory\n"),
     ("rm -rf /", "rm: it is dangerous to operate recursively on '/'\n"
                  "rm: use --no-preserve-root to override this failsafe\n"),
@@ -384,3 +416,17 @@ def test_error_reads_like_docker_build():
 def test_success_has_no_error():
     result, _ = sh("rm /x || true")
     assert result.status == 0 and result.error is None
+
+
+def test_deleting_in_a_later_layer_does_not_shrink_the_image():
+    """The lesson every course has: the 50 MiB stay in the dd layer; the rm layer holds one whiteout."""
+    base = make_base_layer()
+    first = UnionFS([base])
+    assert run("dd if=/dev/zero of=/big bs=1M count=50", first).status == 0
+    dd_layer = first.upper.freeze()
+    second = UnionFS([base, dd_layer])
+    result = run("rm /big", second)
+    assert result.status == 0 and result.not_simulated == []
+    assert changeset(second) == {"/big": "whiteout"}
+    assert dd_layer.size == 50 << 20
+    assert second.upper.size == 0

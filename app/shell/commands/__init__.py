@@ -12,3 +12,4 @@ from __future__ import annotations
 from .registry import HINTS, REGISTRY, not_simulated_hint, register, registrar  # noqa: F401  (the package's API)
 
 from . import archive, copying, files, metadata, find, info, net, printing, sed, testcmd, text, users  # noqa: E402,F401  (they register)
+from . import sizes  # noqa: E402,F401  (after text: it wraps head for /dev/zero)

@@ -1,0 +1,37 @@
+"""`layerlab images` lists what the catalog knows, real or approximate, with sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from app import catalog
+from app.catalog.listing import known_images
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_alias_is_listed_once_with_what_base_image_says():
+    images = known_images()
+    refs = [ref for image in images for ref in image.refs]
+    assert len(refs) == len(set(refs))
+    for image in images:
+        base = catalog.base_image(image.refs[0])
+        assert (image.size, image.approximate) == (base.size, base.approximate)
+        assert image.size > 1_000_000
+
+
+def test_debian_is_real_data_and_ubuntu_approximate():
+    by_ref = {image.refs[0]: image for image in known_images()}
+    assert by_ref["debian:bookworm"].approximate is False
+    assert by_ref["ubuntu:24.04"].approximate is True
+    assert "debian:latest" in by_ref["debian:bookworm"].refs
+
+
+def test_the_command_prints_a_table():
+    result = subprocess.run([sys.executable, "-m", "app.cli", "images"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    line = next(row for row in result.stdout.splitlines() if row.startswith("debian:bookworm "))
+    assert " real " in line and "MB" in line
+    assert "placeholder" in result.stdout
