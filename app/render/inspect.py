@@ -15,11 +15,15 @@ hides the whole directory). Knows engine types only; no Flask.
 
 from __future__ import annotations
 
+import posixpath
 import stat
 from dataclasses import dataclass, field
 
-from app.engine import Layer
+from app.engine import Container, Image, Layer
 from app.engine.layer import Dir, File, Node, Symlink, Whiteout, parent_of
+
+from .fitting import instruction
+from .stack import history_rows
 
 MARKS = {"A": "added", "C": "changed", "D": "deleted"}
 SORTS = ("name", "size")
@@ -33,6 +37,10 @@ class Stack:
     name: str
     layers: tuple[Layer, ...]
     labels: tuple[str, ...]
+    tags: tuple[str, ...] = ()     # short names: "#2" as the diagram numbers rows, or the container's name
+
+    def tag(self, index: int) -> str:
+        return self.tags[index] if index < len(self.tags) else f"#{index}"
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,19 @@ def layer_sizes(layer: Layer) -> dict[str, int]:
     return hit[1]
 
 
+_TOTALS: dict[int, tuple[Layer, int]] = {}
+
+
+def layer_size(layer: Layer) -> int:
+    """``Layer.size`` (as ``docker history`` counts), once per process per layer: it walks every entry."""
+    hit = _TOTALS.get(id(layer))
+    if hit is None or hit[0] is not layer:
+        if len(_TOTALS) >= CACHE_LIMIT * 4:
+            _TOTALS.pop(next(iter(_TOTALS)))
+        hit = _TOTALS[id(layer)] = (layer, layer.size)
+    return hit[1]
+
+
 # -- listings: one directory level ---------------------------------------------------------
 def ordered(entries: list[Entry], sort: str) -> list[Entry]:
     if sort == "size":
@@ -270,6 +291,12 @@ def count(stack: Stack, index: int) -> int:
     return len(stack.layers[index])
 
 
+def directory(text: str) -> str:
+    """A ``dir=`` query value as an absolute, normalized path (``..`` stops at /)."""
+    path = posixpath.normpath("/" + text.replace("\\", "/"))
+    return "/" + path.lstrip("/")
+
+
 def breadcrumbs(directory: str) -> list[tuple[str, str]]:
     """``/usr/lib`` -> [("/", "/"), ("usr", "/usr"), ("lib", "/usr/lib")]."""
     crumbs = [("/", "/")]
@@ -278,3 +305,19 @@ def breadcrumbs(directory: str) -> list[tuple[str, str]]:
         path += "/" + part
         crumbs.append((part, path))
     return crumbs
+
+
+# -- what is inspected -----------------------------------------------------------------
+def image_stack(image: Image) -> Stack:
+    """An image's layers, each labelled ``#n instruction`` as the diagram numbers its rows."""
+    rows = {r.layer: r for r in history_rows(image, "x") if r.layer is not None}
+    tags = tuple(f"#{rows[i].number}" for i in range(len(image.layers)))
+    labels = tuple(f"{tags[i]} {instruction(rows[i].created_by)}" for i in range(len(image.layers)))
+    return Stack(image.name, tuple(image.layers), labels, tags)
+
+
+def container_stack(container: Container, label: str) -> Stack:
+    """A container: its image's layers and its writable layer on top (labelled ``label``)."""
+    below = image_stack(container.image)
+    return Stack(container.name, below.layers + (container.upper,), below.labels + (label,),
+                 below.tags + (container.name,))
