@@ -16,7 +16,7 @@ and screen readers read. Every drawn object carries a ``tooltip`` (dot.py);
 here that human text becomes its ``<title>``, and titles without one go.
 
 Links: a box drawn with an ``href`` (Scene.links) becomes an SVG ``<a>``,
-keyboard-focusable, whose accessible name is its tooltip (``aria-label``).
+keyboard-focusable, whose accessible name is its tooltip (a ``<title>`` child).
 
 ``quiet``: dot 2.43 prints a harmless "Arrow type" warning for some flat
 edges with ports; a failing run still raises with dot's stderr attached.
@@ -46,11 +46,12 @@ def to_svg(dot: str) -> str:
     svg = _PROLOG.sub("", svg, count=1)
     svg = _COMMENT.sub("", svg)
     svg = _TITLED.sub(lambda m: f"<title>{m.group(2)}</title>{m.group(1)}", svg)
-    # a box with an href (the inspector's links) is an <a> named by its title,
-    # with a plain href as well (SVG 2; what the browser's link handling reads)
-    svg = _LINK.sub(_link, svg)
+    # a box with an href (the inspector's links) is an <a> named by a <title>
+    # child (SVG-AAM; an aria-label would differ from the text the box shows,
+    # which WCAG 2.5.3 forbids), with a plain href as well (SVG 2)
     # what is left is a Graphviz name without a human text: not for students
     svg = _BARE_TITLE.sub("", svg)
+    svg = _LINK.sub(_link, svg)
     box = _VIEWBOX.search(svg)
     width, height = (box.group(1), box.group(2)) if box else (None, None)
     return _SIZE.sub(lambda m: f'<svg width="{px(width or m.group(1))}px" height="{px(height or m.group(2))}px"',
@@ -59,7 +60,7 @@ def to_svg(dot: str) -> str:
 
 def _link(m: re.Match) -> str:
     url = _BARE_AMP.sub("&amp;", m.group(1))   # Graphviz writes a URL's & as is: not XML
-    return f'<a href="{url}" xlink:href="{url}" xlink:title="{m.group(2)}" aria-label="{m.group(2)}">'
+    return f'<a href="{url}" xlink:href="{url}" xlink:title="{m.group(2)}"><title>{m.group(2)}</title>'
 
 
 def px(points: str | float) -> int:
