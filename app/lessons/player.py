@@ -16,6 +16,7 @@ from typing import Any
 from app.dockerfile.errors import DockerfileError
 from app.engine import Container, Image, Trace
 from app.render import Scene
+from app.render.scene import Links
 from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime, disk_report  # noqa: F401
 
 from . import narration
@@ -52,7 +53,7 @@ class Frame:
     not_simulated: list[Any] = field(default_factory=list)
     disk_usage: "DiskReport | None" = None  # show steps: docker system df -v / docker ps -s
 
-    def scene(self, lang: str, kernel: str, glosses: bool | None = None) -> Scene:
+    def scene(self, lang: str, kernel: str, glosses: bool | None = None, links: Links | None = None) -> Scene:
         """The step as render draws it; ``glosses`` None means the language's default."""
         return Scene(
             images=self.images,
@@ -65,6 +66,7 @@ class Frame:
             lang=lang,
             kernel=kernel,
             glosses=glosses,
+            links=links,
         )
 
 
@@ -332,14 +334,14 @@ def find(root: Path, lesson_id: str) -> Path | None:
 
 
 def diagram(played_lesson: PlayedLesson, number: int, lang: str, fmt: str = "svg",
-            glosses: bool | None = None) -> str | bytes:
+            glosses: bool | None = None, links: Links | None = None) -> str | bytes:
     """The step's diagram as SVG text or PNG bytes, rendered once per process."""
     from app import render
 
     cache = played_lesson.__dict__.setdefault("_diagrams", {})
-    key = (number, lang, fmt, glosses)
+    key = (number, lang, fmt, glosses, links)
     if key not in cache:
         frame = played_lesson.frames[number - 1]
-        dot = render.scene_dot(frame.scene(lang, played_lesson.lesson.spec.kernel, glosses))
+        dot = render.scene_dot(frame.scene(lang, played_lesson.lesson.spec.kernel, glosses, links))
         cache[key] = render.to_svg(dot) if fmt == "svg" else render.to_png(dot)
     return cache[key]

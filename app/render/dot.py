@@ -42,7 +42,7 @@ from .labels import esc, text
 from .notes import translate
 from .scene import Scene
 from .sizes import human_size
-from .stack import Column, Stack, plan, slug
+from .stack import Column, Row, Stack, plan, slug
 from .story import OP, UPPER, Story, tell
 from .style import (
     BAND_MARGIN, BAND_TITLE_UNITS, BAND_WIDTH, BLUE, FONT, GREY_TEXT, MAX_NOTE_UNITS, MAX_OP_CHARS, MONO, NODESEP, NODESEP_CONTAINERS, NODESEP_MIDDLE,
@@ -165,11 +165,19 @@ class DotWriter(Tables, StoryEdges):
     def emit(self, line: str, indent: int = 1) -> None:
         self.lines.append("  " * indent + line)
 
-    def node(self, name: str, table: str, indent: int = 1, tooltip: str = "") -> None:
+    def node(self, name: str, table: str, indent: int = 1, tooltip: str = "", href: str | None = None) -> None:
         """Emit one box; its id is its name, so SVG ids stay stable across
-        steps; its tooltip (its ``<title>`` in the SVG) is human text."""
+        steps; its tooltip (its ``<title>`` in the SVG) is human text; with
+        ``href`` the box is a link (the inspector), named by its tooltip."""
         self.node_html[name] = table
-        self.emit(f'{name} [id="{name}", {tip(tooltip or plain(table))}, label=<{table}>];', indent)
+        link = f'href="{href_value(href)}", ' if href else ""
+        self.emit(f'{name} [id="{name}", {link}{tip(tooltip or plain(table))}, label=<{table}>];', indent)
+
+    def layer_href(self, row: Row) -> str | None:
+        links = self.scene.links
+        if links is None or row.layer is None:
+            return None
+        return links.layer_url(row.image.name, row.layer)
 
     def write(self) -> str:
         e = self.emit
@@ -208,7 +216,8 @@ class DotWriter(Tables, StoryEdges):
                   f'CELLSPACING="0" CELLPADDING="0" WIDTH="{BAND_WIDTH}">'
                   f'<TR><TD ALIGN="LEFT" CELLPADDING="5">{font(band, VERMILLION, 11)}</TD></TR>'
                   f'<TR><TD CELLPADDING="{BAND_MARGIN - 1}">{self.container_table(rows)}</TD></TR></TABLE>',
-                  tooltip=plain(self.t("container_band", name=c.name)) + " · " + human_size(c.upper.size))
+                  tooltip=plain(self.t("container_band", name=c.name)) + " · " + human_size(c.upper.size),
+                  href=self.scene.links.container_url(c.name) if self.scene.links else None)
 
     def band_label(self, key: str, name: str, tail: str = "") -> str:
         """A band's title with the name clipped so the title never widens
@@ -234,7 +243,7 @@ class DotWriter(Tables, StoryEdges):
                 style="rounded", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         k = self.stack.columns.index(col)
         for row in col.rows:
-            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row), self.layer_href(row))
         self.rail_points([r.node for r in col.rows])
         if not col.rows:
             note = self.t("no_own_layers" if col.joins_shared else "no_layers")
@@ -256,7 +265,7 @@ class DotWriter(Tables, StoryEdges):
                 style="rounded,bold", color=BLUE, fontcolor=BLUE, fontsize=11) + "];", 2)
         for row in self.stack.shared:
             k = next(i for i, col in enumerate(self.stack.columns) if col.image is row.image)
-            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row))
+            self.node(row.node, self.row_table(row, k), 2, self.row_tip(row), self.layer_href(row))
         self.rail_points([r.node for r in self.stack.shared])
         e("}")
 
@@ -449,6 +458,11 @@ def container_node(c: Container) -> str:
 
 def column_prefix(col: Column) -> str:
     return f"i_{col.slug}"
+
+
+def href_value(url: str) -> str:
+    """A URL as a DOT escString: quotes and backslashes escaped (``\\N`` would be the node name)."""
+    return url.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def scene_dot(scene: Scene) -> str:

@@ -8,8 +8,26 @@ instruction), so it uses only ``app.engine`` types.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from app.engine import Container, Image, Trace
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where a drawn layer or container links to, as URL templates the caller
+    (the web) fills in: ``{image}`` and ``{layer}`` (its index, 0 = bottom),
+    ``{container}``. Names are quoted for a URL path. Render knows no routes;
+    a frozen pair of strings, so a diagram cache can key on it."""
+
+    layer: str
+    container: str
+
+    def layer_url(self, image: str, layer: int) -> str:
+        return self.layer.replace("{image}", quote(image, safe="")).replace("{layer}", str(layer))
+
+    def container_url(self, name: str) -> str:
+        return self.container.replace("{container}", quote(name, safe=""))
 
 
 @dataclass
@@ -30,6 +48,8 @@ class Scene:
     lang: "en" or "zh".
     glosses: taught terms also in the other language (镜像层 beside "image
         layers"); None = the language's default: on in zh, off in en.
+    links: each layer and container box a link (the inspector); None draws
+        no links (golden DOT files, the CLI).
     """
 
     images: list[Image]
@@ -42,6 +62,7 @@ class Scene:
     lang: str = "en"
     kernel: str = "Linux kernel 6.1"
     glosses: bool | None = None
+    links: Links | None = None
 
     @property
     def show_glosses(self) -> bool:

@@ -112,7 +112,7 @@ def step(lesson_id: str, step: str):
         frame=played.frames[number - 1],
         number=number,
         total=len(played.frames),
-        svg=diagram(played, number, lang, "svg", glosses_on()),
+        svg=diagram(played, number, lang, "svg", glosses_on(), linked=True),
         description=describe(played.frames[number - 1], lang, played.lesson.spec.kernel),
         next_lesson=next_lesson(_root(), lesson_id) if number == len(played.frames) else None,
         dockerfiles=played.lesson.dockerfiles,
