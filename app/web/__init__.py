@@ -13,7 +13,7 @@ from htmx_flask import Htmx
 
 from app.render.sizes import human_size
 
-from . import pages
+from . import pages, play
 from .markdown import render_markdown
 from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["note"] = translate_note
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(play.bp)
+    app.jinja_env.globals.update(play_url=play.play_url)
 
     @app.errorhandler(404)
     def not_found(_err):
