@@ -11,7 +11,7 @@ the sandbox; this module only wires requests to it.
 from __future__ import annotations
 
 from flask_babel import gettext
-from flask import Blueprint, Response, redirect, render_template, request as flask_request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request as flask_request, url_for
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from markupsafe import escape
@@ -32,11 +32,22 @@ EMPTY = State()
 
 @bp.url_defaults
 def _keep_state(endpoint: str, values: dict) -> None:
-    """Links to /play (the language switch too) keep the state and step unless they name their own."""
-    if endpoint in ("play.page", "play.diagram") and flask_request and flask_request.endpoint == "play.page":
-        for key in ("s", "step"):
-            if key not in values and flask_request.args.get(key):
-                values[key] = flask_request.args[key]
+    """Links of a playground page (the language switch too) keep its state and step unless they name their own."""
+    if not endpoint.startswith("play.") or not flask_request or not (flask_request.endpoint or "").startswith("play."):
+        return
+    encoded = g.get("play_encoded", flask_request.args.get("s"))
+    if "s" not in values and encoded:
+        values["s"] = encoded
+    step = g.get("play_step", flask_request.args.get("step"))
+    if endpoint == "play.page" and "step" not in values and step:
+        values["step"] = step
+
+
+@bp.get("/play/build")
+@bp.get("/play/run")
+def back_to_page():
+    """A language switch on a page that answered a form: the same state, as a page."""
+    return redirect(url_for("play.page", **flask_request.args.to_dict()), 303)
 
 
 def play_url(played, number: int) -> str | None:
@@ -110,7 +121,8 @@ def _go(state: State, focus: str) -> Response:
     except StateError as exc:
         return _respond(state, None, str(exc), 422, focus=focus)
     if request.htmx:
-        response = _respond(state, _played(state)[0], _played(state)[1], 200, focus=focus)
+        played, limit = _played(state)
+        response = _respond(state, played, limit, 200, focus=focus)
         response.headers["HX-Push-Url"] = url
         return response
     return redirect(url, 303)
@@ -132,6 +144,7 @@ def _respond(state: State, played, error: str | None, status: int, focus: str | 
     frames = played.frames if played else []
     number = _step_arg(len(frames)) if frames else 0
     frame = frames[number - 1] if frames else None
+    g.play_encoded, g.play_step = _encoded(state), str(number) if number else None
     context = dict(
         lang=lang, state=state, played=played, error=error, frames=frames, number=number, total=len(frames),
         frame=frame, encoded=_encoded(state), problem=played.problem if played else None, focus=focus,
@@ -141,7 +154,8 @@ def _respond(state: State, played, error: str | None, status: int, focus: str | 
     )
     if request.htmx and not request.htmx.history_restore_request:
         title = f"<title>{escape(_title(number, lang))}</title>"
-        body = title + render_block("play.html", "play_panel", **context)
+        langs = render_template("_langs.html", lang=lang, oob=True)  # the language switch keeps the new state
+        body = title + render_block("play.html", "play_panel", **context) + langs
     else:
         body = render_template("play.html", **context)
     response = Response(body, status)
