@@ -17,7 +17,7 @@ import binascii
 import json
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 FORMAT = "v1"
 

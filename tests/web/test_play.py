@@ -126,3 +126,10 @@ def test_random_truncated_and_tampered_links_never_give_a_500(client, state, dat
         assert response.status_code < 500, url
     response = client.post("/play/run", data={"s": text, "command": data.draw(st.text(max_size=40))})
     assert response.status_code < 500
+
+
+def test_a_sandbox_limit_is_shown_on_the_page(client, monkeypatch):
+    monkeypatch.setenv("LAYERLAB_OUTPUT_MB", "0.01")
+    url = client.post("/play/build", data={"dockerfile": "FROM debian:bookworm\nRUN echo limit > /l\n"}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "stopped at 0.01 MB of result" in page and 'role="alert"' in page
