@@ -34,6 +34,7 @@ APP = ROOT / "app"
 LEVELS: list[tuple[str, ...]] = [
     ("web", "cli"),  # wiring only: HTTP pages and the command line
     ("sandbox",),  # a bounded pool of worker processes that play lessons for web and cli
+    ("playground",),  # a playground state (URL) -> an in-memory lesson, played
     ("lessons",),  # lesson files -> played frames
     ("runtime", "render", "verify"),  # Docker's verbs; scene -> DOT -> SVG; the kernel as oracle
     ("build",),  # typed instructions -> image
@@ -45,7 +46,7 @@ SIDEWAYS_ALLOWED = {
     ("cli", "web"): "`layerlab serve` starts the web app (app.create_app)",
 }
 # Packages whose code never starts a process: the simulator runs nothing on the host.
-PURE = ("engine", "shell", "catalog", "dockerfile", "build", "runtime", "render")
+PURE = ("engine", "shell", "catalog", "dockerfile", "build", "runtime", "render", "playground")
 PROCESS_MODULES = ("subprocess", "multiprocessing", "pty", "ctypes", "concurrent.futures.process")
 PROCESS_OS_CALLS = {"fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "execv", "execve",
                     "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "spawnv", "spawnve",

@@ -15,6 +15,7 @@ from dataclasses import replace
 from app.dockerfile.instructions import Dockerfile, Stage, parse_dockerfile
 from app.dockerfile.lexer import process_word
 
+from . import cache as build_cache
 from .base import Base, base_image
 from .context import Context
 from .dispatch import dispatch
@@ -23,9 +24,11 @@ from .state import BuildWide, StageState
 
 
 def build(text: str, context: Context | None = None, *, filename: str = "Dockerfile", name: str = "image",
-          target: str | None = None, build_args: dict[str, str] | None = None) -> BuildResult:
+          target: str | None = None, build_args: dict[str, str] | None = None,
+          cache: build_cache.BuildCache | None = None) -> BuildResult:
     """Build a Dockerfile's text with a build context. Raises DockerfileError on a bad Dockerfile,
-    BuildError when the build cannot start (an unknown target, FROM of a blank name)."""
+    BuildError when the build cannot start (an unknown target, FROM of a blank name).
+    ``cache``: reuse steps built before with the same parent, text and inputs (app/build/cache.py)."""
     parsed = parse_dockerfile(text, filename)
     escape = parsed.escape or "\\"
     build_args = build_args or {}
@@ -33,10 +36,11 @@ def build(text: str, context: Context | None = None, *, filename: str = "Dockerf
     wanted = stages_to_build(parsed, target, wide)
     results: list[StageResult] = []
     failed: BuildStep | None = None
+    keys = _CacheKeys(cache, wide) if cache is not None else None
     for stage in parsed.stages:
         if stage.index not in wanted:
             continue
-        result = build_stage(stage, wide)
+        result = build_stage(stage, wide, keys)
         results.append(result)
         if stage.name:
             wide.stage_images[stage.name.lower()] = result.image
@@ -127,18 +131,56 @@ def _stage_refs(stage: Stage, wide: BuildWide) -> list[str]:
     return refs
 
 
-def build_stage(stage: Stage, wide: BuildWide) -> StageResult:
+def build_stage(stage: Stage, wide: BuildWide, keys: "_CacheKeys | None" = None) -> StageResult:
     """FROM, then one dispatch per instruction until the end or the first error."""
-    state, first, ref = _from_step(stage, wide)
+    if keys is None:
+        state, first, ref = _from_step(stage, wide)
+    else:
+        state, first, ref = keys.from_step(stage, wide)
     result = StageResult(stage.index, stage.name, ref, state.image)
     _record(result, first, wide)
     for inst in stage.instructions:
-        step, state = dispatch(state, inst, wide)
+        if keys is None:
+            step, state = dispatch(state, inst, wide)
+        else:
+            step, state = keys.step(state, inst, wide)
         _record(result, step, wide)
         if step.error:
             break
     result.image = state.image
+    if keys is not None:
+        keys.stage_done(stage)
     return result
+
+
+def _from_as_step(stage: Stage, wide: BuildWide) -> tuple[BuildStep, StageState]:
+    state, step, _ = _from_step(stage, wide)
+    return step, state
+
+
+class _CacheKeys:
+    """One build's walk through a BuildCache: the key of the last step of each stage so far."""
+
+    def __init__(self, cache: build_cache.BuildCache, wide: BuildWide):
+        self.cache = cache
+        self.context = build_cache.context_digest(wide)
+        self.stage_keys: dict[str, str] = {}  # stage name / index -> key of its last step
+        self.parent = ""
+
+    def from_step(self, stage: Stage, wide: BuildWide) -> tuple[StageState, BuildStep, str]:
+        ref = expand_word(stage.base.image, wide.global_args, wide.escape)
+        self.parent = build_cache.from_key(ref, stage.name or wide.name, wide, self.stage_keys)
+        step, state = self.cache.step(self.parent, lambda: _from_as_step(stage, wide))
+        return state, step, ref
+
+    def step(self, state: StageState, inst, wide: BuildWide) -> tuple[BuildStep, StageState]:
+        self.parent = build_cache.instruction_key(self.parent, inst, wide, self.stage_keys, self.context)
+        return self.cache.step(self.parent, lambda: dispatch(state, inst, wide))
+
+    def stage_done(self, stage: Stage) -> None:
+        if stage.name:
+            self.stage_keys[stage.name.lower()] = self.parent
+        self.stage_keys[str(stage.index)] = self.parent
 
 
 def _record(result: StageResult, step: BuildStep, wide: BuildWide) -> None:

@@ -81,7 +81,7 @@ class PlayedLesson:
         return self.lesson.id
 
 
-class _Player:
+class Player:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
         self.runtime = Runtime()  # the lesson's daemon: its images, by lesson name, and containers
@@ -239,7 +239,7 @@ def play(lesson: Lesson) -> PlayedLesson:
     problems = check_references(lesson)
     if problems:
         raise LessonError(problems)
-    player = _Player(lesson)
+    player = Player(lesson)
     for spec in lesson.spec.images:
         try:
             result = player.build_image(spec.name)

@@ -4,7 +4,7 @@ The lesson player, the CLI and the web call these; nothing above this package
 builds an image or runs a command in a container any other way.
 """
 from app.build import BuildError, BuildResult, BuildStep, Context, ContextFile, StageResult, Uncertain  # noqa: F401
-from app.build import from_folder, planned_steps  # noqa: F401
+from app.build import BuildCache, from_folder, planned_steps  # noqa: F401
 
 from .daemon import DockerError, NameInUse, NoSuchContainer, NoSuchImage, Runtime  # noqa: F401
 from .diff import container_diff  # noqa: F401

@@ -9,6 +9,7 @@ daemon's (``No such container: web``), raised as ``DockerError`` subclasses.
 from __future__ import annotations
 
 from app.build import BuildResult, Context
+from app.build.cache import BuildCache
 from app.build import build as build_dockerfile
 from app.engine import Change, Container, Image, Layer, commit, copy_layer
 
@@ -42,7 +43,8 @@ class NameInUse(DockerError):
 class Runtime:
     """One daemon's state. Containers are never stopped: ``rm`` removes one as ``rm -f`` would."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: BuildCache | None = None) -> None:
+        self.cache = cache  # Docker's build cache, if this daemon keeps one
         self.images: dict[str, Image] = {}
         self.containers: dict[str, Container] = {}
         self.builds: dict[str, BuildResult] = {}  # the last build of each tag, steps and all
@@ -51,10 +53,12 @@ class Runtime:
     # -- images ------------------------------------------------------------------
     def build(self, text: str, context: Context | None = None, *, tag: str = "image",
               filename: str = "Dockerfile", target: str | None = None,
-              build_args: dict[str, str] | None = None) -> BuildResult:
+              build_args: dict[str, str] | None = None, cache: BuildCache | None = None) -> BuildResult:
         """``docker build -t TAG``: the image is tagged only when every step succeeded.
-        Raises DockerfileError (a bad Dockerfile) and BuildError (a build that cannot start)."""
-        result = build_dockerfile(text, context, filename=filename, name=tag, target=target, build_args=build_args)
+        Raises DockerfileError (a bad Dockerfile) and BuildError (a build that cannot start).
+        ``cache``: Docker's build cache, steps reused by content (app/build/cache.py)."""
+        result = build_dockerfile(text, context, filename=filename, name=tag, target=target, build_args=build_args,
+                                  cache=cache or self.cache)
         self.builds[tag] = result
         if result.failed is None:
             self.images[tag] = result.image

@@ -3,6 +3,7 @@
     from app import sandbox
     played = sandbox.played(path)          # a lesson page: cached per process, played in a worker
     played = sandbox.play(lesson)          # `layerlab check`
+    played = sandbox.play_state(state)     # a playground page: played in a worker, the last few kept here
     result = sandbox.build(text, context, filename=..., name=..., target=...)
 
 Every call may raise LimitExceeded (limit = cpu, memory, wall or output), a
@@ -12,6 +13,7 @@ go through the same path; only the cache makes them cheap.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 
 from app.lessons import Lesson, LessonError
@@ -20,7 +22,8 @@ from . import jobs
 from .limits import Limits
 from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown
 
-__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "played", "run", "shutdown"]
+__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "play_state", "played", "run",
+           "shutdown"]
 
 
 def play(lesson: Lesson, limits: Limits | None = None):
@@ -69,3 +72,30 @@ def played(path: Path | str, limits: Limits | None = None):
     if isinstance(hit[1], LessonError):
         raise hit[1]
     return hit[1]
+
+
+# -- playground states: a page is a pure function of its URL, so the last few are kept ----
+_states: OrderedDict = OrderedDict()
+STATES_KEPT = 64
+
+
+def play_state(state, limits: Limits | None = None):
+    """Play a playground state in a worker; the last STATES_KEPT results (and failures) are kept.
+
+    A LimitExceeded is raised (and kept) like any other LessonError."""
+    key = state
+    if key in _states:
+        _states.move_to_end(key)
+    else:
+        try:
+            value = run(jobs.play_playground, state, limits=limits, where=("Dockerfile", 1),
+                        description="building and running this playground did not finish")
+        except LessonError as exc:
+            value = exc
+        _states[key] = value
+        while len(_states) > STATES_KEPT:
+            _states.popitem(last=False)
+    value = _states[key]
+    if isinstance(value, LessonError):
+        raise value
+    return value

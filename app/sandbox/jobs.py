@@ -11,6 +11,8 @@ from pathlib import Path
 
 from app.lessons import Lesson, load_lesson
 from app.lessons.player import PlayedLesson, play
+from app.playground import State
+from app.playground.play import PlayedState, play_state
 from app.runtime import Runtime
 
 
@@ -27,3 +29,8 @@ def play_lesson_file(path: Path) -> PlayedLesson:
 def build_dockerfile(text: str, context: dict, filename: str, name: str, target: str | None):
     """Build one Dockerfile with its context (what ``layerlab build`` does)."""
     return Runtime().build(text, context, tag=name, filename=filename, target=target)
+
+
+def play_playground(state: State) -> PlayedState:
+    """Build a playground state's Dockerfile and run its commands (the worker's build cache is kept)."""
+    return play_state(state)

@@ -14,7 +14,7 @@ from htmx_flask import Htmx
 
 from app.render.sizes import human_size
 
-from . import handout, inspect, pages, watch
+from . import handout, inspect, pages, play, watch
 from .caching import init_caching
 from .markdown import render_markdown
 from .notes import translate_note
@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["note"] = translate_note
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(play.bp)
+    app.jinja_env.globals.update(play_url=play.play_url)
     app.register_blueprint(inspect.bp)
     app.register_blueprint(handout.bp)
     if app.config.get("LAYERLAB_WATCH"):  # serve --watch: development only

@@ -1,0 +1,135 @@
+"""/play through the Flask test client: forms, links, every lesson step opened in it, and hostile links."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import zlib
+from html import unescape
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from app.lessons import LESSONS_DIR, lesson_files, load_lesson
+from app.lessons.player import played
+from app.playground import ContextItem, State, decode, encode
+
+LESSONS = [load_lesson(p) for p in lesson_files(LESSONS_DIR)]
+STEPS = [(lesson.id, n, frame.kind) for lesson in LESSONS for n, frame in enumerate(played(lesson.path).frames, 1)]
+EXAMPLES = int(os.environ.get("LAYERLAB_PLAY_EXAMPLES", "150"))
+HTMX = {"HX-Request": "true"}
+
+
+def _state_of(html: str) -> str:
+    return unescape(re.search(r'name="s" value="([^"]*)"', html).group(1))
+
+
+def test_build_and_run_are_forms_that_land_on_the_new_state(client):
+    response = client.post("/play/build", data={"dockerfile": "FROM debian:bookworm\r\nRUN echo hi > /greeting\r\n"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Step 2 of 2" in page and "<svg" in page
+    response = client.post("/play/run", data={"s": _state_of(page), "command": "echo more >> /greeting"})
+    state = decode(parse_qs(urlparse(response.headers["Location"]).query)["s"][0])
+    assert state.dockerfile == "FROM debian:bookworm\nRUN echo hi > /greeting\n"
+    assert state.commands == ("echo more >> /greeting",)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Step 4 of 4" in page and 'id="command"' in page
+
+
+def test_htmx_gets_the_panel_and_the_url_to_push(client):
+    response = client.post("/play/build", data={"dockerfile": "FROM debian:bookworm\n"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"].startswith("/play?s=v1.")
+    assert "<html" not in response.get_data(as_text=True)
+
+
+def test_a_dockerfile_error_is_pinned_to_its_line(client):
+    url = client.post("/play/build", data={"dockerfile": "FORM debian\n"}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "Line 1, column 1:" in page and "did you mean FROM?" in page
+    assert 'aria-invalid="true"' in page and '<li class="bad">1</li>' in page
+
+
+def test_context_files_are_added_edited_and_removed(client):
+    previous = encode(State("FROM scratch\nCOPY a /\n", (ContextItem("a", "one"), ContextItem("b", "x"))))
+    url = client.post("/play/build", data={
+        "s": previous, "dockerfile": "FROM scratch\nCOPY a /\n", "ctx_name": ["a", "b"], "ctx_text": ["two", "x"],
+        "ctx_mode": ["0644", "0644"], "ctx_size": ["", ""], "ctx_remove": ["1"],
+        "new_name": "c.sh", "new_text": "echo", "new_mode": "0755"}).headers["Location"]
+    state = decode(parse_qs(urlparse(url).query)["s"][0])
+    assert state.context == (ContextItem("a", "two"), ContextItem("c.sh", "echo", mode="0755"))
+
+
+def test_a_state_the_form_cannot_hold_says_why(client):
+    response = client.post("/play/build", data={"dockerfile": "x" * 20_000})
+    assert response.status_code == 422 and "the limit is 16,384" in response.get_data(as_text=True)
+
+
+def test_chinese_labels(client):
+    url = client.post("/play/build?lang=zh", data={"dockerfile": "FROM debian:bookworm\n"}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "实验场" in page and ">命令<" in page and ">Dockerfile<" in page
+
+
+@pytest.mark.parametrize("lesson_id,n,kind", STEPS)
+def test_every_lesson_step_opens_in_the_playground_with_the_same_diagram(client, lesson_id, n, kind):
+    page = client.get(f"/lessons/{lesson_id}/{n}").get_data(as_text=True)
+    link = re.search(r'<p class="open-play"><a href="([^"]+)"', page)
+    assert link, "every lesson step links to the playground"
+    url = unescape(link.group(1))
+    play_page = client.get(url)
+    assert play_page.status_code == 200
+    if kind == "show":
+        return  # a show step compares images side by side; the playground opens on its first image
+    lesson_svg = client.get(f"/lessons/{lesson_id}/{n}.svg").get_data(as_text=True)
+    play_svg = client.get(url.replace("/play?", "/play/diagram.svg?")).get_data(as_text=True)
+    assert play_svg == lesson_svg
+
+
+def _random_state():
+    text = st.text(max_size=200)
+    item = st.builds(ContextItem, st.from_regex(r"\A[a-z][a-z0-9._-]{0,12}\Z"), text | st.none(),
+                     st.integers(0, 10**6), st.sampled_from(["0644", "0755", "600"]))
+    return st.builds(State, st.sampled_from(["FROM debian:bookworm\n", "FROM scratch\n", ""]).flatmap(
+        lambda head: text.map(lambda tail: head + tail)), st.lists(item, max_size=3, unique_by=lambda i: i.name).map(tuple),
+        st.lists(st.sampled_from(["ls /", "echo hi > /x", "docker diff container-1", "docker rm container-1",
+                                  "docker run --name a playground", "docker commit a b", "rm -rf /etc"]), max_size=4)
+        .map(tuple))
+
+
+def _tamper(text: str, data) -> str:
+    how = data.draw(st.sampled_from(["cut", "flip", "json", "noise"]))
+    if how == "cut":
+        return text[: data.draw(st.integers(0, len(text)))]
+    if how == "flip":
+        i = data.draw(st.integers(0, len(text) - 1))
+        return text[:i] + data.draw(st.sampled_from("A_-z09.%")) + text[i + 1:]
+    if how == "json":
+        raw = data.draw(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+        return "v1." + base64.urlsafe_b64encode(zlib.compress(raw)).decode()
+    return data.draw(st.text(max_size=300))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize="LAYERLAB_PLAY_EXAMPLES" not in os.environ,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(state=_random_state(), data=st.data())
+def test_random_truncated_and_tampered_links_never_give_a_500(client, state, data):
+    text = encode(state)
+    if data.draw(st.booleans()):
+        text = _tamper(text, data)
+    step = data.draw(st.sampled_from(["", "1", "3", "999", "x"]))
+    for url in (f"/play?s={text}&step={step}", f"/play/diagram.svg?s={text}&step={step}"):
+        response = client.get(url)
+        assert response.status_code < 500, url
+    response = client.post("/play/run", data={"s": text, "command": data.draw(st.text(max_size=40))})
+    assert response.status_code < 500
+
+
+def test_a_sandbox_limit_is_shown_on_the_page(client, monkeypatch):
+    monkeypatch.setenv("LAYERLAB_OUTPUT_MB", "0.01")
+    url = client.post("/play/build", data={"dockerfile": "FROM debian:bookworm\nRUN echo limit > /l\n"}).headers["Location"]
+    page = client.get(url).get_data(as_text=True)
+    assert "stopped at 0.01 MB of result" in page and 'role="alert"' in page
