@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from pathlib import Path
 
-from app import ROOT, sandbox
+from app import sandbox
 from app.lessons import LessonError, is_lesson_id
 from app.lessons import player
 
@@ -20,9 +20,6 @@ from .diagrams import diagram
 from .query import current_lang, glosses_on
 
 bp = Blueprint("handout", __name__)
-
-STYLE = ROOT / "static" / "handout.css"
-
 
 @bp.get("/lessons/<lesson_id>/handout")
 def handout(lesson_id: str):
@@ -40,5 +37,5 @@ def handout(lesson_id: str):
         for n, frame in enumerate(played.frames, 1)
     ]
     return render_template("handout.html", played=played, lesson=played.lesson, steps=steps, lang=lang,
-                           per_page=per_page, style=STYLE.read_text(encoding="utf-8"),
+                           per_page=per_page, style=(Path(current_app.static_folder) / "handout.css").read_text(encoding="utf-8"),
                            dockerfiles=played.lesson.dockerfiles)
