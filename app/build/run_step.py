@@ -37,10 +37,22 @@ def dispatch_run(state: StageState, inst: ins.Run, build: BuildWide) -> Outcome:
         outcome.error = result.error or (f"process \"/bin/sh -c {shown}\" did not complete successfully: "
                                          f"exit code: {result.status}")
         return outcome
-    created_by = f"RUN /bin/sh -c {shown} # buildkit" if shell_form else f"RUN {shown} # buildkit"
-    outcome.image = image_with(state.image, layer=upper.freeze(), created_by=created_by)
+    outcome.image = image_with(state.image, layer=upper.freeze(), created_by=run_created_by(state, inst, script))
     outcome.created_layer = True
     return outcome
+
+
+def run_created_by(state: StageState, inst: ins.Run, script: str) -> str:
+    """The history text BuildKit writes: ``RUN |2 V=1 W= /bin/sh -c echo $V # buildkit``,
+    the stage's ARGs (declared without a value: ``W=``) then the argv joined by spaces
+    (the shell form under SHELL, the JSON form as its words)."""
+    if isinstance(inst.command, str):
+        argv = [*(state.image.config.get("Shell") or ["/bin/sh", "-c"]), inst.command]
+    else:
+        argv = list(inst.command)
+    args = [f"{name}={value or ''}" for name, value in state.args.items()]
+    prefix = [f"|{len(args)}", *args] if args else []
+    return "RUN " + " ".join(prefix + argv) + " # buildkit"
 
 
 def package_tool(distro: str | None):
