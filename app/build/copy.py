@@ -44,7 +44,10 @@ class _Target:
         self.put_node(path, File(Inode(cf.data, cf.size, mode, self.uid, self.gid)))
 
     def put_node(self, path: str, node: Node) -> None:
-        """Add ``node``, its missing parents first; a path that cannot be written becomes a note."""
+        """Add ``node``, its missing parents first; a path that cannot be written fails the
+        step, as BuildKit's copy does (``mkdir /f: not a directory``)."""
+        if self.outcome.error:
+            return
         path = posixpath.normpath(path)
         parent = posixpath.dirname(path)
         try:
@@ -52,19 +55,23 @@ class _Target:
                 self.outcome.traces.append(self.fs.mkdir(parent, parents=True))
             self.outcome.traces.append(self.fs.add_node(path, node))
         except FSError as exc:
-            self.outcome.notes.append(f"{path}: {exc.message}")
+            self.outcome.error = f"mkdir {exc.path}: {exc.strerror}" if exc.strerror == "Not a directory" \
+                else f"{exc.path}: {exc.strerror}"
 
     def put_tree(self, entries) -> None:
         """A directory source into the destination: ``entries`` are (path below it, entry),
-        the directory itself first as "". The destination, when it is missing, is made with
-        the source directory's mode; every directory below takes its source's mode even
-        where one exists already (fsutil's copy overwrites their metadata, not the top's)."""
+        the directory itself first as "". The destination is made 0755 when missing (BuildKit's
+        MkdirAll; neither the source's mode nor --chmod reaches it) and left as it is when it
+        exists; every directory below takes its source's mode (or --chmod's) even where one
+        exists already (fsutil's copy overwrites their metadata, not the top's)."""
         for rel, entry in entries:
             path = posixpath.join(self.dest, rel) if rel else self.dest
             if isinstance(entry, ContextDir):
-                if rel or not self.fs.exists(path):
+                if rel:
                     mode = self.mode if self.mode is not None else entry.mode
                     self.put_node(path, Dir(mode, self.uid, self.gid))
+                elif not self.fs.exists(path):
+                    self.put_node(path, Dir(0o755, self.uid, self.gid))
             elif isinstance(entry, ContextSymlink):
                 self.put_node(path, Symlink(entry.target, uid=self.uid, gid=self.gid))
             else:
