@@ -55,8 +55,8 @@ class _Target:
                 self.outcome.traces.append(self.fs.mkdir(parent, parents=True))
             self.outcome.traces.append(self.fs.add_node(path, node))
         except FSError as exc:
-            self.outcome.error = f"mkdir {exc.path}: {exc.strerror}" if exc.strerror == "Not a directory" \
-                else f"{exc.path}: {exc.strerror}"
+            self.outcome.error = (f"mkdir {parent}: not a directory" if exc.strerror == "Not a directory"
+                                  else f"{exc.path}: {exc.strerror}")
 
     def put_tree(self, entries) -> None:
         """A directory source into the destination: ``entries`` are (path below it, entry),
