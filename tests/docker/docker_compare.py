@@ -32,6 +32,12 @@ NOT_COMPARED = {
                                                    "and /etc, touched for hosts and resolv.conf) in the layer as "
                                                    "directories; newer BuildKit removes them. Only these "
                                                    "directories, only when the simulator's layer lacks them",
+    "the owner of files COPY --from copies": "BuildKit keeps the source's uid/gid; the simulator gives 0:0 "
+                                             "(uid/gid are not compared, see above)",
+    "COPY --link, --parents, --exclude": "docker.io 20.10's BuildKit 0.8 refuses them (Unknown flag); the "
+                                         "simulator copies as without --link, and ignores --parents/--exclude",
+    "symbolic --chmod (u+x)": "BuildKit 0.8 accepts it and leaves the modes alone, as the simulator does; "
+                              "newer BuildKit applies it",
     "what docker's container init layer adds": "/.dockerenv, /dev, /proc, /sys, /etc/hostname, /etc/hosts, "
                                                "/etc/resolv.conf, /etc/mtab are mount points docker makes for any "
                                                "container; the simulator's containers have none",
