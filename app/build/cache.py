@@ -77,4 +77,4 @@ def instruction_key(parent: str, inst, wide: BuildWide, stage_keys: dict[str, st
     keyword = inst.keyword.upper()
     reads = context if keyword in READS_CONTEXT else None
     return _hash(parent, keyword, inst.original, reads, sorted(stage_keys.items()) if reads else None,
-                 sorted(wide.build_args.items()), wide.unknowns_so_far)
+                 sorted(wide.build_args.items()), wide.unknowns_so_far, wide.context_partial)

@@ -168,6 +168,20 @@ def _glob(nodes: dict[str, Entry], pattern: str) -> list[str]:
     return sorted(matches)
 
 
+def is_wildcard(source: str) -> bool:
+    """A source with Go filepath.Match metacharacters: one that may match nothing."""
+    return any(ch in source for ch in "*?[")
+
+
+def resolve_each(context: Context, source: str) -> list[list[Hit]]:
+    """What a COPY source copies, one list of hits per name it matches (a glob may match
+    several, or none): the first hit of a directory's list is the directory itself."""
+    nodes = tree(context)
+    src = clean(source)
+    names = _glob(nodes, src) if is_wildcard(src) else [src]
+    return [hits for hits in (_expand(nodes, name, posixpath.basename(name)) for name in names) if hits]
+
+
 def resolve(context: Context, source: str) -> list[Hit]:
     """Every entry a COPY source copies, as BuildKit resolves it; [] when it names nothing.
 
@@ -175,23 +189,13 @@ def resolve(context: Context, source: str) -> list[Hit]:
     directories and symlinks (kept, not followed) included; a file or a
     symlink source gives the entry it resolves to under the source's own name.
     """
-    nodes = tree(context)
-    src = clean(source)
-    if any(ch in src for ch in "*?["):
-        hits: list[Hit] = []
-        for name in _glob(nodes, src):
-            hits.extend(_expand(nodes, name, posixpath.basename(name)))
-        return hits
-    return _expand(nodes, src, posixpath.basename(src))
+    return [hit for hits in resolve_each(context, source) for hit in hits]
 
 
 def match(context: Context, source: str) -> list[tuple[str, str]]:
-    """The regular files a COPY source reads, as (context path, path relative to the destination).
-
-    The file-only view today's builder copies: symlinks inside a copied
-    directory are read as the file they point to and dropped when they name a
-    directory, empty directories are left out. :func:`resolve` is the whole tree.
-    """
+    """The regular files a COPY source reads, as (context path, path relative to the destination):
+    the file-only view (symlinks read as the file they name, directories left out);
+    :func:`resolve` is the whole tree, which COPY copies."""
     nodes = tree(context)
     out: list[tuple[str, str]] = []
     for hit in resolve(context, source):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 
 from app import catalog, shell
 from app.dockerfile import instructions as ins
-from app.engine import Layer, UnionFS
+from app.engine import FSError, Layer, UnionFS
 
 from .results import Uncertain
 from .state import DEFAULT_PATH, BuildWide, Outcome, StageState, image_with
@@ -36,11 +37,46 @@ def dispatch_run(state: StageState, inst: ins.Run, build: BuildWide) -> Outcome:
     if result.status != 0:
         outcome.error = result.error or (f"process \"/bin/sh -c {shown}\" did not complete successfully: "
                                          f"exit code: {result.status}")
+        outcome.notes.extend(apt_hint(result.stderr or "", fs))
         return outcome
-    created_by = f"RUN /bin/sh -c {shown} # buildkit" if shell_form else f"RUN {shown} # buildkit"
-    outcome.image = image_with(state.image, layer=upper.freeze(), created_by=created_by)
+    outcome.image = image_with(state.image, layer=upper.freeze(), created_by=run_created_by(state, inst, script))
     outcome.created_layer = True
     return outcome
+
+
+def run_created_by(state: StageState, inst: ins.Run, script: str) -> str:
+    """The history text BuildKit writes: ``RUN |2 V=1 W= /bin/sh -c echo $V # buildkit``,
+    the stage's ARGs (declared without a value: ``W=``) then the argv joined by spaces
+    (the shell form under SHELL, the JSON form as its words)."""
+    if isinstance(inst.command, str):
+        argv = [*(state.image.config.get("Shell") or ["/bin/sh", "-c"]), inst.command]
+    else:
+        argv = list(inst.command)
+    args = [f"{name}={value or ''}" for name, value in state.args.items()]
+    prefix = [f"|{len(args)}", *args] if args else []
+    return "RUN " + " ".join(prefix + argv) + " # buildkit"
+
+
+APT_LISTS = "/var/lib/apt/lists"
+UNLOCATED = re.compile(r"^E: Unable to locate package (\S+)$", re.M)
+
+
+def apt_hint(stderr: str, fs: UnionFS) -> list[str]:
+    """The teacher's hint when apt failed only for want of package lists: official images
+    ship none, so a course's ``RUN apt-get install emacs`` fails (exit 100) until the same
+    RUN runs ``apt-get update`` first. The failure itself stays exactly apt's."""
+    missing = UNLOCATED.findall(stderr)
+    if not missing:
+        return []
+    try:
+        lists, _ = fs.listdir(APT_LISTS)
+    except FSError:
+        lists = []
+    if any("_Packages" in name for name in lists):
+        return []
+    return ["apt has no package lists in this image (official images ship none), so it cannot locate any "
+            "package: run apt-get update in the same RUN, before the install: "
+            f"RUN apt-get update && apt-get install -y {' '.join(missing)}"]
 
 
 def package_tool(distro: str | None):

@@ -28,7 +28,8 @@ class StageState:
     index: int
     name: str | None
     image: Image
-    args: dict[str, str] = field(default_factory=dict)  # the stage's ARG values so far
+    # the stage's ARGs so far, in the order declared; None: declared without a value
+    args: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -37,7 +38,7 @@ class StageState:
     @property
     def scope(self) -> dict[str, str]:
         """The variables an instruction's words expand with: ENV wins over ARG."""
-        return {**self.args, **self.env}
+        return {**{k: v for k, v in self.args.items() if v is not None}, **self.env}
 
     @property
     def workdir(self) -> str:
@@ -68,6 +69,7 @@ class BuildWide:
     name: str  # the tag of the image being built
     stage_images: dict[str, Image] = field(default_factory=dict)  # by lowercased name and by index
     unknowns_so_far: bool = False  # an earlier step left files unknown (shell after_unknowns)
+    context_partial: bool = False  # the lesson says its context lacks files: placeholders, not errors
 
 
 @dataclass

@@ -98,6 +98,7 @@ def _build(args: argparse.Namespace) -> int:
     from app.dockerfile.errors import DockerfileError
     from app.lessons import LessonError
     from app.runtime import BuildError
+    from app.cli.build_args import build_args
     from app.sandbox import build
 
     path = Path(args.dockerfile)
@@ -111,7 +112,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"layerlab build: build context folder not found: {context_dir}", file=sys.stderr)
         return 1
     try:
-        result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target)
+        result = build(text, read_context(context_dir), filename=str(path), name=path.stem, target=args.target,
+                       build_args=build_args(args), context_partial=args.context_partial)
     except ContextError as exc:
         for problem in exc.problems:
             print(f"layerlab build: {problem}", file=sys.stderr)
@@ -169,6 +171,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--context", help="build context folder (default: the Dockerfile's folder)")
     b.add_argument("--target", help="build up to this stage")
     b.add_argument("--json", action="store_true", help="print the image's layers and merged view as JSON")
+    b.add_argument("--context-partial", action="store_true",
+                   help="the context lacks files: a missing COPY source becomes a flagged placeholder")
+    importlib.import_module("app.cli.build_args").add_option(b)
     b.set_defaults(func=_build)
 
     for module in PLUGGED:

@@ -14,6 +14,7 @@ import json
 import sys
 from pathlib import Path
 
+from app.cli.build_args import add_option, build_args
 from app.dockerfile.errors import DockerfileError
 from app.dockerfile.instructions import parse_dockerfile
 from app.dockerfile.parser import Node, dump, parse
@@ -58,9 +59,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     try:
         result = parse(text, filename=filename)
-        parse_dockerfile(text, filename=filename)
+        typed = parse_dockerfile(text, filename=filename)
     except DockerfileError as err:
         print(str(err), file=sys.stderr)
+        return 1
+    blank = blank_base(typed, build_args(args))
+    if blank is not None:
+        print(f"{filename}:{blank.line}:1: base name ({blank.image}) should not be blank", file=sys.stderr)
         return 1
     for warning in result.warnings:
         print(f"{filename}:{warning.line}:1: warning: {warning.message}", file=sys.stderr)
@@ -71,6 +76,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def blank_base(typed, args: dict[str, str]):
+    """The first FROM whose image the build args (and the ARGs before it) leave blank, as
+    BuildKit refuses it before building; None when every stage has a base."""
+    from app.build.stages import expand_word, global_args
+
+    values = global_args(typed, args, typed.escape or "\\")
+    for stage in typed.stages:
+        if not expand_word(stage.base.image, values, typed.escape or "\\").strip():
+            return stage.base
+    return None
+
+
 def register(subparsers) -> None:
     """Add `parse` to the `layerlab` command (called by app.cli)."""
     p = subparsers.add_parser("parse", help="show how BuildKit parses a Dockerfile",
@@ -78,4 +95,5 @@ def register(subparsers) -> None:
     p.add_argument("dockerfile", help="the Dockerfile to read ('-' for standard input)")
     p.add_argument("--json", action="store_true",
                    help="one JSON object per instruction (default: BuildKit's parse-tree dump)")
+    add_option(p)
     p.set_defaults(func=run)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.cli.build_args import add_option
+
 
 def check_lesson(path: Path) -> list:
     """Play the lesson and check its builds, then its container commands."""
@@ -55,6 +57,7 @@ def container_commands(path: Path, played) -> list:
 
 
 def run(args) -> int:
+    from app.cli.build_args import build_args
     from app.dockerfile.errors import DockerfileError
     from app.lessons import LESSONS_DIR, LessonError
     from app.lessons.player import find
@@ -75,7 +78,8 @@ def run(args) -> int:
         if target.suffix in (".yaml", ".yml"):
             checks = check_lesson(target)
         else:
-            checks = check_dockerfile(target, Path(args.context) if args.context else target.parent)
+            checks = check_dockerfile(target, Path(args.context) if args.context else target.parent,
+                                      build_args(args))
     except (LessonError, DockerfileError, CannotBuild) as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -88,4 +92,5 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("verify", help="replay a lesson or Dockerfile on the kernel's overlayfs (root)")
     p.add_argument("target", help="lesson id, lesson file or Dockerfile")
     p.add_argument("--context", help="build context folder for a Dockerfile")
+    add_option(p)
     p.set_defaults(func=run)

@@ -84,6 +84,9 @@ class ImageSpec(Strict):
     context: dict[str, str | ContextFileSpec] = {}
     context_dir: str | None = None
     target: str | None = None
+    build_args: dict[str, str] = {}  # docker build --build-arg K=V
+    context_partial: bool = False  # the context lacks files: a missing COPY source is a flagged placeholder
+    expect_failure: bool = False  # the build is shown failing (a course's Dockerfile as written)
 
     @model_validator(mode="after")
     def _one_dockerfile(self) -> "ImageSpec":

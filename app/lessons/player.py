@@ -100,7 +100,8 @@ class Player:
             spec = next(i for i in self.lesson.spec.images if i.name == name)
             file, _ = self.lesson.dockerfile_origin[name]
             self.runtime.build(self.lesson.dockerfiles[name], self.lesson.contexts.get(name, {}),
-                               tag=name, filename=file, target=spec.target)
+                               tag=name, filename=file, target=spec.target, build_args=dict(spec.build_args),
+                               context_partial=spec.context_partial)
         return self.builds[name]
 
     def image(self, name: str) -> Image:
@@ -252,8 +253,11 @@ def play(lesson: Lesson) -> PlayedLesson:
             else:
                 problems.append(dockerfile_problem(lesson, spec.name, exc))
             continue
-        if result.failed is not None:
+        if result.failed is not None and not spec.expect_failure:
             problems.append(dockerfile_problem(lesson, spec.name, _Failed(result.failed)))
+        elif result.failed is None and spec.expect_failure:
+            problems.append(Problem(*lesson.dockerfile_line(spec.name, 1),
+                                    f"image '{spec.name}': expect_failure is set, but the build succeeds"))
     if problems:
         raise LessonError(problems)
     frames = player.play()

@@ -53,12 +53,13 @@ class Runtime:
     # -- images ------------------------------------------------------------------
     def build(self, text: str, context: Context | None = None, *, tag: str = "image",
               filename: str = "Dockerfile", target: str | None = None,
-              build_args: dict[str, str] | None = None, cache: BuildCache | None = None) -> BuildResult:
+              build_args: dict[str, str] | None = None, cache: BuildCache | None = None,
+              context_partial: bool = False) -> BuildResult:
         """``docker build -t TAG``: the image is tagged only when every step succeeded.
         Raises DockerfileError (a bad Dockerfile) and BuildError (a build that cannot start).
         ``cache``: Docker's build cache, steps reused by content (app/build/cache.py)."""
         result = build_dockerfile(text, context, filename=filename, name=tag, target=target, build_args=build_args,
-                                  cache=cache or self.cache)
+                                  cache=cache or self.cache, context_partial=context_partial)
         self.builds[tag] = result
         if result.failed is None:
             self.images[tag] = result.image

@@ -33,9 +33,10 @@ def play(lesson: Lesson, limits: Limits | None = None):
 
 
 def build(text: str, context: dict, *, filename: str, name: str, target: str | None = None,
-          limits: Limits | None = None):
+          limits: Limits | None = None, build_args: dict[str, str] | None = None, context_partial: bool = False):
     """Build a Dockerfile in a worker; the build's result, or its error raised here."""
-    return run(jobs.build_dockerfile, text, context, filename, name, target, limits=limits,
+    return run(jobs.build_dockerfile, text, context, filename, name, target, build_args, context_partial,
+               limits=limits,
                where=(filename, 1), description=f"building {filename} did not finish")
 
 

@@ -26,9 +26,11 @@ def play_lesson_file(path: Path) -> PlayedLesson:
     return play(load_lesson(path))
 
 
-def build_dockerfile(text: str, context: dict, filename: str, name: str, target: str | None):
+def build_dockerfile(text: str, context: dict, filename: str, name: str, target: str | None,
+                     build_args: dict[str, str] | None = None, context_partial: bool = False):
     """Build one Dockerfile with its context (what ``layerlab build`` does)."""
-    return Runtime().build(text, context, tag=name, filename=filename, target=target)
+    return Runtime().build(text, context, tag=name, filename=filename, target=target, build_args=build_args,
+                           context_partial=context_partial)
 
 
 def play_playground(state: State) -> PlayedState:

@@ -171,7 +171,7 @@ def check_container_commands(commands: Iterable[ContainerCommand]) -> list[StepC
     return checks
 
 
-def check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
+def check_dockerfile(path: Path, context_dir: Path, build_args: dict[str, str] | None = None) -> list[StepCheck]:
     """Build a Dockerfile in the simulator and check its layers; ``CannotBuild``
     (with file:line:column) if it cannot be read or built. A parse error comes
     out as the parser's ``DockerfileError``."""
@@ -182,7 +182,7 @@ def check_dockerfile(path: Path, context_dir: Path) -> list[StepCheck]:
     if not context_dir.is_dir():
         raise CannotBuild(f"layerlab verify: build context folder not found: {context_dir}")
     try:
-        result = build(text, from_folder(context_dir), filename=str(path))
+        result = build(text, from_folder(context_dir), filename=str(path), build_args=build_args)
     except BuildError as exc:
         raise CannotBuild(f"{path}:{exc.line or 1}:{exc.column}: {exc.message}") from None
     except ContextError as exc:

@@ -42,7 +42,7 @@ def test_home_and_end_go_to_the_first_and_last_step(page, server):
 
 
 def test_the_last_step_leads_to_the_next_lesson(page, server):
-    page.goto(f"{server}/lessons/layered-image/8")
+    page.goto(f"{server}/lessons/layered-image/9")
     link = page.locator(".pager a.primary")
     assert link.get_attribute("href").startswith("/lessons/container-layer/1")
 

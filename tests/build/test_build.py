@@ -50,14 +50,22 @@ def test_a_failing_run_stops_the_build_with_its_status():
     assert [s.keyword for s in result.steps] == ["FROM", "RUN"]
 
 
-def test_workdir_that_does_not_exist_makes_a_small_layer():
+def test_workdir_makes_a_layer_even_when_the_directory_exists():
+    """BuildKit's WORKDIR is a mkdir -p of its own layer: an empty one the second time."""
     result = build("FROM debian:bookworm\nWORKDIR /app\nWORKDIR /app\nRUN touch f\n")
-    assert [s.created_layer for s in result.steps] == [True, True, False, True]
+    assert [s.created_layer for s in result.steps] == [True, True, True, True]
+    assert list(result.steps[2].image.layers[-1].items()) == []
     assert result.image.layers[-1].get("/app/f") is not None
 
 
-def test_copy_of_a_file_missing_from_the_context_is_a_flagged_placeholder():
+def test_copy_of_a_file_missing_from_the_context_fails_as_buildkit():
     result = build("FROM scratch\nCOPY missing.txt /app/\n")
+    assert result.failed is result.steps[-1]
+    assert result.failed.error == 'failed to compute cache key: "/missing.txt" not found: not found'
+
+
+def test_copy_of_a_file_missing_from_a_partial_context_is_a_flagged_placeholder():
+    result = build("FROM scratch\nCOPY missing.txt /app/\n", context_partial=True)
     step = result.steps[-1]
     assert result.image.layers[-1].get("/app/missing.txt").size == 0
     assert any("not in the build context" in n for n in step.notes)

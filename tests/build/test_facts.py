@@ -25,11 +25,16 @@ def test_a_placeholder_from_is_uncertain_but_a_later_run_still_fails_as_dockers(
 
 
 def test_a_missing_context_file_makes_later_failures_not_simulated():
-    result = build("FROM debian:bookworm\nCOPY app.sh /app.sh\nRUN test -s /app.sh\nRUN echo ok\n")
+    """Only in a context the lesson marks partial; and the RUN that then fails is not
+    accepted silently: it is flagged, with the reason, as not simulated."""
+    text = "FROM debian:bookworm\nCOPY app.sh /app.sh\nRUN test -s /app.sh\nRUN echo ok\n"
+    assert build(text).failed.keyword == "COPY"
+    result = build(text, context_partial=True)
     from_, copy, run, _ = result.steps
     assert (from_.uncertain, copy.uncertain) == ([], [Uncertain.MISSING_CONTEXT_FILE])
     assert result.failed is None and run.uncertain == [Uncertain.NOT_SIMULATED]
     assert [n.command for n in run.not_simulated] == ["test -s /app.sh"]
+    assert "a real build may well get past it" in run.not_simulated[0].hint
 
 
 def test_a_copied_file_that_exists_is_certain():
@@ -43,7 +48,7 @@ def test_a_copied_file_that_exists_is_certain():
     ("FROM scratch AS a\nFROM scratch\nCOPY --from=a /nothing /x\n", Uncertain.NOT_IN_SOURCE_IMAGE),
 ])
 def test_each_kind_of_stand_in_has_its_reason(text, reason):
-    assert reason in build(text).steps[-1].uncertain
+    assert reason in build(text, context_partial=True).steps[-1].uncertain
 
 
 def test_a_local_archive_added_is_not_extracted():

@@ -32,6 +32,12 @@ NOT_COMPARED = {
                                                    "and /etc, touched for hosts and resolv.conf) in the layer as "
                                                    "directories; newer BuildKit removes them. Only these "
                                                    "directories, only when the simulator's layer lacks them",
+    "the owner of files COPY --from copies": "BuildKit keeps the source's uid/gid; the simulator gives 0:0 "
+                                             "(uid/gid are not compared, see above)",
+    "COPY --link, --parents, --exclude": "docker.io 20.10's BuildKit 0.8 refuses them (Unknown flag); the "
+                                         "simulator copies as without --link, and ignores --parents/--exclude",
+    "symbolic --chmod (u+x)": "BuildKit 0.8 accepts it and leaves the modes alone, as the simulator does; "
+                              "newer BuildKit applies it",
     "what docker's container init layer adds": "/.dockerenv, /dev, /proc, /sys, /etc/hostname, /etc/hosts, "
                                                "/etc/resolv.conf, /etc/mtab are mount points docker makes for any "
                                                "container; the simulator's containers have none",
@@ -144,10 +150,10 @@ def simulator_container(folder: Path, command: str) -> tuple[dict[str, str], lis
     by the lesson player: the container layer as ``docker diff`` shows it, the merged view,
     the status. The one place that knows how the simulator runs containers (app.runtime,
     when it lands, replaces the player here)."""
-    from app.engine import UnionFS
     from app.engine.changeset import merged_entries
     from app.lessons.loader import load_lesson
     from app.lessons.player import play
+    from app.runtime import container_diff
 
     lesson = {
         "id": "docker-probe", "title": {"en": "probe", "zh": "probe"}, "summary": {"en": "probe", "zh": "probe"},
@@ -162,34 +168,9 @@ def simulator_container(folder: Path, command: str) -> tuple[dict[str, str], lis
         Path(out.name).unlink()
     frame = played.frames[-1]
     container = next(c for c in frame.containers if c.name == "probe")
-    diff = docker_diff_of(container.upper, UnionFS(list(container.image.layers)))
+    diff = {change.path: change.letter for change in container_diff(container)}
     merged = merged_entries(list(container.image.layers) + [container.upper])
     return diff, merged, frame.status if frame.status is not None else 0
-
-
-def docker_diff_of(upper, image_fs) -> dict[str, str]:
-    """``docker diff`` of a container layer, by moby's rule (seen on docker.io 20.10): a
-    whiteout is D, a new path A, a changed file or symlink C, and a directory that was
-    there already is C only as the parent of another change (a chmod alone, or one
-    removed and made again, is not listed)."""
-    from app.engine.layer import Dir, Whiteout
-
-    diff: dict[str, str] = {}
-    for path, node in upper.items():
-        if path == "/" or path.endswith("/.wh..wh..opq"):
-            continue
-        if isinstance(node, Whiteout) or node is None:
-            diff[path] = "D"
-        elif not image_fs.exists(path):
-            diff[path] = "A"
-        elif not isinstance(node, Dir):
-            diff[path] = "C"
-    for path in list(diff):
-        parent = posixpath.dirname(path)
-        while parent != "/" and parent not in diff:
-            diff[parent] = "C"
-            parent = posixpath.dirname(parent)
-    return diff
 
 
 # -- the differences -------------------------------------------------------------------------

@@ -30,16 +30,9 @@ from docker_compare import (docker_container, docker_image, docker_merged, diff_
 
 EXAMPLES = int(os.environ.get("LAYERLAB_DOCKER_EXAMPLES", "40"))
 
-# Issue 10's numbered differences still open (the fix for each lies in app/build/builder.py).
-KNOWN = {
-    1: "context symlinks become copies of their target / a symlink to a directory is dropped",
-    2: "context directories are not copied as directories: empty ones vanish, their modes become 0755",
-    4: "a COPY glob that matches nothing creates a file named after the glob",
-    5: "COPY --chmod leaves copied subdirectories 0755",
-    6: "COPY --from of an empty directory creates nothing",
-    7: "WORKDIR of an existing directory is an empty history entry, docker records a layer",
-    8: "RUN after ARG lacks the build args in created_by",
-}
+# Issue 10's numbered differences still open (each fix lies in app/build: copy.py, config_steps.py,
+# run_step.py). All eight are fixed; a number comes back here only with a reason.
+KNOWN: dict[int, str] = {}
 
 
 def _compare(dockerd, case, folder) -> list[str]:

@@ -90,3 +90,18 @@ def test_show_steps_report_disk_usage_with_the_shared_layer_counted_once():
     base = lesson.builds["web"].image.layers[0].size
     assert [u.shared_size for u in report.images] == [base, base]
     assert report.naive_total - report.on_disk == base
+
+
+def test_layered_image_shows_the_courses_dockerfile_failing_as_apt_fails_with_the_hint():
+    """The course's `RUN apt-get install emacs` on today's debian: apt's own failure (no
+    package lists, exit 100), no layer, and the teacher's hint as a note with its code."""
+    from app.render.notes import code_of
+
+    lesson = played(LESSONS_DIR / "03-layered-image.yaml")
+    failed = lesson.builds["course-editor"].failed
+    assert failed is not None and failed.keyword == "RUN" and "exit code: 100" in failed.error
+    assert "E: Unable to locate package emacs" in failed.stdout
+    assert [code_of(n)[0] for n in failed.notes if code_of(n)] == ["apt_no_lists"]
+    frame = lesson.frames[1]
+    assert frame.error == failed.error and not frame.new_layer
+    assert lesson.builds["editor-web"].failed is None

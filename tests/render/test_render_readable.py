@@ -7,7 +7,7 @@ Plays every bundled lesson and renders every step in both languages once
   and no text is smaller than 12 px at 1:1;
 - no Graphviz name (``cluster_i_site``, ``op:e->…``) in any ``<title>``;
 - ``describe()`` names every layer of every step;
-- the narration-side truths the drawing carries (hello-world 2, layered-image 5,
+- the narration-side truths the drawing carries (hello-world 2, layered-image 6,
   multi-stage 7, container-layer 6).
 """
 
@@ -137,10 +137,10 @@ def test_the_layer_a_file_was_written_to_is_not_marked_not_here(steps) -> None:
 
 
 def test_a_reused_base_layer_is_not_drawn_as_new(steps) -> None:
-    """layered-image 5 (FROM debian for the second image): reused, as the narration says."""
-    _, _, _, _, svg = step(steps, "layered-image", 5)
+    """layered-image 6 (FROM debian for the second image): reused, as the narration says."""
+    _, _, _, _, svg = step(steps, "layered-image", 6)
     assert "reused layer" in svg and "new layer" not in svg
-    _, _, _, _, svg = step(steps, "layered-image", 2)
+    _, _, _, _, svg = step(steps, "layered-image", 3)
     assert "new layer" in svg
 
 

@@ -174,3 +174,14 @@ def test_exec_finds_the_package_manager_of_the_images_distribution():
 def test_exec_in_is_the_same_exec_for_a_container_outside_a_runtime(runtime):
     container = runtime.run("small", name="web")
     assert exec_in(container, "echo $GREETING").stdout == "hi\n"
+
+
+def test_diff_lists_an_existing_directory_only_when_its_mode_changed_or_as_a_parent(runtime):
+    """moby's rule, seen on docker.io 20.10's overlay2 (tests/docker checks it): a directory the
+    image has is C when chmod changed it or when something below it changed, not for a
+    copy-up alone (a chmod to the mode it had)."""
+    runtime.run("small", name="web")
+    runtime.exec("web", "mkdir -p /srv/a && chmod 755 /etc && chmod 700 /app && touch /srv/a/f")
+    assert "/etc" in runtime.container("web").upper
+    assert [(c.letter, c.path) for c in runtime.diff("web")] == [
+        ("C", "/app"), ("A", "/srv"), ("A", "/srv/a"), ("A", "/srv/a/f")]

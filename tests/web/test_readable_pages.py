@@ -33,9 +33,9 @@ def test_the_scrubber_form_goes_to_the_step_it_names(client):
 
 
 def test_the_last_step_links_the_next_lesson_and_the_last_lesson_all_lessons(client):
-    html = client.get("/lessons/layered-image/8").get_data(as_text=True)
+    html = client.get("/lessons/layered-image/9").get_data(as_text=True)
     assert 'href="/lessons/container-layer/1?lang=en"' in html and "Next lesson" in html
-    zh = client.get("/lessons/layered-image/8?lang=zh").get_data(as_text=True)
+    zh = client.get("/lessons/layered-image/9?lang=zh").get_data(as_text=True)
     assert "下一课" in zh
     last = client.get("/lessons/multi-stage/9").get_data(as_text=True)
     assert "All lessons" in last and "Next lesson" not in last
