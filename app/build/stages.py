@@ -18,18 +18,24 @@ from app.dockerfile.lexer import process_word
 from .base import Base, base_image
 from .context import Context
 from .dispatch import dispatch
+from .limits import DEFAULT as DEFAULT_LIMITS, BuildLimits, check_parsed, check_text
 from .results import BuildError, BuildResult, BuildStep, StageResult
 from .state import BuildWide, StageState
 
 
 def build(text: str, context: Context | None = None, *, filename: str = "Dockerfile", name: str = "image",
-          target: str | None = None, build_args: dict[str, str] | None = None) -> BuildResult:
-    """Build a Dockerfile's text with a build context. Raises DockerfileError on a bad Dockerfile,
-    BuildError when the build cannot start (an unknown target, FROM of a blank name)."""
+          target: str | None = None, build_args: dict[str, str] | None = None,
+          limits: BuildLimits = DEFAULT_LIMITS) -> BuildResult:
+    """Build a Dockerfile's text with a build context. Raises DockerfileError on a bad Dockerfile
+    (or one over a limit of ``limits``), BuildError when the build cannot start (an unknown
+    target, FROM of a blank name)."""
+    check_text(text, filename, limits)
     parsed = parse_dockerfile(text, filename)
+    check_parsed(parsed, filename, limits)
     escape = parsed.escape or "\\"
     build_args = build_args or {}
-    wide = BuildWide(context or {}, escape, build_args, global_args(parsed, build_args, escape), name)
+    wide = BuildWide(context or {}, escape, build_args, global_args(parsed, build_args, escape), name,
+                     limits=limits)
     wanted = stages_to_build(parsed, target, wide)
     results: list[StageResult] = []
     failed: BuildStep | None = None
