@@ -11,6 +11,9 @@ from flask import Flask, render_template
 from flask_babel import Babel
 from htmx_flask import Htmx
 
+from markupsafe import Markup
+
+from app.render.labels import printable
 from app.render.sizes import human_size
 
 from . import pages
@@ -19,12 +22,17 @@ from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
 
 
+def _printable(value):
+    return Markup(printable(str(value))) if isinstance(value, Markup) else printable(value)
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: "zh" if current_lang() == "zh" else "en")
     Htmx(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["size"] = human_size
     app.jinja_env.filters["note"] = translate_note
+    app.jinja_env.finalize = _printable  # any bytes, never a 500: every {{ value }} is shown ls -b style
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
 
