@@ -18,6 +18,7 @@ from .config_steps import (dispatch_arg, dispatch_cmd, dispatch_config_only, dis
                            dispatch_expose, dispatch_label, dispatch_shell, dispatch_user, dispatch_volume,
                            dispatch_workdir)
 from .copy import dispatch_add, dispatch_copy
+from .limits import BuildLimitReached, check_image, check_values
 from .results import BuildStep
 from .run_step import dispatch_run
 from .state import BuildWide, Outcome, StageState
@@ -52,7 +53,13 @@ def dispatch(state: StageState, inst: ins.Instruction, build: BuildWide) -> tupl
     except Exception:  # expansion is best effort for display
         expanded = inst
     handler = HANDLERS.get(type(inst), dispatch_config_only)
-    outcome = handler(state, expanded, build)
+    try:
+        check_values(getattr(expanded, "pairs", None) or [], build.limits)
+        outcome = handler(state, expanded, build)
+        if outcome.created_layer:
+            check_image(outcome.image, build.limits)
+    except BuildLimitReached as exc:  # the step fails as a RUN does, at its line
+        outcome = Outcome(state.image, error=f"layerlab stopped the build: {exc.message}")
     text = expanded.text()
     shown = text if text and text != inst.original and keyword != "RUN" else None
     return _step(state, inst, outcome, shown), state.after(outcome)

@@ -27,7 +27,7 @@ def dispatch_run(state: StageState, inst: ins.Run, build: BuildWide) -> Outcome:
     shell_form = isinstance(inst.command, str)  # SHELL applies to the shell form only
     result = shell.run(script, fs, env=env, cwd=state.workdir, packages=package_tool(state.distro),
                        shell=state.image.config.get("Shell") if shell_form else None,
-                       after_unknowns=build.unknowns_so_far)
+                       after_unknowns=build.unknowns_so_far, limits=build.limits.run)
     outcome = Outcome(
         state.image, traces=list(result.traces), not_simulated=list(result.not_simulated),
         stdout=(result.stdout or "") + (result.stderr or ""), script=script, commands=list(result.commands),

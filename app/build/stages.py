@@ -19,23 +19,28 @@ from . import cache as build_cache
 from .base import Base, base_image
 from .context import Context
 from .dispatch import dispatch
+from .limits import DEFAULT as DEFAULT_LIMITS, BuildLimits, check_parsed, check_text
 from .results import BuildError, BuildResult, BuildStep, StageResult
 from .state import BuildWide, StageState
 
 
 def build(text: str, context: Context | None = None, *, filename: str = "Dockerfile", name: str = "image",
           target: str | None = None, build_args: dict[str, str] | None = None,
-          cache: build_cache.BuildCache | None = None, context_partial: bool = False) -> BuildResult:
-    """Build a Dockerfile's text with a build context. Raises DockerfileError on a bad Dockerfile,
-    BuildError when the build cannot start (an unknown target, FROM of a blank name).
+          cache: build_cache.BuildCache | None = None, context_partial: bool = False,
+          limits: BuildLimits = DEFAULT_LIMITS) -> BuildResult:
+    """Build a Dockerfile's text with a build context. Raises DockerfileError on a bad Dockerfile
+    (or one over a limit of ``limits``), BuildError when the build cannot start (an unknown
+    target, FROM of a blank name).
     ``cache``: reuse steps built before with the same parent, text and inputs (app/build/cache.py).
     ``context_partial``: the context is known to lack files (a Dockerfile pasted from
     elsewhere): a missing COPY source becomes a flagged placeholder instead of Docker's error."""
+    check_text(text, filename, limits)
     parsed = parse_dockerfile(text, filename)
+    check_parsed(parsed, filename, limits)
     escape = parsed.escape or "\\"
     build_args = build_args or {}
     wide = BuildWide(context or {}, escape, build_args, global_args(parsed, build_args, escape), name,
-                     context_partial=context_partial)
+                     context_partial=context_partial, limits=limits)
     wanted = stages_to_build(parsed, target, wide)
     results: list[StageResult] = []
     failed: BuildStep | None = None

@@ -16,6 +16,7 @@ from typing import Any
 from app.engine import HistoryEntry, Image, Layer, Trace
 
 from .context import Context
+from .limits import DEFAULT as DEFAULT_LIMITS, BuildLimits
 from .results import Uncertain
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -70,6 +71,7 @@ class BuildWide:
     stage_images: dict[str, Image] = field(default_factory=dict)  # by lowercased name and by index
     unknowns_so_far: bool = False  # an earlier step left files unknown (shell after_unknowns)
     context_partial: bool = False  # the lesson says its context lacks files: placeholders, not errors
+    limits: BuildLimits = DEFAULT_LIMITS
 
 
 @dataclass

@@ -133,8 +133,9 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         from app.engine.changeset import image_json
+        from app.render.labels import printable_tree
 
-        json.dump(image_json(result.image), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(printable_tree(image_json(result.image)), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         from app.render.sizes import human_size

@@ -54,6 +54,9 @@ class _Words:
         self.in_word = True
 
     def add_string(self, text: str) -> None:
+        if text and not any(map(is_space, text)):  # one word's worth: no quadratic `buf += ch`
+            self.add_raw_string(text)
+            return
         for ch in text:
             self.add_char(ch)
 

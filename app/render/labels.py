@@ -83,6 +83,26 @@ def visible(value: object) -> str:
     return "".join(out)
 
 
+_ODD_IN_PAGE = re.compile("[\udc80-\udcff\ud800-\udfff\x00-\x08\x0b-\x1f\x7f]")
+
+
+def printable(value: object) -> object:
+    """Text for a page or a JSON document: as ``visible`` but keeping newlines and tabs
+    (command output is many lines). Anything that is not a string comes back as it is."""
+    if not isinstance(value, str) or not _ODD_IN_PAGE.search(value):
+        return value
+    return "".join(visible(ch) if _ODD_IN_PAGE.match(ch) else ch for ch in value)
+
+
+def printable_tree(value: object) -> object:
+    """``printable`` through a JSON document's dicts and lists (``layerlab build --json``)."""
+    if isinstance(value, dict):
+        return {printable(k): printable_tree(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [printable_tree(v) for v in value]
+    return printable(value)
+
+
 def esc(value: object) -> str:
     """Escape for a Graphviz HTML label (also keeps ``]`` and braces harmless)."""
     return html.escape(visible(value), quote=True)

@@ -108,7 +108,7 @@ def run(script: str, fs: "UnionFS", *, env: dict[str, str] | None = None, cwd: s
                   name=shell_argv[0], dialect=dialect)
     state.vars.setdefault("PWD", state.cwd)
     sh = Shell(record, state, HANDLERS)
-    out, err = Buffer(), Buffer()
+    out, err = Buffer(limits.max_output_bytes, "max_output_bytes"), Buffer(limits.max_output_bytes, "max_output_bytes")
     io = IO("", {1: out, 2: err})
     error = None
     status = 0

@@ -31,7 +31,6 @@ Why text streams: scripts mostly move text around; file bytes are decoded with
 from __future__ import annotations
 
 import posixpath
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,13 +44,23 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True)
 class Limits:
-    """Safety limits per RUN; exceeding one ends the RUN (status 1, message in ``error``)."""
+    """Safety limits per RUN; exceeding one ends the RUN (status 1, message in ``error``).
 
-    max_loop_iterations: int = 10_000
-    max_files: int = 200_000
-    max_bytes: int = 2 * 1024**3
-    max_steps: int = 100_000
-    max_seconds: float = 5.0
+    Every one counts work (commands, iterations, bytes, files), checked where the
+    work happens (each loop turn, each write to a stream, each variable set, each
+    file write and path), never time: the same RUN stops at the same place on a
+    fast machine and on a loaded one. Time (CPU and wall clock) is the sandbox's,
+    enforced by the operating system (app/sandbox/limits.py).
+    """
+
+    max_loop_iterations: int = 10_000  # turns of while/until/for, all loops of the RUN together
+    max_files: int = 200_000  # entries in the RUN's layer (files, folders, links, whiteouts)
+    max_bytes: int = 2 * 1024**3  # bytes the RUN writes, its layer's size
+    max_file_bytes: int = 256 * 1024**2  # bytes of one file (a write, an append, a > redirection)
+    max_string_bytes: int = 16 * 1024**2  # one variable, $(...), pipe, printf field or heredoc
+    max_output_bytes: int = 16 * 1024**2  # the RUN's own log (stdout and stderr each)
+    max_steps: int = 100_000  # simple commands run
+    max_path_bytes: int = 4096  # one path, as the kernel's PATH_MAX (ENAMETOOLONG beyond)
 
 
 @dataclass
@@ -86,7 +95,7 @@ class RunRecord:
     """What one RUN accumulates, shared by every (sub)shell it starts."""
 
     def __init__(self, union: "UnionFS", limits: Limits, packages: Any = None):
-        self.fs = RecordingFS(union, self.record)
+        self.fs = RecordingFS(union, self.record, limits.max_path_bytes, limits.max_file_bytes)
         self.limits = limits
         self.packages = packages
         self.traces: list[Trace] = []
@@ -95,7 +104,6 @@ class RunRecord:
         self.steps = 0
         self.loop_iterations = 0
         self.bytes_written = 0
-        self.started = time.monotonic()
         self.counter = 0  # for mktemp names: deterministic, never random
         self.last_failed: str | None = None
         self.sh_dialect = "dash"  # what /bin/sh is in this tree (dash on Debian, ash on Alpine)
@@ -122,9 +130,12 @@ class RunRecord:
         if self.steps > self.limits.max_steps:
             raise LimitReached(f"this RUN ran more than {self.limits.max_steps} commands "
                                f"(limit max_steps)")
-        if time.monotonic() - self.started > self.limits.max_seconds:
-            raise LimitReached(f"this RUN took longer than {self.limits.max_seconds:g} s to "
-                               f"simulate (limit max_seconds)")
+
+    def check_string(self, text: str, what: str) -> None:
+        """One value (a variable, a field, a heredoc) may not grow past max_string_bytes."""
+        if len(text) > self.limits.max_string_bytes:
+            raise LimitReached(f"{what} grew past {self.limits.max_string_bytes} bytes "
+                               f"(limit max_string_bytes)")
 
     def loop(self) -> None:
         self.loop_iterations += 1

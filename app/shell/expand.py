@@ -10,7 +10,9 @@ the word is turned into fields.
 
 from __future__ import annotations
 
+import functools
 import posixpath
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -170,8 +172,8 @@ class Expander:
                 after_ws = False
                 continue
             buf = []
-            for ch in seg.text:
-                if ch in ifs:
+            for ch in _ifs_tokens(ifs).findall(seg.text):  # runs of text at once: linear in big values
+                if len(ch) == 1 and ch in ifs:
                     if buf:
                         cur.append(("".join(buf), False))
                         buf = []
@@ -202,6 +204,13 @@ class Expander:
             return [literal]
         found = glob_tree(self.shell, chunks)
         return found or [literal]
+
+
+@functools.lru_cache(maxsize=16)
+def _ifs_tokens(ifs: str) -> "re.Pattern[str]":
+    """One IFS character, or a run of characters that are not in IFS."""
+    chars = "".join(re.escape(c) for c in ifs)
+    return re.compile(f"[{chars}]|[^{chars}]+", re.DOTALL)
 
 
 def _split_components(chunks: patterns.Chunks) -> list[patterns.Chunks]:

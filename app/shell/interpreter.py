@@ -66,6 +66,7 @@ class Shell(Redirections, Dispatch):
         return st.vars.get(name)
 
     def set_var(self, name: str, value: str) -> None:
+        self.record.check_string(value, f"the variable {name}")
         self.state.vars[name] = value
 
     def home_of(self, user: str) -> str | None:
@@ -117,7 +118,7 @@ class Shell(Redirections, Dispatch):
 
     def command_substitution(self, body: Node) -> str:
         child = self.subshell()
-        out = Buffer()
+        out = Buffer(self.record.limits.max_string_bytes)
         io = IO("", {1: out, 2: self._current_stderr})
         try:
             status = child.execute(body, io)
@@ -188,7 +189,7 @@ class Shell(Redirections, Dispatch):
             stdin = io.stdin
             for k, cmd in enumerate(node.commands):
                 last = k == len(node.commands) - 1
-                out = io.stdout if last else Buffer()
+                out = io.stdout if last else Buffer(self.record.limits.max_string_bytes)
                 sub_io = io.with_(stdin=stdin, fd1=out)
                 if len(node.commands) == 1:
                     statuses.append(self.execute(cmd, sub_io))

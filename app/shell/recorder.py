@@ -78,10 +78,24 @@ def merge_trace(into: Trace, trace: Trace) -> None:
 class RecordingFS:
     """The union as a command sees it: same operations, every trace recorded through ``sink``."""
 
-    def __init__(self, union: "UnionFS", sink: Callable[[Trace], None]):
+    def __init__(self, union: "UnionFS", sink: Callable[[Trace], None],
+                 max_path_bytes: int = 1 << 62, max_file_bytes: int = 1 << 62):
         self._union = union
         self._sink = sink
         self._batches: list[Trace] = []
+        self._max_path, self._max_file = max_path_bytes, max_file_bytes
+
+    def _check_paths(self, *paths: str) -> None:
+        """A path past PATH_MAX ends the RUN before the engine builds thousands of folders."""
+        for path in paths:
+            if len(path) > self._max_path:
+                raise LimitReached(f"a path of {len(path)} bytes ({path[:40]}...) is longer than "
+                                   f"{self._max_path} bytes (limit max_path_bytes)")
+
+    def _check_size(self, path: str, size: int) -> None:
+        if size > self._max_file:
+            raise LimitReached(f"{path} would hold {size} bytes, more than {self._max_file} "
+                               f"(limit max_file_bytes)")
 
     # -- the one place a call meets the union -----------------------------------------
     def _keep(self, trace: Trace | None) -> None:
@@ -168,12 +182,17 @@ class RecordingFS:
 
     # -- changes, recorded --------------------------------------------------------------
     def write(self, path: str, data: bytes, append: bool = False, mode: int = 0o644) -> None:
+        self._check_paths(path)
+        before = self.peek_stat(path) if append else None
+        self._check_size(path, len(data) + (before.size if before is not None else 0))
         self._run(lambda: _changed(self._union.write(path, data, append=append, mode=mode)))
 
     def truncate(self, path: str, size: int = 0) -> None:
+        self._check_paths(path)
         self._run(lambda: _changed(self._union.truncate(path, size)))
 
     def mkdir(self, path: str, parents: bool = False, mode: int = 0o755) -> None:
+        self._check_paths(path)
         self._run(lambda: _changed(self._union.mkdir(path, parents=parents, mode=mode)))
 
     def unlink(self, path: str) -> None:
@@ -186,12 +205,15 @@ class RecordingFS:
         self._run(lambda: _changed(self._union.remove_tree(path)))
 
     def rename(self, src: str, dst: str) -> None:
+        self._check_paths(dst)
         self._run(lambda: _changed(self._union.rename(src, dst)))
 
     def symlink(self, target: str, path: str) -> None:
+        self._check_paths(target, path)
         self._run(lambda: _changed(self._union.symlink(target, path)))
 
     def link(self, existing: str, new: str) -> None:
+        self._check_paths(new)
         self._run(lambda: _changed(self._union.link(existing, new)))
 
     def chmod(self, path: str, mode: int) -> None:

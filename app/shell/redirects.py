@@ -46,6 +46,7 @@ class Redirections:
         for r in redirects:
             if r.op in ("<<", "<<-"):
                 text = self.expander.string(r.heredoc) if r.heredoc else ""
+                self.record.check_string(text, "a here-document")
                 if r.fd == 0:
                     stdin = text
                 continue
@@ -112,7 +113,7 @@ class Redirections:
         except FSError as exc:
             raise RedirectError(self._redirect_message(target, True, exc.code,
                                                        exc.explanation)) from None
-        sink = FileSink(full, self._flush_file)
+        sink = FileSink(full, self._flush_file, self.record.limits.max_file_bytes)
         self.open_files.append(sink)
         return sink
 

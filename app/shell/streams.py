@@ -9,18 +9,30 @@ shell flushes open files after each simple command.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-if TYPE_CHECKING:  # pragma: no cover
-    pass
+from .recorder import LimitReached
+
+UNLIMITED = 1 << 62
+
+
+def _over(limit: int, what: str, setting: str) -> LimitReached:
+    return LimitReached(f"{what} grew past {limit} bytes (limit {setting})")
 
 
 class Buffer:
-    def __init__(self) -> None:
+    """Text a command wrote; ``limit`` bounds it as it grows (a pipe, ``$(...)``, the RUN log)."""
+
+    def __init__(self, limit: int = UNLIMITED, setting: str = "max_string_bytes") -> None:
         self.parts: list[str] = []
+        self.size = 0
+        self.limit, self.setting = limit, setting
 
     def write(self, text: str) -> None:
         if text:
+            self.size += len(text)
+            if self.size > self.limit:
+                raise _over(self.limit, "a command's output", self.setting)
             self.parts.append(text)
 
     def value(self) -> str:
@@ -41,18 +53,23 @@ class Null:
 class FileSink:
     """An open file: text written is appended to ``path`` in the union on flush."""
 
-    def __init__(self, path: str, flush_to: Callable[[str, str], None]):
+    def __init__(self, path: str, flush_to: Callable[[str, str], None], limit: int = UNLIMITED):
         self.path = path
         self._flush_to = flush_to
         self.parts: list[str] = []
+        self.size = 0
+        self.limit = limit
 
     def write(self, text: str) -> None:
         if text:
+            self.size += len(text)
+            if self.size > self.limit:
+                raise _over(self.limit, f"the output to {self.path}", "max_file_bytes")
             self.parts.append(text)
 
     def flush(self) -> None:
         if self.parts:
-            data, self.parts = "".join(self.parts), []
+            data, self.parts, self.size = "".join(self.parts), [], 0
             self._flush_to(self.path, data)
 
 

@@ -12,6 +12,9 @@ from flask_babel import Babel
 from flask_compress import Compress
 from htmx_flask import Htmx
 
+from markupsafe import Markup
+
+from app.render.labels import printable
 from app.render.sizes import human_size
 
 from . import handout, inspect, pages, play, watch
@@ -22,12 +25,17 @@ from .query import current_lang, glosses_on, kept, presenting
 from .startup import prepare
 
 
+def _printable(value):
+    return Markup(printable(str(value))) if isinstance(value, Markup) else printable(value)
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=lambda: "zh" if current_lang() == "zh" else "en")
     Htmx(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["size"] = human_size
     app.jinja_env.filters["note"] = translate_note
+    app.jinja_env.finalize = _printable  # any bytes, never a 500: every {{ value }} is shown ls -b style
     app.jinja_env.globals.update(current_lang=current_lang, kept=kept, glosses_on=glosses_on, presenting=presenting)
     app.register_blueprint(pages.bp)
     app.register_blueprint(play.bp)

@@ -12,7 +12,6 @@ the same, only printed lists may be ordered differently.
 from __future__ import annotations
 
 import posixpath
-import re
 import shlex
 from typing import Callable
 
@@ -93,9 +92,7 @@ class _FindParser:
                 raise FindError("invalid expression; I was expecting to find a ')'")
             return inner
         if tok in ("-name", "-iname"):
-            rx = patterns.compile_pattern([(self.take(), False)])
-            flags = re.IGNORECASE if tok == "-iname" else 0
-            rx = re.compile(rx.pattern, rx.flags | flags)
+            rx = patterns.compile_pattern([(self.take(), False)], ignore_case=tok == "-iname")
             return lambda shown, path, st, d: rx.fullmatch(posixpath.basename(shown.rstrip("/")) or "/") is not None
         if tok in ("-path", "-wholename"):
             rx = patterns.compile_pattern([(self.take(), False)])

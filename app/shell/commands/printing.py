@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..context import Context
+from ..recorder import LimitReached
 from .registry import register
 
 
@@ -21,6 +22,8 @@ def _byte(value: int) -> str:
 
 def escapes(text: str, octal_needs_zero: bool = True) -> tuple[str, bool]:
     """Backslash escapes of ``echo -e``/dash's echo/printf %b. Returns (text, stop at \\c)."""
+    if "\\" not in text:
+        return text, False
     out = []
     i = 0
     while i < len(text):
@@ -97,6 +100,14 @@ def _num(arg: str, errors: list) -> int:
         return int(m.group(0)) if m else 0
 
 
+def _check_field(ctx: Context, width: str | None, prec: str | None) -> None:
+    """``%1900000000d`` would build a 1.9 GB string before anything could measure it."""
+    for number in (width, prec):
+        if number and (len(number) > 12 or abs(int(number)) > ctx.limits.max_string_bytes):
+            raise LimitReached(f"printf: a field of {number} bytes is more than "
+                               f"{ctx.limits.max_string_bytes} (limit max_string_bytes)")
+
+
 @register("printf")
 def printf(ctx: Context) -> int:
     args = ctx.argv[1:]
@@ -133,6 +144,7 @@ def printf(ctx: Context) -> int:
                 width = str(_num(take(), errors))
             if prec == "*":
                 prec = str(_num(take(), errors))
+            _check_field(ctx, width, prec)
             spec = "%" + flags + (width or "") + ("." + prec if prec is not None else "")
             arg = take()
             if conv in "diouxXc":

@@ -16,6 +16,7 @@ from app.engine import FSError
 from ..context import Context, decode, encode
 from .registry import register
 from .common import command, parse_opts
+from ..regex import Match, RegexError, compile_posix
 from .posix_regex import bre_to_python
 from .text import read_inputs
 
@@ -60,10 +61,9 @@ def _sed_parse(script: str, extended: bool) -> list[dict]:
             delim = "/" if script[i] == "/" else script[i + 1]
             start = i + 1 if script[i] == "/" else i + 2
             text, j = _sed_split(script, start, delim)
-            flags = 0
-            if j < n and script[j] == "I":
-                flags, j = re.IGNORECASE, j + 1
-            return ("re", re.compile(bre_to_python(text, extended), flags)), j
+            ignore_case = j < n and script[j] == "I"
+            j += ignore_case
+            return ("re", compile_posix(bre_to_python(text, extended), ignore_case)), j
         return None, i
 
     while i < n:
@@ -92,8 +92,7 @@ def _sed_parse(script: str, extended: bool) -> list[dict]:
             m = re.match(r"[gpiI0-9]*", script[i:])
             flags = m.group(0)
             i += len(flags)
-            cmd.update(rx=re.compile(bre_to_python(pat, extended),
-                                     re.IGNORECASE if set(flags) & {"i", "I"} else 0),
+            cmd.update(rx=compile_posix(bre_to_python(pat, extended), bool(set(flags) & {"i", "I"})),
                        repl=repl, g="g" in flags, p="p" in flags,
                        nth=int(re.sub(r"\D", "", flags) or 1))
         elif c == "y":
@@ -118,7 +117,7 @@ def _sed_parse(script: str, extended: bool) -> list[dict]:
     return cmds
 
 
-def _sed_repl(repl: str, m: re.Match) -> str:
+def _sed_repl(repl: str, m: Match) -> str:
     out = []
     i = 0
     while i < len(repl):
@@ -179,7 +178,7 @@ def _sed_run(cmds: list[dict], text: str, quiet: bool) -> str:
             if c == "s":
                 count = 0
 
-                def sub(m: re.Match) -> str:
+                def sub(m: Match) -> str:
                     nonlocal count
                     count += 1
                     if cmd["g"] and count >= cmd["nth"] or count == cmd["nth"]:
@@ -242,7 +241,7 @@ def sed(ctx: Context) -> int:
         scripts, args = [args[0]], args[1:]
     try:
         cmds = _sed_parse("\n".join(scripts), bool(names & {"-E", "-r", "--regexp-extended"}))
-    except (SedError, re.error) as exc:
+    except (SedError, RegexError) as exc:
         ctx.err(f"sed: -e expression #1, char {len(scripts[0])}: {exc}\n")
         return 1
     quiet = bool(names & {"-n", "--quiet", "--silent"})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from ..context import Context
+from ..regex import RegexError, compile_posix
+from .posix_regex import bre_to_python
 from .registry import register
 from .. import patterns
 
@@ -221,8 +223,8 @@ def double_bracket(shell, args: list, io) -> int:
             return hit if words[lo + 1] != "!=" else not hit
         if hi - lo == 3 and words[lo + 1] == "=~":
             try:
-                m = re.search(words[lo + 2], words[lo])
-            except re.error:
+                m = compile_posix(bre_to_python(words[lo + 2], extended=True)).search(words[lo])
+            except RegexError:
                 raise TestError("invalid regular expression")
             return m is not None
         return evaluate(view, words[lo:hi])

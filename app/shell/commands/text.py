@@ -16,6 +16,7 @@ from app.engine import FSError
 from ..context import Context, decode, encode
 from .registry import register
 from .common import command, parse_opts, q
+from ..regex import RegexError, compile_posix
 from .posix_regex import bre_to_python
 from .printing import escapes
 
@@ -155,13 +156,14 @@ def grep(ctx: Context) -> int:
         for line in p.split("\n"):
             pieces.append(re.escape(line) if fixed else bre_to_python(line, extended))
     rx_text = "|".join(f"(?:{p})" for p in pieces)
-    if names & {"-w", "--word-regexp"}:
-        rx_text = rf"(?<!\w)(?:{rx_text})(?!\w)"
+    word = bool(names & {"-w", "--word-regexp"})
+    if word:  # RE2 has no look-behind: the neighbours are matched, the word is group 1
+        rx_text = rf"(?:^|[^0-9A-Za-z_])((?:{rx_text}))(?:[^0-9A-Za-z_]|$)"
     if names & {"-x", "--line-regexp"}:
         rx_text = rf"^(?:{rx_text})$"
     try:
-        rx = re.compile(rx_text, re.IGNORECASE if names & {"-i", "--ignore-case"} else 0)
-    except re.error:
+        rx = compile_posix(rx_text, ignore_case=bool(names & {"-i", "--ignore-case"}))
+    except RegexError:
         ctx.err("grep: Unmatched ( or \\(\n")
         return 2
     inputs, status = read_inputs(ctx, args, "grep")
@@ -181,7 +183,7 @@ def grep(ctx: Context) -> int:
             prefix = (f"{name}:" if show_name else "") + (f"{k + 1}:" if "-n" in names else "")
             if "-o" in names and not invert:
                 for m in rx.finditer(line):
-                    ctx.out(prefix + m.group(0) + "\n")
+                    ctx.out(prefix + m.group(1 if word else 0) + "\n")
             else:
                 ctx.out(prefix + line + "\n")
         if names & {"-c", "--count"}:
