@@ -13,12 +13,10 @@ def test_build_arg_builds_the_nginx_modules_dockerfiles(shared_dir, name):
     """Without ENABLED_MODULES their first RUN exits 1, as docker's does; with it they build."""
     path = shared_dir / "conformance" / "real" / name
     done = layerlab("build", "--build-arg", "ENABLED_MODULES=brotli", str(path))
-    if done.returncode and "limit max_seconds" in done.stderr:  # the sandbox's wall clock on a loaded machine
-        pytest.xfail("the apt-get install RUN hit the 5 s simulation limit: " + done.stderr.strip()[-200:])
     assert done.returncode == 0, done.stderr
     refused = layerlab("build", str(path))
-    assert refused.returncode == 1 and "No additional modules enabled" in refused.stderr + refused.stdout or \
-        "RUN failed" in refused.stderr
+    assert refused.returncode == 1
+    assert "No additional modules enabled" in refused.stderr + refused.stdout
 
 
 def test_parse_refuses_a_base_that_the_build_args_leave_blank(tmp_path):
