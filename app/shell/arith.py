@@ -68,9 +68,12 @@ def _apply(op: str, a: int, b: int, expr: str) -> int:
 
 def evaluate(expr: str, get: Callable[[str], str], set_: Callable[[str, str], None]) -> int:
     """Evaluate ``expr``; variables are read with ``get`` and assigned with ``set_``."""
+    return _Evaluator(expr, get, set_).run()
+
+
+def _tokens(expr: str) -> list[str]:
     tokens: list[str] = []
     pos = 0
-    written, expr = expr, expr.strip()
     while pos < len(expr):
         m = TOKEN.match(expr, pos)
         if not m:
@@ -79,114 +82,128 @@ def evaluate(expr: str, get: Callable[[str], str], set_: Callable[[str, str], No
         pos = m.end()
         while pos < len(expr) and expr[pos].isspace():
             pos += 1
-    if not tokens:
-        return 0
-    i = 0
-    # Inside the branch && || ?: do not take, dash parses but does not evaluate:
-    # no division-by-zero error, no assignment (busybox evaluates both sides).
-    skipping = 0
+    return tokens
 
-    def assign(name: str, value: int) -> None:
-        if not skipping:
-            set_(name, str(value))
 
-    def skipped(parse: Callable[[], int], skip: bool) -> int:
-        nonlocal skipping
-        skipping += skip
+class _Evaluator:
+    """One expression, parsed by precedence climbing and evaluated as it is parsed.
+
+    Inside the branch of ``&&``, ``||`` or ``?:`` that is not taken, dash parses
+    but does not evaluate: no division-by-zero error, no assignment (busybox
+    evaluates both sides). ``skipping`` counts how deep in such branches we are."""
+
+    def __init__(self, expr: str, get: Callable[[str], str], set_: Callable[[str, str], None]) -> None:
+        self.written, self.expr = expr, expr.strip()
+        self.get, self.set_ = get, set_
+        self.tokens = _tokens(self.expr)
+        self.i = 0
+        self.skipping = 0
+
+    def run(self) -> int:
+        if not self.tokens:
+            return 0
+        result = self.expression(0)
+        if self.i != len(self.tokens):
+            raise ArithError(f"arithmetic expression: expecting EOF: \"{self.expr}\"")
+        return result
+
+    def assign(self, name: str, value: int) -> None:
+        if not self.skipping:
+            self.set_(name, str(value))
+
+    def skipped(self, parse: Callable[[], int], skip: bool) -> int:
+        self.skipping += skip
         try:
             return parse()
         finally:
-            skipping -= skip
+            self.skipping -= skip
 
-    def peek() -> str | None:
-        return tokens[i] if i < len(tokens) else None
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
 
-    def take() -> str:
-        nonlocal i
-        if i >= len(tokens):
-            raise ArithError(f"arithmetic expression: expecting primary: \"{expr}\"")
-        i += 1
-        return tokens[i - 1]
+    def take(self) -> str:
+        if self.i >= len(self.tokens):
+            raise ArithError(f"arithmetic expression: expecting primary: \"{self.expr}\"")
+        self.i += 1
+        return self.tokens[self.i - 1]
 
-    def value_of(name: str) -> int:
-        raw = get(name).strip()
+    def value_of(self, name: str) -> int:
+        raw = self.get(name).strip()
         if not raw:
             return 0
         try:
             number = int(raw, 0) if not raw.lstrip("-").startswith("0") or raw in ("0", "-0") else int(raw, 8)
         except ValueError:
-            return evaluate(raw, get, set_)
+            return evaluate(raw, self.get, self.set_)
         if not INT64_MIN <= number <= INT64_MAX:
             raise ArithError(f"Illegal number: {raw}")
         return number
 
-    def primary() -> int:
-        tok = take()
+    def primary(self) -> int:
+        tok = self.take()
         if tok == "(":
-            v = expression(0)
-            if take() != ")":
+            v = self.expression(0)
+            if self.take() != ")":
                 raise ArithError("arithmetic expression: expecting ')'")
             return v
         if tok in ("-", "+", "!", "~"):
-            v = unary_operand()
+            v = self.primary()
             return {"-": wrap(-v), "+": v, "!": int(not v), "~": ~v}[tok]
         if tok in ("++", "--"):
-            name = take()
-            v = wrap(value_of(name) + (1 if tok == "++" else -1))
-            assign(name, v)
+            name = self.take()
+            v = wrap(self.value_of(name) + (1 if tok == "++" else -1))
+            self.assign(name, v)
             return v
         if tok[0].isdigit():
-            if tok.lower().startswith("0x"):
-                return _clamp(int(tok, 16))
-            if len(tok) > 1 and tok.startswith("0"):
-                try:
-                    return _clamp(int(tok, 8))
-                except ValueError:
-                    raise ArithError(f"arithmetic expression: expecting EOF: \"{expr}\"")
-            # 20 digits or more are above INT64_MAX: clamp without asking Python to read 5,000 of them.
-            return INT64_MAX if len(tok.lstrip("0")) > 19 else _clamp(int(tok))
+            return self.literal(tok)
         if tok[0].isalpha() or tok[0] == "_":
-            nxt = peek()
-            if nxt in ASSIGN:
-                take()
-                rhs = expression(1)
-                v = rhs if nxt == "=" else _apply(nxt[:-1], value_of(tok), rhs, written)
-                assign(tok, v)
-                return v
-            if nxt in ("++", "--"):
-                take()
-                v = value_of(tok)
-                assign(tok, wrap(v + (1 if nxt == "++" else -1)))
-                return v
-            return value_of(tok)
-        raise ArithError(f"arithmetic expression: expecting primary: \"{expr}\"")
+            return self.variable(tok)
+        raise ArithError(f"arithmetic expression: expecting primary: \"{self.expr}\"")
 
-    def unary_operand() -> int:
-        return primary()
+    def literal(self, tok: str) -> int:
+        if tok.lower().startswith("0x"):
+            return _clamp(int(tok, 16))
+        if len(tok) > 1 and tok.startswith("0"):
+            try:
+                return _clamp(int(tok, 8))
+            except ValueError:
+                raise ArithError(f"arithmetic expression: expecting EOF: \"{self.expr}\"")
+        # 20 digits or more are above INT64_MAX: clamp without asking Python to read 5,000 of them.
+        return INT64_MAX if len(tok.lstrip("0")) > 19 else _clamp(int(tok))
 
-    def expression(min_prec: int) -> int:
-        left = primary()
+    def variable(self, name: str) -> int:
+        nxt = self.peek()
+        if nxt in ASSIGN:
+            self.take()
+            rhs = self.expression(1)
+            v = rhs if nxt == "=" else _apply(nxt[:-1], self.value_of(name), rhs, self.written)
+            self.assign(name, v)
+            return v
+        if nxt in ("++", "--"):
+            self.take()
+            v = self.value_of(name)
+            self.assign(name, wrap(v + (1 if nxt == "++" else -1)))
+            return v
+        return self.value_of(name)
+
+    def expression(self, min_prec: int) -> int:
+        left = self.primary()
         while True:
-            op = peek()
+            op = self.peek()
             if op == "?" and min_prec <= 2:
-                take()
-                a = skipped(lambda: expression(0), not left)
-                if take() != ":":
+                self.take()
+                a = self.skipped(lambda: self.expression(0), not left)
+                if self.take() != ":":
                     raise ArithError("arithmetic expression: expecting ':'")
-                b = skipped(lambda: expression(2), bool(left))
+                b = self.skipped(lambda: self.expression(2), bool(left))
                 left = a if left else b
                 continue
             if op not in BINARY or BINARY[op] < min_prec:
                 return left
-            take()
+            self.take()
             skip = (op == "&&" and not left) or (op == "||" and bool(left))
-            right = skipped(lambda: expression(BINARY[op] + 1), skip)
-            if skipping and op in ("/", "%") and right == 0:
+            right = self.skipped(lambda: self.expression(BINARY[op] + 1), skip)
+            if self.skipping and op in ("/", "%") and right == 0:
                 left = 0
             else:
-                left = _apply(op, left, right, written)
-
-    result = expression(0)
-    if i != len(tokens):
-        raise ArithError(f"arithmetic expression: expecting EOF: \"{expr}\"")
-    return result
+                left = _apply(op, left, right, self.written)
