@@ -13,11 +13,11 @@ SHOTS = os.environ.get("LAYERLAB_SHOTS")   # a folder: save screenshots there to
 
 
 def test_click_a_layer_the_panel_shows_its_tree_and_a_folder_opens(page, server):
-    page.goto(f"{server}/lessons/layered-image/3")
+    page.goto(f"{server}/lessons/layered-image/4")
     page.locator(APACHE2).click()
     page.wait_for_selector("#inspector .inspector-panel")
     assert "apache2" in page.locator("#inspector-title").text_content()
-    assert page.url.endswith("/lessons/layered-image/3")       # the panel, not a navigation
+    assert page.url.endswith("/lessons/layered-image/4")       # the panel, not a navigation
     usr = page.locator('#inspector .tree-box > .tree > li:has(summary .name:text-is("usr/")) > details')
     usr.locator("> summary").click()
     usr.locator('.kids .tree[data-dir="/usr"]').wait_for()
@@ -33,7 +33,7 @@ def test_click_a_layer_the_panel_shows_its_tree_and_a_folder_opens(page, server)
 
 
 def test_tab_reaches_a_layer_link_and_enter_opens_it(page, server):
-    page.goto(f"{server}/lessons/layered-image/3")
+    page.goto(f"{server}/lessons/layered-image/4")
     page.locator("#diagram").focus()
     name = ""
     for _ in range(10):
@@ -48,7 +48,7 @@ def test_tab_reaches_a_layer_link_and_enter_opens_it(page, server):
 
 
 def test_layer_links_have_their_instruction_as_accessible_name(page, server):
-    page.goto(f"{server}/lessons/layered-image/3")
+    page.goto(f"{server}/lessons/layered-image/4")
     link = page.get_by_role("link", name="#2 RUN apt-get install -y apache2", exact=False)
     assert link.count() >= 1
 
@@ -57,7 +57,7 @@ def test_the_permalink_works_without_javascript(browser, server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(180_000)
-    page.goto(f"{server}/lessons/layered-image/3")
+    page.goto(f"{server}/lessons/layered-image/4")
     href = page.locator(APACHE2).get_attribute("href")
     page.goto(server + href)
     assert "apache2" in page.locator("#inspector-title").text_content()
@@ -70,9 +70,9 @@ def test_the_permalink_works_without_javascript(browser, server):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_axe_finds_nothing_on_the_inspector(page, server, axe, lang):
     page.goto(f"{server}/lessons/clean-up-in-the-same-run/1?lang={lang}")
-    page.goto(f"{server}/lessons/layered-image/3/layers/editor-web/2?lang={lang}&view=merged&dir=/var/lib/dpkg")
+    page.goto(f"{server}/lessons/layered-image/4/layers/editor-web/2?lang={lang}&view=merged&dir=/var/lib/dpkg")
     assert axe(page) == []
-    page.goto(f"{server}/lessons/layered-image/3?lang={lang}")
+    page.goto(f"{server}/lessons/layered-image/4?lang={lang}")
     page.locator(APACHE2).click()
     page.wait_for_selector("#inspector .inspector-panel")
     page.locator('#inspector summary:has(.name:text-is("etc/"))').click()
@@ -93,7 +93,7 @@ def test_a_phone_has_no_sideways_page_scroll(browser, server):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/inspector-390.png", full_page=True)
-    page.goto(f"{server}/lessons/layered-image/3")
+    page.goto(f"{server}/lessons/layered-image/4")
     page.locator(APACHE2).click()
     page.wait_for_selector("#inspector .inspector-panel")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -76,7 +76,7 @@ def test_install_without_update_fails_as_apt_does():
     rc, ctx = step.run("apt-get", "install", "-y", "emacs")
     assert rc == 100
     assert "E: Unable to locate package emacs" in ctx.errors
-    assert ctx.skipped and "apt-get update" in ctx.skipped[0][1]
+    assert not ctx.skipped  # real apt fails the same way: simulated, not skipped (the build adds the hint)
     assert not [p for p in step.fs.upper if p.startswith("/usr/")]
 
 

@@ -87,7 +87,7 @@ def test_the_emacs_layer_opens_one_level_at_a_time(client):
 
 
 def test_marks_and_sizes_of_the_apache2_layer(client):
-    url = next(u for u in svg_links(client, "layered-image", 3) if "/layers/editor-web/2" in u)
+    url = next(u for u in svg_links(client, "layered-image", 4) if "/layers/editor-web/2" in u)
     sbin = client.get(url + "&dir=/usr/sbin&part=dir").get_data(as_text=True)
     line = re.search(r'<span class="mark mark-(.)"><b>.</b> [a-z]+</span><span class="name">apache2</span>.*?</li>', sbin, re.S)
     assert line and line.group(1) == "A"
