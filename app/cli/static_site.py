@@ -27,6 +27,15 @@ LESSON = re.compile(r"\A/lessons/(?P<id>[a-z0-9][a-z0-9-]{0,63})(?:/|/go|/handou
 URL_ATTRIBUTE = re.compile(r'(?P<name>\s(?:href|src|action|data-first|data-last|xlink:href))="(?P<url>/[^"]*)"')
 # htmx fetches a panel by XHR, which file:// refuses: in a static copy every link is a plain link.
 HTMX_ATTRIBUTE = re.compile(r'\shx-[a-z-]+(?:="[^"]*")?')
+# The playground runs builds on a server: a static copy has none, so its links are left out.
+PLAYGROUND_LINK = re.compile(r'<a\b[^>]*\shref="/play[?"][^>]*>.*?</a>', re.S)
+# Likewise the layer inspector: inside a diagram a layer's link is unwrapped, leaving the drawing.
+SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+SVG_LINK = re.compile(r"<a\b[^>]*>|</a>")
+
+
+def _unlinked(svg: re.Match) -> str:
+    return SVG_LINK.sub(lambda m: "</g>" if m[0] == "</a>" else "<g>", svg[0])
 
 
 class SiteMap:
@@ -87,5 +96,5 @@ class SiteMap:
             fragment = f"#{urlsplit(url).fragment}" if urlsplit(url).fragment else ""
             return f'{match["name"]}="{html.escape(posixpath.relpath(target, here) + fragment)}"'
 
-        text = HTMX_ATTRIBUTE.sub("", text)
+        text = SVG.sub(_unlinked, PLAYGROUND_LINK.sub("", HTMX_ATTRIBUTE.sub("", text)))
         return URL_ATTRIBUTE.sub(relative, text), found
