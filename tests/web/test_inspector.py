@@ -73,7 +73,7 @@ def test_odd_query_values_never_fail(client):
 
 
 def emacs_layer(client) -> str:
-    return next(u for u in svg_links(client, "layered-image", 2) if "/layers/editor-web/1" in u)
+    return next(u for u in svg_links(client, "layered-image", 3) if "/layers/editor-web/1" in u)
 
 
 def test_the_emacs_layer_opens_one_level_at_a_time(client):
