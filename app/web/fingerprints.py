@@ -8,15 +8,23 @@ request costs one ``stat`` per file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 _hashes: dict[Path, tuple[int, int, str]] = {}  # path -> (mtime_ns, size, sha256 hex)
 
 
 def file_hash(path: Path) -> str:
-    """The sha256 of a file's bytes, recomputed only when its mtime or size changed."""
+    """The sha256 of a file's bytes, recomputed only when its mtime or size changed.
+
+    Only a regular file is read: opening a FIFO would wait for a writer forever
+    (OSError for anything else, which the caller counts by name)."""
     info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL), str(path))
     hit = _hashes.get(path)
     if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
         return hit[2]

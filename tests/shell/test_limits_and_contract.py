@@ -72,7 +72,8 @@ def test_package_commands_are_delegated_with_the_context():
     fs = UnionFS([make_base_layer()])
     result = run("cd /tmp && DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get install -y curl "
                  "&& apt-get frobnicate", fs, packages=apt, limits=Limits(max_files=999))
-    assert apt.seen == [(["apt-get", "install", "-y", "curl"], "noninteractive", "/tmp", 999),
+    # argv[0] is the path the tool was called by (a venv's pip needs it to know which Python it serves)
+    assert apt.seen == [(["/usr/bin/apt-get", "install", "-y", "curl"], "noninteractive", "/tmp", 999),
                         (["apt-get", "frobnicate"], None, "/tmp", 999)]
     assert result.status == 100
     assert result.stdout == "Setting up -y curl\n"
