@@ -62,6 +62,9 @@ class UnionFS(UnionLookup):
         while cur != "/":
             ancestors.append(cur)
             cur = parent_of(cur)
+        entries = self.upper.entries
+        if all(anc in entries for anc in ancestors):
+            return  # the common case (the second file of a directory): nothing to copy up
         stack = self._root_stack()
         for anc in reversed(ancestors):
             stack = self._child(anc, stack)
