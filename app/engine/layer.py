@@ -166,6 +166,7 @@ class Layer:
     _union_cache: dict = field(default_factory=dict, repr=False, compare=False)
     # ``size`` once computed for a frozen layer (every narration of a build step asks for it).
     _frozen_size: int | None = field(default=None, repr=False, compare=False)
+    _frozen_items: list | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}
@@ -196,7 +197,12 @@ class Layer:
         return len(self.entries)
 
     def items(self) -> list[tuple[str, Node]]:
-        return sorted(self.entries.items())
+        """(path, node) sorted by path; sorted once for a frozen layer (drawing a step sorts its layers)."""
+        if not self.frozen:
+            return sorted(self.entries.items())
+        if self._frozen_items is None:
+            self._frozen_items = sorted(self.entries.items())
+        return list(self._frozen_items)
 
     @property
     def size(self) -> int:
