@@ -9,6 +9,7 @@ request costs one ``stat`` per file.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 
 _hashes: dict[Path, tuple[int, int, str]] = {}  # path -> (mtime_ns, size, sha256 hex)
@@ -17,6 +18,8 @@ _hashes: dict[Path, tuple[int, int, str]] = {}  # path -> (mtime_ns, size, sha25
 def file_hash(path: Path) -> str:
     """The sha256 of a file's bytes, recomputed only when its mtime or size changed."""
     info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read forever
+        raise OSError(f"{path}: not a regular file")
     hit = _hashes.get(path)
     if hit is not None and hit[0] == info.st_mtime_ns and hit[1] == info.st_size:
         return hit[2]
