@@ -144,6 +144,10 @@ def normalize(path: str) -> str:
 
 
 def parent_of(path: str) -> str:
+    """``dirname`` (``/`` for a top-level name): the common case, a normalized path, without its checks."""
+    cut = path.rfind("/")
+    if cut > 0 and path[cut - 1] != "/" and cut != len(path) - 1:
+        return path[:cut]
     return posixpath.dirname(path) or "/"
 
 
@@ -160,6 +164,9 @@ class Layer:
     _tar_digest: str | None = field(default=None, repr=False, compare=False)
     # Lookup caches of unions whose top lower is this (frozen) layer (see union.py).
     _union_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    # ``size`` once computed for a frozen layer (every narration of a build step asks for it).
+    _frozen_size: int | None = field(default=None, repr=False, compare=False)
+    _frozen_items: list | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         items, self.entries = self.entries, {}
@@ -190,12 +197,21 @@ class Layer:
         return len(self.entries)
 
     def items(self) -> list[tuple[str, Node]]:
-        return sorted(self.entries.items())
+        """(path, node) sorted by path; sorted once for a frozen layer (drawing a step sorts its layers)."""
+        if not self.frozen:
+            return sorted(self.entries.items())
+        if self._frozen_items is None:
+            self._frozen_items = sorted(self.entries.items())
+        return list(self._frozen_items)
 
     @property
     def size(self) -> int:
         """Bytes this layer stores, as ``docker history`` counts them: each
-        inode's contents once, plus symlink targets."""
+        inode's contents once, plus symlink targets. Kept once the layer is
+        frozen: its entries cannot change then, and their inodes are never
+        written in place (a write copies the file up into another layer)."""
+        if self.frozen and self._frozen_size is not None:
+            return self._frozen_size
         seen: set[int] = set()
         total = 0
         for node in self.entries.values():
@@ -205,6 +221,8 @@ class Layer:
                     total += node.inode.size
             elif isinstance(node, Symlink):
                 total += node.size
+        if self.frozen:
+            self._frozen_size = total
         return total
 
     # -- writing ---------------------------------------------------------------

@@ -283,11 +283,15 @@ class UnionLookup:
                 if crumbs:
                     cur, cur_stack = crumbs.pop()
                 continue
-            last = all(c == "." for c in todo)
-            child = posixpath.join(cur, name)
+            last = not todo  # (todo never holds "" or ".": both are dropped above)
+            child = cur + "/" + name if cur != "/" else "/" + name  # posixpath.join, without its checks
             stack = self._child(child, cur_stack)
+            node = stack[0][1] if stack else None
+            if not last and type(node) is Dir:  # the common case, a directory on the way: go on down
+                crumbs.append((cur, cur_stack))
+                cur, cur_stack = child, stack
+                continue
             loc = _Loc(child, cur, cur_stack, stack)
-            node = loc.node
             if isinstance(node, Symlink) and (not last or follow or must_dir):
                 hops += 1
                 if hops > MAX_SYMLINK_HOPS:

@@ -58,12 +58,22 @@ class UnionFS(UnionLookup):
         if path == "/":
             return
         ancestors = []
-        cur = parent_of(path)
-        while cur != "/":
-            ancestors.append(cur)
-            cur = parent_of(cur)
+        if "//" in path or path.endswith("/"):  # (never from _resolve, which builds paths one name at a time)
+            cur = parent_of(path)
+            while cur != "/":
+                ancestors.append(cur)
+                cur = parent_of(cur)
+            ancestors.reverse()
+        else:
+            cut = path.find("/", 1)
+            while cut != -1:
+                ancestors.append(path[:cut])
+                cut = path.find("/", cut + 1)
+        entries = self.upper.entries
+        if all(anc in entries for anc in ancestors):
+            return  # the common case (the second file of a directory): nothing to copy up
         stack = self._root_stack()
-        for anc in reversed(ancestors):
+        for anc in ancestors:  # from the top down
             stack = self._child(anc, stack)
             layer, node = stack[0]
             if anc in self.upper.entries:
@@ -374,17 +384,22 @@ class UnionFS(UnionLookup):
         trace.change("C", loc.path)
         return trace
 
-    def add_node(self, path: str, node: Node) -> Trace:
+    def add_node(self, path: str, node: Node, *, probes: bool = True) -> Trace:
         """Put ``node`` at ``path`` (what COPY does), as OCI applies a tar
         entry: a directory onto a directory only replaces its attributes,
-        anything else replaces what was there."""
+        anything else replaces what was there.
+
+        ``probes=False``: the trace leaves out the search down the layers
+        (``probes``, ``found_in``), for a caller that merges thousands of
+        traces into one summary which never shows them (a package unpacked).
+        """
         trace = Trace("add", path)
-        loc = self._resolve(path, trace, False)
-        self._check_name(loc.path, trace)
+        loc = self._resolve(path, trace, False, record=probes)
         old = loc.node
         if old is None:
-            self._create(loc, node, trace)
+            self._create(loc, node, trace)  # (which checks the name first)
             return trace
+        self._check_name(loc.path, trace)
         if isinstance(old, Dir) and isinstance(node, Dir):
             self._copy_up_parents(loc.path, trace)
             cur = self.upper.entries.get(loc.path)

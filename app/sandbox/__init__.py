@@ -20,10 +20,10 @@ from app.lessons import Lesson, LessonError
 
 from . import jobs
 from .limits import Limits
-from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown
+from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown, start_in_background
 
 __all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "play_state", "played", "run",
-           "shutdown"]
+           "shutdown", "start_in_background"]
 
 
 def play(lesson: Lesson, limits: Limits | None = None):

@@ -121,11 +121,33 @@ def _get_pool(limits: Limits) -> ProcessPool:
                 _pool.stop()
                 _pool.join()
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["app.sandbox.jobs"])
+            context.set_forkserver_preload(["app.sandbox.jobs", "app.sandbox.warm_worker"])
             _pool = ProcessPool(max_workers=limits.workers, initializer=_start_worker,
                                 initargs=(limits.memory_mb,), context=context)
             _pool_key = key
         return _pool
+
+
+def start_in_background(limits: Limits | None = None) -> threading.Thread:
+    """Start the pool (its forkserver, which loads the catalog, and its workers) in a thread, now.
+
+    A fresh web worker calls this at its first request, so that the pool is up by
+    the time a student opens a lesson step, instead of that step waiting for it.
+    Never in a process that forks afterwards (gunicorn's --preload master): the
+    pool belongs to the process that starts it (see ``_get_pool``).
+    """
+    thread = threading.Thread(target=_warm_up, args=(limits or Limits.from_env(),), name="sandbox-warm-up",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up(limits: Limits) -> None:
+    try:
+        for future in [_get_pool(limits).schedule(int, args=("1",)) for _ in range(limits.workers)]:
+            future.result()
+    except Exception:  # noqa: BLE001 - the first job will start the pool itself and report the problem
+        pass
 
 
 @atexit.register

@@ -237,7 +237,7 @@ class RecordingFS:
         (a download, an archive); ``note``: why its bytes are placeholders.
         """
         def call() -> Recorded[None]:
-            trace = self._union.add_node(path, node)
+            trace = self._union.add_node(path, node, probes=not self._batches)  # a batch's summary has no probes
             if bytes_written is not None:
                 trace.bytes_written = bytes_written
             if note is not None:

@@ -81,3 +81,35 @@ def test_chain_ids_follow_the_image_spec():
     assert c1 == diff_id(l1)
     assert c2 == "sha256:" + hashlib.sha256(f"{c1} {diff_id(l2)}".encode()).hexdigest()
     assert chain_ids([l2])[0] != c2  # the same layer on another parent is another snapshot
+
+
+def tarfile_rewrite(data: bytes) -> bytes:
+    """The same members written again by tarfile's own writer (PAX, a stream): the oracle of our framing."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=io.BytesIO(data)) as source, \
+            tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as again:
+        for member in source.getmembers():
+            again.addfile(member, source.extractfile(member) if member.isreg() else None)
+    return out.getvalue()
+
+
+def test_the_layer_tar_is_byte_for_byte_what_tarfile_writes():
+    """Headers are tarfile's; the contents, padding and end blocks are written by hand: they must match."""
+    long_name = "/usr/share/" + "d" * 120 + "/f"
+    layer = make_layer({"/etc": "dir", "/etc/motd": b"hello\n", "/etc/gone": "whiteout", "/opt": "dir",
+                        "/usr": "dir", "/usr/share": "dir", "/usr/share/" + "d" * 120: "dir", long_name: b"x" * 513,
+                        "/etc/caf\u00e9": b"non-ascii name"}, frozen=False)
+    layer.put("/opt", Dir(0o750, 1000, 1000, 9, opaque=True))
+    layer.put("/var", Dir())
+    layer.put("/var/zeros", File(Inode(None, 70_000, 0o644, 0, 0, 5)))  # more than one chunk of zeros, unaligned
+    layer.put("/var/link", File(layer.get("/etc/motd").inode))
+    layer.put("/var/empty", File(Inode(b"")))
+    ours = layer_tar(layer)
+    assert ours == tarfile_rewrite(ours)
+    assert len(ours) % tarfile.RECORDSIZE == 0
+
+
+def test_the_debian_base_layer_tar_is_what_tarfile_writes():
+    from app import catalog
+    ours = layer_tar(catalog.base_image("debian:bookworm-slim").layer())
+    assert ours == tarfile_rewrite(ours)
