@@ -18,10 +18,16 @@ class Ran:
 
 def layerlab(*args: str) -> Ran:
     """``layerlab ARGS...``: its exit status and what it printed (argparse's exit 2 included)."""
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _stream(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             status = main([str(a) for a in args])
         except SystemExit as exc:  # argparse refusing an option
             status = exc.code if isinstance(exc.code, int) else 2
-    return Ran(status, out.getvalue(), err.getvalue())
+    out.flush()
+    return Ran(status, out.buffer.getvalue().decode("utf-8", "replace"), err.getvalue())
+
+
+def _stream() -> io.TextIOWrapper:
+    """A stdout with a .buffer, as the real one has (`parse --json`, `render -o -` write bytes to it)."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)

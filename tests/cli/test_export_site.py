@@ -5,19 +5,17 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from cli_inprocess import layerlab  # in this process: no 1-3 s of a new Python per run
+
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r'\s(?:href|src|action|data-first|data-last)="([^"]*)"')
 
 
-def layerlab(*args):
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
