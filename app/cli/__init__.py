@@ -4,6 +4,7 @@
     layerlab check [--strict] [PATH...]          validate lesson files (file:line: message, exit 1;
                                                  warnings exit 0, or 1 with --strict)
     layerlab images                              the base images the catalog knows
+    layerlab new LESSON_ID [--languages en]      write a starter lesson that passes check
     layerlab render LESSON --step N -o FILE      export one step's diagram (--all -o DIR: every step)
     layerlab export site DIR | handout LESSON    the course as a static site; a lesson's handout
     layerlab build DOCKERFILE [--context DIR] --json
@@ -22,7 +23,8 @@ from pathlib import Path
 from app.lessons import LESSONS_DIR
 
 # Subcommands that live in their own modules, each with register(subparsers).
-PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd", "app.cli.images_cmd")
+PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd", "app.cli.images_cmd",
+           "app.cli.new_cmd")
 
 
 def _serve(args: argparse.Namespace) -> int:

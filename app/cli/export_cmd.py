@@ -2,6 +2,7 @@
 
     layerlab export site DIR [--lessons DIR] [--lang en,zh]
     layerlab export handout LESSON -o FILE.html|FILE.pdf [--lang en] [--per-page 1|2] [--lessons DIR]
+    layerlab export handout --all -o FILE.html|FILE.pdf ...    every lesson, one after another
 
 Both ask the web app for its pages through Flask's test client, so what is
 written is exactly what the server serves (the web tier is a pure function of
@@ -147,14 +148,20 @@ def _handout(args: argparse.Namespace) -> int:
     if out.suffix not in (".html", ".pdf"):
         print("layerlab export handout: -o names a .html or a .pdf file", file=sys.stderr)
         return 1
-    lesson_id = _lesson_arg(args.lesson)
-    lessons = args.lessons or (str(Path(args.lesson).parent) if Path(args.lesson).is_file() else None)
-    status, page = handout_html(lesson_id, lessons, args.lang, args.per_page)
+    if args.all == (args.lesson is not None):
+        print("layerlab export handout: give a LESSON, or --all for the whole course", file=sys.stderr)
+        return 1
+    if args.all:
+        status, page = _course(args)
+    else:
+        lesson_id = _lesson_arg(args.lesson)
+        lessons = args.lessons or (str(Path(args.lesson).parent) if Path(args.lesson).is_file() else None)
+        status, page = handout_html(lesson_id, lessons, args.lang, args.per_page)
     if status == 404:
         print(f"layerlab export handout: no lesson '{args.lesson}' (give its id, as in /lessons/<id>)", file=sys.stderr)
         return 1
     if status != 200:
-        print(f"layerlab export handout: lesson '{lesson_id}' has errors; `layerlab check` lists them", file=sys.stderr)
+        print(f"layerlab export handout: {page or 'the lesson has errors; `layerlab check` lists them'}", file=sys.stderr)
         return 1
     try:
         if out.suffix == ".html":
@@ -169,6 +176,17 @@ def _handout(args: argparse.Namespace) -> int:
         return 1
     print(f"wrote {out}", file=sys.stderr)
     return 0
+
+
+def _course(args: argparse.Namespace) -> tuple[int, str]:
+    """Every lesson's handout in one page: (200, page), or (422, why) when there is none to show."""
+    from .course_handout import course_handout_html
+
+    flask_app, client = web_client(args.lessons)
+    page, left_out = course_handout_html(client, Path(flask_app.config["LAYERLAB_LESSONS"]), args.lang, args.per_page)
+    for why in left_out:
+        print(f"layerlab export handout: {why}", file=sys.stderr)
+    return (200, page) if page else (422, "no lesson without errors to put in the handout")
 
 
 def _lesson_arg(name: str) -> str:
@@ -190,7 +208,8 @@ def register(sub) -> None:
     s.add_argument("--lang", type=languages, default=list(LANGS), help="languages, e.g. en or en,zh (default)")
     s.set_defaults(func=_site)
     h = what.add_parser("handout", help="one lesson for course notes: every step's diagram and narration")
-    h.add_argument("lesson", help="lesson id (or its file)")
+    h.add_argument("lesson", nargs="?", help="lesson id (or its file)")
+    h.add_argument("--all", action="store_true", help="the whole course: every lesson, in the order of the list")
     h.add_argument("-o", "--output", required=True, help="FILE.html (print it from a browser) or FILE.pdf (needs Chromium)")
     h.add_argument("--lessons", help="folder of lesson files (default: the bundled lessons/)")
     h.add_argument("--lang", choices=LANGS, default="en")

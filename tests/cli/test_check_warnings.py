@@ -3,9 +3,9 @@ exit 0 with the warnings printed at their file:line, exit 1 with --strict."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from cli_inprocess import Ran, layerlab  # in this process: no 1-3 s of a new Python per run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,14 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 HEAD = "id: warn\ntitle: {en: Warn, zh: 警告}\nsummary: {en: x, zh: y}\nimages:\n  - name: app\n    context_partial: true\n    dockerfile: |\n"
 
 
-def check(tmp_path: Path, dockerfile: list[str], *flags: str) -> subprocess.CompletedProcess:
+def check(tmp_path: Path, dockerfile: list[str], *flags: str) -> Ran:
     lesson = tmp_path / "warn.yaml"
     lesson.write_text(HEAD + "".join(f"      {line}\n" for line in dockerfile) + "steps:\n  - build: app\n")
-    return subprocess.run([sys.executable, "-m", "app.cli", "check", *flags, str(lesson)], cwd=ROOT,
-                          capture_output=True, text=True)
+    return layerlab("check", *flags, str(lesson))
 
 
-def warnings(result: subprocess.CompletedProcess) -> list[str]:
+def warnings(result: Ran) -> list[str]:
     return [line for line in result.stderr.splitlines() if ": warning: " in line]
 
 

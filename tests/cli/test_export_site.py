@@ -5,19 +5,17 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from cli_inprocess import layerlab  # in this process: no 1-3 s of a new Python per run
+
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r'\s(?:href|src|action|data-first|data-last)="([^"]*)"')
 
 
-def layerlab(*args):
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +111,23 @@ def test_render_names_a_lesson_outside_lessons_with_lessons_dir(lessons, tmp_pat
     assert missing.returncode == 1 and "no lesson 'no-such'" in missing.stderr
     both = layerlab("render", "hello-world", "--lessons", str(lessons))
     assert both.returncode == 1 and "--step N" in both.stderr
+
+
+def test_a_whole_course_handout_has_every_lesson_in_the_order_of_the_list(lessons, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(lessons, course)
+    assert layerlab("new", "first-of-all", "--lessons", course, "--languages", "en").returncode == 0
+    (course / "first-of-all.yaml").write_text((course / "first-of-all.yaml").read_text().replace("order: 2 ", "order: 0 "))
+    (course / "broken.yaml").write_text("id: broken\nsteps: []\n")
+    out = tmp_path / "course.html"
+    result = layerlab("export", "handout", "--all", "--lessons", course, "-o", out, "--lang", "zh")
+    assert result.returncode == 0, result.stderr
+    assert "broken.yaml: has errors" in result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert re.findall(r'<article class="lesson" id="lesson-([\w-]+)">', page) == ["first-of-all", "hello-world"]
+    assert page.count("<html") == 1 and page.count('<header class="cover">') == 2
+    first = page.split('id="lesson-first-of-all"', 1)[1].split("</article>", 1)[0]
+    assert first.count('<section class="step"') == 6  # the starter's steps, then hello-world's
+    assert "第 1 步" in first and "My first lesson" in first  # a zh page of an en-only lesson shows its English
+    both = layerlab("export", "handout", "hello-world", "--all", "-o", out)
+    assert both.returncode == 1 and "--all" in both.stderr
