@@ -4,7 +4,9 @@ Wiring only: app/render/inspect.py makes the trees and app/render/efficiency.py
 dive's figures. Every view has its own URL (a permalink that works without
 JavaScript); htmx asks the same URL with ``HX-Request`` and gets the panel
 alone, and a directory opened in the tree asks it with ``part=dir`` and gets
-that directory's listing alone.
+that directory's listing alone. ``find=`` (Find a file, app/render/find.py)
+replaces the tree with the matches of both views; the search form is a plain
+GET form, so its answer is a URL too.
 """
 
 from __future__ import annotations
