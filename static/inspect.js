@@ -16,4 +16,11 @@
       }
     });
   });
+  // Find a file swaps the whole panel: the box is gone, so focus moves to the answer's heading.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const form = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!form || !form.matches || !form.matches("form.find")) return;
+    const heading = document.getElementById("found-title");
+    if (heading) heading.focus({ preventScroll: true });
+  });
 })();

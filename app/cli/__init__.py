@@ -135,9 +135,11 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         from app.engine.changeset import image_json
+        from app.render.efficiency import image_efficiency
         from app.render.labels import printable_tree
 
-        json.dump(printable_tree(image_json(result.image)), sys.stdout, indent=2, ensure_ascii=False)
+        data = image_json(result.image) | image_efficiency(tuple(result.image.layers)).as_json(top=None)
+        json.dump(printable_tree(data), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         from app.render.sizes import human_size

@@ -40,7 +40,8 @@ class Efficiency:
     wasted: int         # bytes: dive's "potential wasted space"
     inefficiencies: tuple[Waste, ...]   # largest first
 
-    def as_json(self, top: int = 20) -> dict:
+    def as_json(self, top: int | None = 20) -> dict:
+        """``layerlab build --json``'s figures: the ``top`` largest wasted paths (None: all)."""
         return {"efficiency": self.score, "wasted_bytes": self.wasted,
                 "inefficiencies": [{"path": w.path, "wasted_bytes": w.total, "layers": list(w.layers)}
                                    for w in self.inefficiencies[:top]]}

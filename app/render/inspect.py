@@ -247,21 +247,16 @@ def changes(stack: Stack, index: int, directory: str = "/", sort: str = "name") 
         return None
     below = merged_view(stack, index - 1).nodes if index > 0 else {}
     sizes = layer_sizes(layer)
-    out = []
-    for name in names:
-        path = join(directory, name)
-        node = layer.get(path)
-        if isinstance(node, Whiteout):
-            mark = "D"
-        else:
-            mark = "C" if path in below else "A"
-        out.append(Entry(
-            path=path, name=name, kind=kind_of(node), mode=mode_of(node), size=sizes.get(path, 0), mark=mark,
-            target=node.target if isinstance(node, Symlink) else "",
-            opaque=isinstance(node, Dir) and node.opaque, implied=node is None,
-            hidden_by=None,
-        ))
+    out = [change_entry(join(directory, name), name, layer.get(join(directory, name)), below, sizes) for name in names]
     return ordered(out, sort)
+
+
+def change_entry(path: str, name: str, node: Node | None, below: dict, sizes: dict[str, int]) -> Entry:
+    """One entry of a layer's changeset, marked against ``below`` (the merged nodes under the layer)."""
+    mark = "D" if isinstance(node, Whiteout) else ("C" if path in below else "A")
+    return Entry(path=path, name=name, kind=kind_of(node), mode=mode_of(node), size=sizes.get(path, 0), mark=mark,
+                 target=node.target if isinstance(node, Symlink) else "",
+                 opaque=isinstance(node, Dir) and node.opaque, implied=node is None)
 
 
 def merged(stack: Stack, top: int, directory: str = "/", sort: str = "name") -> list[Entry] | None:
@@ -272,18 +267,22 @@ def merged(stack: Stack, top: int, directory: str = "/", sort: str = "name") -> 
     here = view.nodes.get(directory)
     if here is None or not isinstance(here[0], Dir):
         return None
-    out = []
-    for name in view.children.get(directory, set()):
-        path = join(directory, name)
-        node, layer = view.nodes[path]
-        out.append(Entry(path=path, name=name, kind=kind_of(node), mode=mode_of(node), size=view.sizes.get(path, 0),
-                         target=node.target if isinstance(node, Symlink) else "",
-                         opaque=isinstance(node, Dir) and node.opaque, layer=layer))
-    for h in view.hidden.get(directory, []):
-        out.append(Entry(path=h.path, name=h.path.rsplit("/", 1)[-1], kind=kind_of(h.node), mode=mode_of(h.node),
-                         size=h.size, target=h.node.target if isinstance(h.node, Symlink) else "",
-                         layer=h.layer, hidden_by=h.hidden_by, hidden_how=h.how))
+    out = [visible_entry(view, join(directory, name), name) for name in view.children.get(directory, set())]
+    out += [hidden_entry(h, h.path.rsplit("/", 1)[-1]) for h in view.hidden.get(directory, [])]
     return ordered(out, sort)
+
+
+def visible_entry(view: Merged, path: str, name: str) -> Entry:
+    node, layer = view.nodes[path]
+    return Entry(path=path, name=name, kind=kind_of(node), mode=mode_of(node), size=view.sizes.get(path, 0),
+                 target=node.target if isinstance(node, Symlink) else "",
+                 opaque=isinstance(node, Dir) and node.opaque, layer=layer)
+
+
+def hidden_entry(h: Hidden, name: str) -> Entry:
+    return Entry(path=h.path, name=name, kind=kind_of(h.node), mode=mode_of(h.node), size=h.size,
+                 target=h.node.target if isinstance(h.node, Symlink) else "",
+                 layer=h.layer, hidden_by=h.hidden_by, hidden_how=h.how)
 
 
 def count(stack: Stack, index: int) -> int:
