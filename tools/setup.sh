@@ -17,6 +17,7 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Not
   missing+=(fonts-noto-cjk fontconfig)
 fi
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint's PDFs
 if [ "$with_tests" = 1 ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /bin/busybox ] || missing+=(busybox-static)

@@ -7,15 +7,13 @@
 Both ask the web app for its pages through Flask's test client, so what is
 written is exactly what the server serves (the web tier is a pure function of
 the lesson files and the URL); static_site.py turns the addresses into relative
-file paths. A PDF is printed by Chromium through Playwright, when both are here:
-it is an option, never a requirement (the HTML handout prints the same from any
-browser, one step per A4 page).
+file paths. A PDF is typeset by WeasyPrint (no browser needed); the HTML handout
+prints the same from any browser, one step per A4 page.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,9 +23,7 @@ from app.lessons import LANGS
 from .render_cmd import languages
 from .static_site import SiteMap
 
-CHROMIUM = os.environ.get("LAYERLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def web_client(lessons: str | None):
@@ -114,33 +110,18 @@ def handout_html(lesson: str, lessons: str | None, lang: str, per_page: int) -> 
 
 
 def print_pdf(page_html: str, pdf: Path) -> str | None:
-    """Print a standalone HTML page to PDF with Chromium; None, or why it could not."""
+    """Typeset a standalone HTML page as a PDF; None, or why it could not.
+
+    WeasyPrint, not a browser: it needs only Pango (a system library every desktop Debian has), reads the
+    inline SVG diagrams as vectors, embeds the CJK font, and numbers pages from the handout's own
+    ``@page`` rule, so a course machine without Chromium still makes its notes."""
     try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        return "a PDF needs the playwright package (pip install playwright)"
-    if not Path(CHROMIUM).exists():
-        return f"a PDF needs Chromium at {CHROMIUM} (or set LAYERLAB_CHROMIUM)"
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
-            pdf_with(browser, page_html, pdf)
-            browser.close()
-    except Error as exc:
-        return f"Chromium could not print the PDF: {exc.message.splitlines()[0]}"
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango itself is missing
+        return f"a PDF needs WeasyPrint and Pango ({exc})"
+    document = weasyprint.HTML(string=page_html, base_url=str(ROOT))
+    document.write_pdf(pdf)
     return None
-
-
-def pdf_with(browser, page_html: str, pdf: Path) -> None:
-    """Print with a running Playwright browser: A4, backgrounds, page numbers in the footer."""
-    page = browser.new_page()
-    page.set_content(page_html, wait_until="load")
-    page.pdf(path=str(pdf), format="A4", print_background=True, display_header_footer=True,
-             header_template="<span></span>",
-             footer_template='<div style="font-size:8pt;width:100%;text-align:center">'
-                             '<span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-             margin={"top": "12mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
-    page.close()
 
 
 def _handout(args: argparse.Namespace) -> int:
