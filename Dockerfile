@@ -3,8 +3,9 @@
 # then open http://127.0.0.1:8000. The same packages tools/setup.sh installs on a Debian machine.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 python3-venv graphviz fonts-noto-cjk \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends python3 python3-venv graphviz fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home layerlab
 WORKDIR /app
 COPY pyproject.toml README.md babel.cfg ./
 COPY app app
@@ -12,7 +13,7 @@ COPY templates templates
 COPY static static
 COPY lessons lessons
 RUN python3 -m venv /venv && /venv/bin/pip install --no-cache-dir -e .
-USER nobody
+USER layerlab
 ENV LAYERLAB_WARM=1
 EXPOSE 8000
 CMD ["/venv/bin/gunicorn", "--preload", "--workers", "2", "--limit-request-line", "0", "--bind", "0.0.0.0:8000", "app:create_app()"]
