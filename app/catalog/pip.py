@@ -287,6 +287,12 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
 
 
 def _dist_info(choice: Choice) -> str:
+    """The wheel's own .dist-info directory (``flask-3.1.3.dist-info``, whatever the case of its name)."""
+    if choice.entry:
+        for rel, _ in choice.entry["files"]:
+            top = rel.split("/", 1)[0]
+            if top.endswith(".dist-info"):
+                return top
     name = choice.entry["name"] if choice.entry else choice.name
     return f"{name.replace('-', '_')}-{choice.version}.dist-info"
 

@@ -60,6 +60,8 @@ def test_python_app_image_pip_layer_holds_flasks_real_files_at_the_measured_size
         assert layer.get(f"{site}/{rel.replace('cpython-311', 'cpython-312')}").inode.size == size
     assert layer.get("/usr/local/bin/flask").inode.read().startswith(b"#!/usr/local/bin/python3\n")
     assert not any(p.startswith("/root/.cache") for p in layer)  # --no-cache-dir
+    assert layer.get(f"{site}/flask-3.1.3.dist-info/INSTALLER").inode.read() == b"pip\n"  # the wheel's own dir
+    assert f"{site}/Flask-3.1.3.dist-info" not in layer
     # `pip install flask --target DIR` measured for real: 4,987,097 bytes; the simulated layer:
     # 4,980,128 bytes (the data's .pyc sizes are CPython 3.11's).
     measured = catalog()["measured_target"]["flask"]["bytes"]
