@@ -66,6 +66,11 @@ class Scheme:
         tag = self.version.replace(".", "")
         return path if tag == "311" else path.replace("cpython-311", f"cpython-{tag}")
 
+    def wheel_name(self, wheel: str) -> str:
+        """The wheel pip picks for this Python (the data holds CPython 3.11's: cp311 -> cp312)."""
+        tag = self.version.replace(".", "")
+        return wheel.replace("-cp311-cp311-", f"-cp{tag}-cp{tag}-")
+
 
 def _human(n: int) -> str:
     """pip's format_size."""
@@ -269,7 +274,7 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
             ctx.out(f"Requirement already satisfied: {choice.name} in {scheme.site} ({choice.version})\n")
             continue
         size = choice.entry["wheel_size"] if choice.entry else PLACEHOLDER_SIZE
-        wheel = choice.entry["wheel"] if choice.entry else f"{choice.name}-{choice.version}.whl"
+        wheel = scheme.wheel_name(choice.entry["wheel"]) if choice.entry else f"{choice.name}-{choice.version}.whl"
         ctx.out(f"  Downloading {wheel} ({_human(size)})\n")
         if cache:
             digest = hashlib.sha224(wheel.encode()).hexdigest()
