@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from app.engine.layer import Layer
 
-from . import data_files
+from . import data_files, python_images
 from .package_names import debian_names
 from .trees import layer_from_rows, rows_size
 
@@ -64,6 +64,8 @@ def _layer(source: tuple) -> Layer:
         img = data_files.load(DEBIAN_DATA)["images"][variant]
         rows, contents = _debian_release(img["entries"], img["contents"], f"debian:{code}")
         return layer_from_rows(rows, contents)
+    if kind == "python":
+        return layer_from_rows(*python_images.tree(key))
     if kind == "placeholder":
         tree = _placeholder_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
@@ -95,6 +97,9 @@ for _code, _number in (("trixie", "13"), ("bullseye", "11")):
         ALIASES[f"debian:{_tag}-slim"] = ("debian-release", (_code, "bookworm-slim"))
 for _tag in ("latest", "1.36", "1", "musl", "glibc", "uclibc"):
     ALIASES[f"busybox:{_tag}"] = ("approx", "busybox-1.36")
+for _key in python_images.keys():  # the official python:3.X-slim images (approximate)
+    for _tag in python_images.tags(_key):
+        ALIASES[f"python:{_tag}"] = ("python", _key)
 
 LATEST_NOTES = {
     "debian:latest": "debian:latest has meant trixie (Debian 13) since August 2025; "
@@ -128,6 +133,8 @@ def base_image(ref: str) -> BaseImage | None:
         return _debian_image(key, name, tag, extra)
     if kind == "debian-release":
         return _debian_release_image(key, name, tag)
+    if kind == "python":
+        return _python_image(key, name, tag)
     return _approx_image(key, name, tag, extra)
 
 
@@ -160,6 +167,16 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
             f"finished with debuerreotype {meta['debuerreotype']}'s scripts as the official image is "
             f"({'slimify, ' if key.endswith('slim') else ''}tar excludes), generated {meta['generated'][:10]}."),
         _source=("debian", key),
+    )
+
+
+def _python_image(key: str, name: str, tag: str) -> BaseImage:
+    spec = python_images.spec(key)
+    rows, _ = python_images.tree(key)
+    return BaseImage(
+        ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
+        pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True, size=rows_size(rows),
+        config=spec["config"], note=spec["note"], _source=("python", key),
     )
 
 

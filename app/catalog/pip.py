@@ -58,6 +58,18 @@ class Scheme:
     bin: str
     python: str
     system: bool  # Debian's own Python: PEP 668 applies
+    version: str = PY  # the X.Y of the Python this pip runs under
+    warn_root: bool | None = None  # pip's root warning; None: when system
+
+    def bytecode_path(self, path: str) -> str:
+        """A wheel file's path under this Python (the data's .pyc and .so names are CPython 3.11's)."""
+        tag = self.version.replace(".", "")
+        return path if tag == "311" else path.replace("cpython-311", f"cpython-{tag}")
+
+    def wheel_name(self, wheel: str) -> str:
+        """The wheel pip picks for this Python (the data holds CPython 3.11's: cp311 -> cp312)."""
+        tag = self.version.replace(".", "")
+        return wheel.replace("-cp311-cp311-", f"-cp{tag}-cp{tag}-")
 
 
 def _human(n: int) -> str:
@@ -99,6 +111,10 @@ class PipTool:
             return 0
         if module == "pip":
             return self._pip(argv[0], argv[3:], ctx, ops, python=argv[0])
+        if _official_python(ctx, ops):
+            ctx.not_simulated(" ".join(argv), "layerlab simulates venvs of Debian's python3 only, "
+                              "not of an official python image's /usr/local")
+            return 0
         return make_venv(argv[3:], ctx, ops, argv[0])
 
     # -- pip -----------------------------------------------------------------------------
@@ -174,9 +190,23 @@ def _scheme(ctx: Any, ops: PackageFiles, prog: str, python: str | None, user: bo
     venv = venv or ctx.env.get("VIRTUAL_ENV")
     if venv:
         return Scheme(f"{venv}/lib/python{PY}/site-packages", f"{venv}/bin", f"{venv}/bin/python3", False)
+    official = _official_python(ctx, ops)
+    if official and user:
+        return Scheme(f"/root/.local/lib/python{official}/site-packages", "/root/.local/bin",
+                      "/usr/local/bin/python3", False, official, True)
+    if official:  # docker-library's python image: CPython in /usr/local, no PEP 668 marker
+        return Scheme(f"/usr/local/lib/python{official}/site-packages", "/usr/local/bin",
+                      "/usr/local/bin/python3", False, official, True)
     if user:
         return Scheme(f"/root/.local/lib/python{PY}/site-packages", "/root/.local/bin", "/usr/bin/python3", True)
     return Scheme(f"/usr/local/lib/python{PY}/dist-packages", "/usr/local/bin", "/usr/bin/python3", True)
+
+
+def _official_python(ctx: Any, ops: PackageFiles) -> str | None:
+    """X.Y of an official python image's CPython (its ENV PYTHON_VERSION and /usr/local), or None."""
+    version = ctx.env.get("PYTHON_VERSION", "")
+    xy = ".".join(version.split(".")[:2])
+    return xy if xy and ops.exists(f"/usr/local/bin/python{xy}") else None
 
 
 # -- resolving -------------------------------------------------------------------------------
@@ -244,7 +274,7 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
             ctx.out(f"Requirement already satisfied: {choice.name} in {scheme.site} ({choice.version})\n")
             continue
         size = choice.entry["wheel_size"] if choice.entry else PLACEHOLDER_SIZE
-        wheel = choice.entry["wheel"] if choice.entry else f"{choice.name}-{choice.version}.whl"
+        wheel = scheme.wheel_name(choice.entry["wheel"]) if choice.entry else f"{choice.name}-{choice.version}.whl"
         ctx.out(f"  Downloading {wheel} ({_human(size)})\n")
         if cache:
             digest = hashlib.sha224(wheel.encode()).hexdigest()
@@ -256,12 +286,18 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
         _install_one(ctx, ops, scheme, choice)
     if todo:
         ctx.out("Successfully installed " + " ".join(f"{c.name}-{c.version}" for c in todo) + "\n")
-        if scheme.system:  # pip warns a root outside a virtual environment
+        if scheme.system if scheme.warn_root is None else scheme.warn_root:  # root outside a venv
             ctx.err(ROOT_WARNING)
     return 0
 
 
 def _dist_info(choice: Choice) -> str:
+    """The wheel's own .dist-info directory (``flask-3.1.3.dist-info``, whatever the case of its name)."""
+    if choice.entry:
+        for rel, _ in choice.entry["files"]:
+            top = rel.split("/", 1)[0]
+            if top.endswith(".dist-info"):
+                return top
     name = choice.entry["name"] if choice.entry else choice.name
     return f"{name.replace('-', '_')}-{choice.version}.dist-info"
 
@@ -286,6 +322,7 @@ def _install_one(ctx: Any, ops: PackageFiles, scheme: Scheme, choice: Choice) ->
                     "platlib": f"{scheme.site}/{rest}"}.get(kind, f"{prefix}/{rest}")
         else:
             path = f"{scheme.site}/{rel}"
+        path = scheme.bytecode_path(path)
         mode = 0o755 if path.startswith(scheme.bin + "/") else 0o644
         rows.append([path, "f", mode, 0, 0, size, None, 0])
     ops.add_rows(rows, f"pip {entry['name']} {entry['version']} (files of its wheel)", make_parents=True)
@@ -294,7 +331,7 @@ def _install_one(ctx: Any, ops: PackageFiles, scheme: Scheme, choice: Choice) ->
         ops.write(f"{scheme.site}/{info}/REQUESTED", "")
     for name, target in entry["scripts"].items():
         if name.startswith("pip3."):
-            name = f"pip{PY}"
+            name = f"pip{scheme.version}"
         module, _, func = target.partition(":")
         func = func.split()[0] if func else ""
         ops.write(f"{scheme.bin}/{name}", SCRIPT.format(python=scheme.python, module=module,

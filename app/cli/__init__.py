@@ -24,7 +24,7 @@ from app.lessons import LESSONS_DIR
 
 # Subcommands that live in their own modules, each with register(subparsers).
 PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd", "app.cli.images_cmd",
-           "app.cli.new_cmd")
+           "app.cli.new_cmd", "app.cli.commands_cmd")
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -25,8 +25,9 @@ def _images(args: argparse.Namespace) -> int:
     for i in images:
         data = "approximate" if i.approximate else "real"
         print(f"{i.refs[0]:<{width}}  {human_size(i.size):>9}  {data:<11}  {' '.join(i.refs[1:])}")
-    print("\nreal: rebuilt from Debian's own packages (tools/build_catalog.py); approximate: "
-          "hand-made tree of the published size (app/catalog/data/README.md).\n"
+    print("\nreal: rebuilt from Debian's own packages (tools/build_catalog.py); approximate: a hand-made "
+          "tree of the published size, or (python) real Debian parts with CPython's files relocated "
+          "from Debian's own python3.11 (--json: each image's note; app/catalog/data/README.md).\n"
           "Any other FROM gets a placeholder base, and `layerlab check` warns about it.")
     return 0
 

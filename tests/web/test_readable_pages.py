@@ -37,7 +37,9 @@ def test_the_last_step_links_the_next_lesson_and_the_last_lesson_all_lessons(cli
     assert 'href="/lessons/container-layer/1?lang=en"' in html and "Next lesson" in html
     zh = client.get("/lessons/layered-image/9?lang=zh").get_data(as_text=True)
     assert "下一课" in zh
-    last = client.get("/lessons/multi-stage/9").get_data(as_text=True)
+    multi = client.get("/lessons/multi-stage/9").get_data(as_text=True)
+    assert 'href="/lessons/python-app/1?lang=en"' in multi and "Next lesson" in multi
+    last = client.get("/lessons/deleting-does-not-shrink/5").get_data(as_text=True)
     assert "All lessons" in last and "Next lesson" not in last
 
 
