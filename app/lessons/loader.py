@@ -85,6 +85,7 @@ class Lesson:
     # not lines of the file, so each of them is placed at the line of the value.
     one_line_dockerfiles: set[str] = field(default_factory=set)
     step_lines: list[int] = field(default_factory=list)
+    ask_lines: dict[int, int] = field(default_factory=dict)  # step index -> line of its `ask:`
     target_lines: dict[str, int] = field(default_factory=dict)  # image -> line of its `target:`
     id_line: int = 1
 
@@ -326,6 +327,7 @@ def load_lesson(path: Path | str) -> Lesson:
         _load_image(lesson, image, tree, i, base, file, problems)
 
     lesson.step_lines = [line_of(tree, ("steps", i)) for i in range(len(spec.steps))]
+    lesson.ask_lines = {i: line_of(tree, ("steps", i, "ask")) for i, step in enumerate(spec.steps) if step.ask}
     if problems:
         raise LessonError(problems)
     return lesson
