@@ -147,7 +147,8 @@ def _layer_names(image: Image, container: Container | None) -> list[tuple[str, T
             made = f"FROM {image.base}"
         else:
             # docker history's "RUN /bin/sh -c echo hi" reads as the Dockerfile line "RUN echo hi"
-            made = made_by.get(index, "").replace("/bin/sh -c ", "", 1).removeprefix("#(nop) ").strip()
+            made = made_by.get(index, "").replace("/bin/sh -c ", "", 1).removeprefix("#(nop) ")
+            made = made.removesuffix(" # buildkit").strip()
         made = made if len(made) <= 60 else made[:57] + "…"
         out.append((str(index), _t(f"layer {index}: {made}", f"第 {index} 层：{made}")))
     return out
