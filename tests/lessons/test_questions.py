@@ -113,12 +113,39 @@ def test_a_read_question_on_a_command_that_reads_nothing_is_an_error(tmp_path):
         "ask: read: the step's command makes no read of any file"]
 
 
-def test_check_reports_the_question_at_its_line(tmp_path, capsys):
+def test_check_reports_a_question_and_a_challenge_at_their_lines(tmp_path, capsys):
+    """One check run (it starts the sandbox once) for a lesson and a challenge."""
     from app.cli import main
 
     path = lesson(tmp_path, dockerfile="FROM scratch\nCOPY hello /\n", build_kind="read")
-    assert main(["check", str(path)]) == 1
-    assert f"{path}:15: ask: read:" in capsys.readouterr().err
+    challenge = tmp_path / "challenges" / "tiny.yaml"
+    challenge.parent.mkdir()
+    challenge.write_text(CHALLENGE)
+    assert main(["check", str(path), str(challenge)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:15: ask: read:" in err
+    assert f"{challenge}:12: solution: does not reach the goal 'at most 1 layers' (the goal at line 11)" in err
+
+
+CHALLENGE = """\
+challenge: tiny
+title: {en: Tiny, zh: 小}
+task: {en: Do it, zh: 做}
+start:
+  dockerfile: |
+    FROM scratch
+    COPY hello /
+    COPY hello /x
+  context: {hello: "hi"}
+goals:
+  - at_most_layers: 1
+solution:
+  dockerfile: |
+    FROM scratch
+    COPY hello /
+    COPY hello /again
+  context: {hello: "hi"}
+"""
 
 
 def test_every_bundled_lesson_asks_a_question_in_both_languages():

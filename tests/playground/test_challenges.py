@@ -84,11 +84,3 @@ def test_a_bad_goal_is_an_error_at_its_line(tmp_path):
     with pytest.raises(LessonError) as info:
         load_challenge(path)
     assert [p.line for p in info.value.problems] == [12]
-
-
-def test_check_verifies_the_challenges_beside_the_lessons(tmp_path, capsys):
-    from app.cli import main
-
-    path = write(tmp_path, TINY % "FROM scratch\n    COPY hello /\n    COPY hello /x")
-    assert main(["check", str(path)]) == 1
-    assert f"{path}:13: solution: does not reach the goal" in capsys.readouterr().err

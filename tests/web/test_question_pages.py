@@ -30,7 +30,7 @@ def test_a_right_answer_and_odd_answers(client):
     assert 'data-result="right"' in client.get(READ_STEP + "?answer=1").get_data(as_text=True)
     odd = client.get(READ_STEP + "?answer=%00%ff")
     assert odd.status_code == 200 and "not one of the choices" in odd.get_data(as_text=True)
-    size = client.get("/lessons/clean-up-in-the-same-run/4?answer=1e999")
+    size = client.get("/lessons/base-images/4?answer=1e999")  # docker images: how big is debian?
     assert size.status_code == 200 and "not a number" in size.get_data(as_text=True)
     shown = client.get(READ_STEP + "?answer=").get_data(as_text=True)
     assert 'data-result="shown"' in shown and "<svg" in shown
