@@ -7,7 +7,7 @@ without JavaScript; htmx only swaps the step panel instead of loading a page.
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from app.lessons.questions import grade
 
@@ -19,6 +19,8 @@ def question_context(frame) -> dict:
     question = frame.question
     if question is None:
         return {"question": None, "graded": None}
+    if current_app.config.get("LAYERLAB_STATIC_COPY"):  # layerlab export site: nothing to grade the answer
+        return {"question": question, "graded": grade(question, [])}
     if ANSWER not in request.args:
         return {"question": question, "graded": None}
     return {"question": question, "graded": grade(question, request.args.getlist(ANSWER))}

@@ -15,7 +15,7 @@ COPY --from=build /out/report.txt /out/report.txt
 
 
 def test_answer_wrong_then_right_solve_a_challenge_and_keep_the_progress(page, server, axe):
-    page.goto(f"{server}/lessons/container-layer/7")
+    page.goto(f"{server}/lessons/container-layer/12")
     assert page.locator("#diagram").count() == 0  # the diagram waits for the answer
     page.locator('.question input[value="2"]').check()
     page.get_by_role("button", name="Check my answer").click()

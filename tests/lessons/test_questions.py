@@ -154,7 +154,8 @@ def test_every_bundled_lesson_asks_a_question_in_both_languages():
         assert any(step.ask for step in spec.steps), f"{path.name} asks nothing"
     # the bundled questions are computed when check plays them (tests/cli); here one of them, in full
     played = play(load_lesson(next(p for p in lesson_files() if p.name.startswith("04-"))))
-    [read, diff] = [f.question for f in played.frames if f.question]
-    assert read.answer == ("1",)  # /srv/www/index.html was written by the first RUN: layer 1
-    assert set(diff.answer) == {"C /etc", "C /etc/motd", "C /tmp", "A /tmp/notes.txt"}
+    [diff, read] = [f.question for f in played.frames if f.question]
+    assert read.answer == ("1",)  # c2 has no whiteout of its own: the first RUN's layer 1 serves the file
+    assert set(diff.answer) == {"C /etc", "C /etc/motd", "C /srv", "C /srv/www", "D /srv/www/index.html",
+                                "C /tmp", "A /tmp/notes.txt"}
     assert all(q.prompt.zh and q.why.zh and q.prompt.en != q.prompt.zh for q in (read, diff))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-READ_STEP = "/lessons/container-layer/7"  # cat /srv/www/index.html: served from layer 1
+READ_STEP = "/lessons/container-layer/12"  # cat /srv/www/index.html in c2: c1's whiteout is not in c2, layer 1 serves it
 
 
 def test_the_question_comes_before_the_diagram(client):
     page = client.get(READ_STEP).get_data(as_text=True)
     assert 'class="question"' in page and 'data-result="asking"' in page
-    assert '<form method="get" action="/lessons/container-layer/7"' in page
+    assert '<form method="get" action="/lessons/container-layer/12"' in page
     assert page.count('type="radio" name="answer"') == 5  # the container layer, layers 2..0, none
     assert "withheld" in page and "<svg" not in page
-    assert "Docker searches the layers" not in page  # the narration would give the answer away
+    assert "the file is still there" not in page  # the narration would give the answer away
 
 
 def test_a_wrong_answer_is_shown_beside_the_right_one(client):
