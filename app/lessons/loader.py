@@ -279,14 +279,13 @@ def _refuse_explosive_yaml(text: str, file: str) -> None:
         return  # a syntax error: the loader reports it, with its line
 
 
-def load_lesson(path: Path | str) -> Lesson:
-    """Read and validate one lesson file; raise LessonError listing every problem."""
-    path = Path(path)
+def read_tree(path: Path, what: str = "lesson") -> Any:
+    """A lesson (or challenge) file as ruamel's tree, which remembers every line; LessonError if unreadable."""
     file = str(path)
     try:
         text = read_bounded(path)
     except _Unreadable as exc:
-        raise LessonError([Problem(file, 1, f"cannot read lesson: {exc}")]) from None
+        raise LessonError([Problem(file, 1, f"cannot read {what}: {exc}")]) from None
     _refuse_explosive_yaml(text, file)
     try:
         tree = _yaml().load(text)
@@ -298,6 +297,14 @@ def load_lesson(path: Path | str) -> Lesson:
         raise LessonError([Problem(file, line, f"YAML: {said}", col)]) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys...)
         raise LessonError([Problem(file, 1, f"YAML: {exc}")]) from None
+    return tree
+
+
+def load_lesson(path: Path | str) -> Lesson:
+    """Read and validate one lesson file; raise LessonError listing every problem."""
+    path = Path(path)
+    file = str(path)
+    tree = read_tree(path)
     if not isinstance(tree, CommentedMap):
         raise LessonError([Problem(file, 1, "a lesson file must be a mapping (id, title, summary, steps...)")])
 

@@ -18,8 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ruamel.yaml.comments import CommentedMap
 
 from app.engine import Image
-from app.lessons.loader import (LESSONS_DIR, LessonError, Problem, _plain, _refuse_explosive_yaml, _Unreadable,
-                                _yaml, line_of, read_bounded)
+from app.lessons.loader import LESSONS_DIR, LessonError, Problem, _plain, line_of, read_tree
 from app.lessons.model import Text, _lesson_id
 
 from .goals import CHECKS, Facts, GoalResult, check_goals
@@ -106,16 +105,7 @@ def load_challenge(path: Path | str) -> Challenge:
     """Read and validate a challenge file; LessonError with file:line problems."""
     path = Path(path)
     file = str(path)
-    try:
-        text = read_bounded(path)
-    except _Unreadable as exc:
-        raise LessonError([Problem(file, 1, f"cannot read challenge: {exc}")]) from None
-    _refuse_explosive_yaml(text, file)
-    try:
-        tree = _yaml().load(text)
-    except Exception as exc:  # ruamel's errors carry their own line in the text
-        raise LessonError([Problem(file, getattr(getattr(exc, "problem_mark", None), "line", 0) + 1,
-                                   f"YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+    tree = read_tree(path, "challenge")
     if not isinstance(tree, CommentedMap):
         raise LessonError([Problem(file, 1, "a challenge file must be a mapping (challenge, title, start, goals...)")])
     try:

@@ -124,28 +124,14 @@ def test_check_reports_a_question_and_a_challenge_at_their_lines(tmp_path, capsy
     assert main(["check", str(path), str(challenge)]) == 1
     err = capsys.readouterr().err
     assert f"{path}:15: ask: read:" in err
-    assert f"{challenge}:12: solution: does not reach the goal 'at most 1 layers' (the goal at line 11)" in err
+    assert f"{challenge}:7: solution: does not reach the goal 'at most 1 layers' (the goal at line 6)" in err
 
 
-CHALLENGE = """\
-challenge: tiny
-title: {en: Tiny, zh: 小}
-task: {en: Do it, zh: 做}
-start:
-  dockerfile: |
-    FROM scratch
-    COPY hello /
-    COPY hello /x
-  context: {hello: "hi"}
-goals:
-  - at_most_layers: 1
-solution:
-  dockerfile: |
-    FROM scratch
-    COPY hello /
-    COPY hello /again
-  context: {hello: "hi"}
-"""
+CHALLENGE = (  # one goal, and a solution that still makes two layers
+    'challenge: tiny\ntitle: {en: T, zh: T}\ntask: {en: T, zh: T}\n'
+    'start: {dockerfile: "FROM scratch\\nCOPY hello /\\nCOPY hello /x\\n", context: {hello: hi}}\n'
+    'goals:\n  - at_most_layers: 1\n'
+    'solution: {dockerfile: "FROM scratch\\nCOPY hello /\\nCOPY hello /y\\n", context: {hello: hi}}\n')
 
 
 def test_every_bundled_lesson_asks_a_question_in_both_languages():
