@@ -70,10 +70,10 @@ def test_the_layer_question_follows_the_instruction(tmp_path):
 def test_the_size_question_follows_the_context_and_takes_a_tolerance(tmp_path):
     small = questions(lesson(tmp_path, dockerfile="FROM scratch\nCOPY hello /\n", size=2_000_000,
                              build_kind="size", name="a.yaml"))[0]
-    big = questions(lesson(tmp_path, dockerfile="FROM scratch\nCOPY hello /\n", size=5_000_000,
-                           build_kind="size", name="b.yaml"))[0]
-    assert (small.unit, small.exact, big.exact) == ("MB", 2.0, 5.0)
-    assert grade(big, ["5.4"]).right and not grade(big, ["5.6"]).right  # 10% by default
+    big = questions(lesson(tmp_path, dockerfile="FROM scratch\nCOPY hello /\nCOPY hello /again\n", size=5_000_000,
+                           instruction=3, build_kind="size", name="b.yaml"))[0]
+    assert (small.unit, small.exact, big.exact) == ("MB", 2.0, 10.0)  # every layer counts
+    assert grade(big, ["10.9"]).right and not grade(big, ["11.1"]).right  # 10% by default
     assert not grade(small, ["5"]).right
     assert grade(big, ["lots"]).problem == "not a number" and not grade(big, ["nan"]).right
     assert not grade(big, [""]).answered  # "show the answer": no grade
