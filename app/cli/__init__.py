@@ -45,6 +45,8 @@ def _check(args: argparse.Namespace) -> int:
     from app.lessons.warnings import lesson_warnings
     from app.sandbox import play
 
+    from .challenges_cmd import check_challenges, is_challenge_file
+
     paths: list[Path] = []
     for target in args.paths or [str(LESSONS_DIR)]:
         path = Path(target)
@@ -56,7 +58,8 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{target}:1: no lesson files (*.yaml, *.yml) in this folder", file=sys.stderr)
             return 1
         paths.extend(found)
-    problems = 0
+    challenges, problems = check_challenges(args.paths or [str(LESSONS_DIR)])
+    paths = [p for p in paths if not is_challenge_file(p)]
     steps = 0
     loaded = []
     warnings = []
@@ -84,7 +87,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, {len(warnings)} warning(s): "
               "what they show is not what docker build would make (--strict makes them errors)")
         return 0
-    print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, all good")
+    print(f"layerlab check: {len(paths)} lesson(s), {steps} steps, {challenges} challenge(s), all good")
     return 0
 
 

@@ -30,7 +30,8 @@ def web_client(lessons: str | None):
     from app import ROOT, create_app
 
     folder = Path(lessons).resolve() if lessons else ROOT / "lessons"
-    flask_app = create_app({"LAYERLAB_LESSONS": str(folder), "TESTING": True})
+    # A static copy has no server behind it: questions show their answers, challenges are left out.
+    flask_app = create_app({"LAYERLAB_LESSONS": str(folder), "TESTING": True, "LAYERLAB_STATIC_COPY": True})
     return flask_app, flask_app.test_client()
 
 

@@ -85,6 +85,7 @@ class Lesson:
     # not lines of the file, so each of them is placed at the line of the value.
     one_line_dockerfiles: set[str] = field(default_factory=set)
     step_lines: list[int] = field(default_factory=list)
+    ask_lines: dict[int, int] = field(default_factory=dict)  # step index -> line of its `ask:`
     target_lines: dict[str, int] = field(default_factory=dict)  # image -> line of its `target:`
     id_line: int = 1
 
@@ -278,14 +279,13 @@ def _refuse_explosive_yaml(text: str, file: str) -> None:
         return  # a syntax error: the loader reports it, with its line
 
 
-def load_lesson(path: Path | str) -> Lesson:
-    """Read and validate one lesson file; raise LessonError listing every problem."""
-    path = Path(path)
+def read_tree(path: Path, what: str = "lesson") -> Any:
+    """A lesson (or challenge) file as ruamel's tree, which remembers every line; LessonError if unreadable."""
     file = str(path)
     try:
         text = read_bounded(path)
     except _Unreadable as exc:
-        raise LessonError([Problem(file, 1, f"cannot read lesson: {exc}")]) from None
+        raise LessonError([Problem(file, 1, f"cannot read {what}: {exc}")]) from None
     _refuse_explosive_yaml(text, file)
     try:
         tree = _yaml().load(text)
@@ -297,6 +297,14 @@ def load_lesson(path: Path | str) -> Lesson:
         raise LessonError([Problem(file, line, f"YAML: {said}", col)]) from None
     except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys...)
         raise LessonError([Problem(file, 1, f"YAML: {exc}")]) from None
+    return tree
+
+
+def load_lesson(path: Path | str) -> Lesson:
+    """Read and validate one lesson file; raise LessonError listing every problem."""
+    path = Path(path)
+    file = str(path)
+    tree = read_tree(path)
     if not isinstance(tree, CommentedMap):
         raise LessonError([Problem(file, 1, "a lesson file must be a mapping (id, title, summary, steps...)")])
 
@@ -326,6 +334,7 @@ def load_lesson(path: Path | str) -> Lesson:
         _load_image(lesson, image, tree, i, base, file, problems)
 
     lesson.step_lines = [line_of(tree, ("steps", i)) for i in range(len(spec.steps))]
+    lesson.ask_lines = {i: line_of(tree, ("steps", i, "ask")) for i, step in enumerate(spec.steps) if step.ask}
     if problems:
         raise LessonError(problems)
     return lesson

@@ -95,8 +95,20 @@ class ImageSpec(Strict):
         return self
 
 
+class AskSpec(Strict):
+    """A question put before a step is shown. The author names only what is asked
+    (``kind``, and for ``read`` which file); the right answer is computed from the
+    played step by app/lessons/questions.py, so it follows the Dockerfile."""
+
+    kind: Literal["read", "layer", "size", "diff"]  # which layer serves a read; new layer?; image size; docker diff
+    path: Annotated[str, Field(pattern=r"^/")] | None = None  # read: the file (default: the step's first read)
+    tolerance: Annotated[int, Field(ge=1, le=50)] = 10  # size: percent either side of the true size
+    text: Text | None = None  # the question in the author's words (each kind has its own default)
+
+
 class StepBase(Strict):
     say: Text | None = None
+    ask: AskSpec | None = None
 
 
 class BuildStep(StepBase):
@@ -175,4 +187,4 @@ def _keys(*models: type[BaseModel]) -> tuple[str, ...]:
 
 
 # Every key a lesson file may use: an unknown key's message names the closest one.
-ALL_KEYS = _keys(LessonSpec, ImageSpec, ContextFileSpec, BuildStep, RunStep, ExecStep, ShowStep, Text)
+ALL_KEYS = _keys(LessonSpec, ImageSpec, AskSpec, ContextFileSpec, BuildStep, RunStep, ExecStep, ShowStep, Text)

@@ -22,7 +22,8 @@ from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime,
 from . import narration
 from .loader import Lesson, LessonError, Problem, duplicate_ids, lesson_files, load_lesson
 from .model import BuildStep as BuildSpec
-from .model import ExecStep, RunStep, ShowStep, Text
+from .model import AskSpec, ExecStep, RunStep, ShowStep, Text
+from .questions import Question, attach_questions
 
 
 @dataclass
@@ -52,6 +53,9 @@ class Frame:
     commands: list[str] = field(default_factory=list)  # simple commands the shell ran
     not_simulated: list[Any] = field(default_factory=list)
     disk_usage: "DiskReport | None" = None  # show steps: docker system df -v / docker ps -s
+    ask: AskSpec | None = None  # the question put before the step (the first frame of its lesson step)
+    ask_line: int | None = None
+    question: "Question | None" = None  # the question with its answer, computed by questions.attach
 
     def scene(self, lang: str, kernel: str, glosses: bool | None = None, links: Links | None = None) -> Scene:
         """The step as render draws it; ``glosses`` None means the language's default."""
@@ -88,6 +92,7 @@ class Player:
         self.shown_build_steps: dict[str, int] = {}
         self.frames: list[Frame] = []
         self.spec_line: int | None = None
+        self.pending_ask: tuple[AskSpec | None, int | None] = (None, None)  # goes on the step's first frame
         self.problems: list[Problem] = []  # build steps that show nothing
 
     # -- building ---------------------------------------------------------------
@@ -109,8 +114,10 @@ class Player:
 
     # -- steps -------------------------------------------------------------------
     def play(self) -> list[Frame]:
-        for spec, line in zip(self.lesson.spec.steps, self.lesson.step_lines or [None] * len(self.lesson.spec.steps)):
+        for index, (spec, line) in enumerate(zip(self.lesson.spec.steps,
+                                                 self.lesson.step_lines or [None] * len(self.lesson.spec.steps))):
             self.spec_line = line
+            self.pending_ask = (spec.ask, self.lesson.ask_lines.get(index))
             if isinstance(spec, BuildSpec):
                 self._build_steps(spec)
             elif isinstance(spec, RunStep):
@@ -124,6 +131,8 @@ class Player:
     def _add(self, frame: Frame) -> None:
         frame.number = len(self.frames) + 1
         frame.spec_line = self.spec_line
+        frame.ask, frame.ask_line = self.pending_ask
+        self.pending_ask = (None, None)
         self.frames.append(frame)
 
     def _build_steps(self, spec: BuildSpec) -> None:
@@ -261,8 +270,9 @@ def play(lesson: Lesson) -> PlayedLesson:
     if problems:
         raise LessonError(problems)
     frames = player.play()
-    if player.problems:
-        raise LessonError(player.problems)
+    problems = player.problems or attach_questions(str(lesson.path), frames)
+    if problems:
+        raise LessonError(problems)
     return PlayedLesson(lesson, frames, player.builds)
 
 

@@ -22,6 +22,7 @@ from app.lessons.loader import meant_for
 from app.lessons import player
 from app.lessons.summary import step_count
 
+from .ask import ANSWER, question_context
 from .caching import cacheable
 from .describe import describe
 from .diagrams import diagram
@@ -85,7 +86,7 @@ def _played_or_problems(lesson_id: str):
 
 
 @bp.get("/lessons/<lesson_id>/<step>")
-@cacheable()
+@cacheable(args=(ANSWER,))
 def step(lesson_id: str, step: str):
     lang = current_lang()
     match = STEP.match(step)
@@ -117,6 +118,7 @@ def step(lesson_id: str, step: str):
         next_lesson=next_lesson(_root(), lesson_id) if number == len(played.frames) else None,
         dockerfiles=played.lesson.dockerfiles,
         lang=lang,
+        **question_context(played.frames[number - 1]),
     )
     if request.htmx and not request.htmx.history_restore_request:
         # htmx takes the page title from a <title> in the swapped content.

@@ -23,6 +23,7 @@ from app.playground import State, StateError, decode, encode
 from app.playground.form import built_state, run_state
 from app.playground.from_lesson import lesson_step_state
 
+from . import challenges
 from .describe import describe
 from .query import current_lang, glosses_on, kept
 
@@ -41,6 +42,9 @@ def _keep_state(endpoint: str, values: dict) -> None:
     step = g.get("play_step", flask_request.args.get("step"))
     if endpoint == "play.page" and "step" not in values and step:
         values["step"] = step
+    for name in challenges.KEPT:  # an open challenge stays open through Build and Run
+        if name not in values and flask_request.args.get(name):
+            values[name] = flask_request.args[name]
 
 
 @bp.get("/play/build")
@@ -151,6 +155,7 @@ def _respond(state: State, played, error: str | None, status: int, focus: str | 
         svg=lesson_player.diagram(played.played, number, lang, "svg", glosses=glosses_on()) if frame else None,
         description=describe(frame, lang, played.played.lesson.spec.kernel) if frame else [],
         lines=state.dockerfile.split("\n"),
+        **challenges.challenge_context(played),
     )
     if request.htmx and not request.htmx.history_restore_request:
         title = f"<title>{escape(_title(number, lang))}</title>"

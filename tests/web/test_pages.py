@@ -10,6 +10,12 @@ from app.lessons.player import played
 
 LESSONS = [load_lesson(p) for p in lesson_files(LESSONS_DIR)]
 STEPS = [(lesson.id, n) for lesson in LESSONS for n in range(1, len(played(lesson.path).frames) + 1)]
+# A step with a question draws its diagram once answered (?answer= with nothing: "show the answer").
+ASKS = {(lesson.id, f.number) for lesson in LESSONS for f in played(lesson.path).frames if f.question}
+
+
+def answered(lesson_id: str, n: int) -> str:
+    return "?answer=" if (lesson_id, n) in ASKS else ""
 HTMX = {"HX-Request": "true"}
 
 
@@ -29,7 +35,7 @@ def test_index_in_chinese(client):
 
 @pytest.mark.parametrize("lesson_id,n", STEPS)
 def test_every_step_is_a_full_page_without_htmx(client, lesson_id, n):
-    response = client.get(f"/lessons/{lesson_id}/{n}")
+    response = client.get(f"/lessons/{lesson_id}/{n}{answered(lesson_id, n)}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert html.startswith("<!doctype html>")
@@ -39,7 +45,7 @@ def test_every_step_is_a_full_page_without_htmx(client, lesson_id, n):
 
 @pytest.mark.parametrize("lesson_id,n", STEPS)
 def test_every_step_is_a_partial_for_htmx(client, lesson_id, n):
-    response = client.get(f"/lessons/{lesson_id}/{n}", headers=HTMX)
+    response = client.get(f"/lessons/{lesson_id}/{n}{answered(lesson_id, n)}", headers=HTMX)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<!doctype" not in html and "<header" not in html
