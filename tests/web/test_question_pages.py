@@ -48,3 +48,11 @@ def test_the_lesson_list_has_a_progress_mark_and_a_reset_button(client):
     page = client.get("/").get_data(as_text=True)
     assert 'data-progress-lesson="container-layer" data-questions="2"' in page
     assert "data-progress-reset" in page and "progress.js" in page
+
+
+def test_the_language_switch_keeps_the_answer_and_next_does_not(client):
+    page = client.get(READ_STEP + "?answer=2").get_data(as_text=True)
+    langs = re.search(r'<nav class="langs".*?</nav>', page, re.S).group(0)
+    assert 'href="/lessons/container-layer/12?answer=2&amp;lang=zh"' in langs
+    pager = re.search(r'<nav class="pager".*?</nav>', page, re.S)
+    assert pager and "answer=" not in pager.group(0)
