@@ -12,6 +12,7 @@ and sizes, exactly as read from the archive.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from ruamel.yaml import YAML
@@ -24,6 +25,21 @@ from .reader import ImportedImage, ImportedLayer
 MAX_ROWS = 40
 _BUILDKIT_ARGS = re.compile(r"^RUN \|\d+(?: [^ =]+=[^ ]*)* ")
 _CLASSIC_SHELL = "/bin/sh -c "
+# BuildKit records an exec form with Go's %q of a []string: CMD ["sh" "main.sh"], no commas.
+_GO_LIST = re.compile(r'^(CMD|ENTRYPOINT|SHELL) \[((?:"(?:[^"\\]|\\.)*" ?)*)\]$')
+_GO_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _exec_form(text: str) -> str:
+    """``CMD ["sh" "main.sh"]`` (history) -> ``CMD ["sh", "main.sh"]`` (a Dockerfile's JSON)."""
+    match = _GO_LIST.match(text)
+    if match is None:
+        return text
+    try:
+        words = [json.loads(word) for word in _GO_STRING.findall(match.group(2))]
+    except ValueError:
+        return text
+    return f"{match.group(1)} {json.dumps(words)}"
 
 
 def instruction_of(created_by: str) -> str | None:
@@ -36,6 +52,7 @@ def instruction_of(created_by: str) -> str | None:
         text = text.removeprefix(_CLASSIC_SHELL + "#(nop) ").strip()
     elif text.startswith(_CLASSIC_SHELL):
         text = "RUN " + text.removeprefix(_CLASSIC_SHELL)
+    text = _exec_form(text)
     keyword = text.split(" ", 1)[0]
     if keyword not in KEYWORDS or "\n" in text or re.search(r"\b(file|dir):[0-9a-f]{16,} in ", text):
         return None
