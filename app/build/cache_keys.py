@@ -43,6 +43,7 @@ class CacheStep:
     keyword: str
     text: str
     key: str | None
+    line: int = 0  # the instruction's first line in the Dockerfile
 
 
 def _hash(*parts: object) -> str:
@@ -117,7 +118,8 @@ def cache_keys(text: str, context: Context, *, filename: str = "Dockerfile",
         base = scope.apply(stage_spec.base)
         stage = _Stage(vertices=1)
         stage.parent = stage_keys.get(base.image.lower()) or _hash("FROM", base.image)
-        out.append(CacheStep(len(out) + 1, stage_spec.index, 1, "FROM", stage_spec.base.original, stage.parent))
+        out.append(CacheStep(len(out) + 1, stage_spec.index, 1, "FROM", stage_spec.base.original, stage.parent,
+                             stage_spec.base.line))
         for inst in stage_spec.instructions:
             expanded = scope.apply(inst)
             key = _key(stage, expanded, scope, context, stage_keys)
@@ -126,7 +128,7 @@ def cache_keys(text: str, context: Context, *, filename: str = "Dockerfile",
                 stage.parent = key
                 stage.vertices += 1
                 vertex = stage.vertices
-            out.append(CacheStep(len(out) + 1, stage_spec.index, vertex, inst.keyword, inst.original, key))
+            out.append(CacheStep(len(out) + 1, stage_spec.index, vertex, inst.keyword, inst.original, key, inst.line))
         stage_keys[str(stage_spec.index)] = stage.parent
         if stage_spec.name:
             stage_keys[stage_spec.name.lower()] = stage.parent
@@ -136,3 +138,20 @@ def cache_keys(text: str, context: Context, *, filename: str = "Dockerfile",
 def cached(steps: list[CacheStep], earlier: set[str]) -> list[bool | None]:
     """Per step: True (CACHED: its key was built before), False (rebuilt), None (no step of its own)."""
     return [None if step.key is None else step.key in earlier for step in steps]
+
+
+def progress_lines(steps: list[CacheStep], statuses: list[bool | None]) -> list[str]:
+    """What ``docker build --progress=plain`` prints for the steps, ``CACHED`` under the reused ones."""
+    totals: dict[int, int] = {}
+    for step in steps:
+        if step.vertex is not None:
+            totals[step.stage] = max(totals.get(step.stage, 0), step.vertex)
+    lines: list[str] = []
+    for step, hit in zip(steps, statuses):
+        if step.vertex is None:
+            continue
+        number = len([line for line in lines if not line.endswith(" CACHED")]) + 1
+        lines.append(f"#{number} [{step.vertex}/{totals[step.stage]}] {' '.join(step.text.split())}")
+        if hit and step.vertex != 1:
+            lines.append(f"#{number} CACHED")
+    return lines
