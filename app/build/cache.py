@@ -6,7 +6,7 @@ reads are the same; so a rebuild after editing the last line of a Dockerfile
 builds only that line. Here a step's key is a hash of exactly those things
 (plus what else changes an instruction's result in this simulator: the build
 arguments, the tag, and whether an earlier step left files unknown). COPY, ADD
-and RUN --mount read the whole context into their key, which is stricter than
+and RUN --mount read the whole context into their key (a RUN without --mount reads none of it), which is stricter than
 BuildKit (it hashes only the files a source names) and never wrong.
 
 A ``BuildCache`` is a bounded LRU of (step, state after) kept in memory by
@@ -75,6 +75,6 @@ def from_key(ref: str, name: str, wide: BuildWide, stage_keys: dict[str, str]) -
 def instruction_key(parent: str, inst, wide: BuildWide, stage_keys: dict[str, str], context: str) -> str:
     """One instruction after ``parent``: its text, and the inputs it may read."""
     keyword = inst.keyword.upper()
-    reads = context if keyword in READS_CONTEXT else None
+    reads = context if keyword in READS_CONTEXT and (keyword != "RUN" or getattr(inst, "mounts", None)) else None
     return _hash(parent, keyword, inst.original, reads, sorted(stage_keys.items()) if reads else None,
                  sorted(wide.build_args.items()), wide.unknowns_so_far, wide.context_partial)

@@ -18,6 +18,7 @@ from app.engine import Container, Image, Trace
 from app.render import Scene
 from app.render.scene import Links
 from app.runtime import progress_lines
+from app.runtime import BuildCache
 from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime, disk_report  # noqa: F401
 
 from . import narration
@@ -87,7 +88,10 @@ class PlayedLesson:
 class Player:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
-        self.runtime = Runtime()  # the lesson's daemon: its images, by lesson name, and containers
+        # The lesson's daemon: its images, by lesson name, and containers. A lesson that rebuilds
+        # keeps the simulator's build cache too, so that a rebuild only simulates what changed.
+        rebuilds = any(isinstance(spec, RebuildStep) for spec in lesson.spec.steps)
+        self.runtime = Runtime(cache=BuildCache() if rebuilds else None)
         self.shown_build_steps: dict[str, int] = {}
         self.frames: list[Frame] = []
         self.spec_line: int | None = None
