@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from app.dockerfile import instructions as ins
 from app.dockerfile.expand import Scope
 
+from .cache import key_hash
 from .context import Context, ContextDir, ContextFile, ContextSymlink, resolve
 
 MAKES_STEP = ("FROM", "RUN", "COPY", "ADD", "WORKDIR")
@@ -46,14 +47,6 @@ class CacheStep:
     line: int = 0  # the instruction's first line in the Dockerfile
 
 
-def _hash(*parts: object) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
 def _entry(entry) -> tuple:
     if isinstance(entry, ContextFile):
         body = hashlib.sha256(entry.data).hexdigest() if entry.data is not None else f"size {entry.size}"
@@ -67,7 +60,7 @@ def _entry(entry) -> tuple:
 
 def sources_checksum(context: Context, sources: list[str]) -> str:
     """The content checksum of what ``sources`` name in the context: BuildKit's contenthash."""
-    return _hash([[(hit.path, hit.rel, _entry(hit.entry)) for hit in resolve(context, src)] for src in sources])
+    return key_hash([[(hit.path, hit.rel, _entry(hit.entry)) for hit in resolve(context, src)] for src in sources])
 
 
 @dataclass
@@ -83,7 +76,7 @@ def _key(stage: _Stage, inst, scope: Scope, context: Context, stage_keys: dict[s
     """The key of one instruction after ``stage.parent`` (None for config-only ones); updates ``stage``."""
     if isinstance(inst, ins.Run):
         argv = inst.command if inst.json else [*stage.shell, inst.command]
-        return _hash(stage.parent, "RUN", argv, sorted(scope.env.items()), stage.workdir, stage.user,
+        return key_hash(stage.parent, "RUN", argv, sorted(scope.env.items()), stage.workdir, stage.user,
                      [m.spec for m in inst.mounts], inst.network, inst.security,
                      [(d.name, d.content) for d in inst.heredocs])
     if isinstance(inst, (ins.Copy, ins.Add)):
@@ -91,11 +84,11 @@ def _key(stage: _Stage, inst, scope: Scope, context: Context, stage_keys: dict[s
         dest = inst.dest if inst.dest.startswith("/") else posixpath.join(stage.workdir, inst.dest)
         contents = (stage_keys.get(from_stage.lower(), from_stage) if from_stage
                     else sources_checksum(context, inst.paths))
-        return _hash(stage.parent, inst.keyword, inst.sources, dest, inst.dest.endswith("/"), inst.chown,
+        return key_hash(stage.parent, inst.keyword, inst.sources, dest, inst.dest.endswith("/"), inst.chown,
                      inst.chmod, contents, inst.link, inst.exclude, [(d.name, d.content) for d in inst.heredocs])
     if isinstance(inst, ins.Workdir):
         stage.workdir = posixpath.normpath(posixpath.join(stage.workdir, inst.path))
-        return _hash(stage.parent, "WORKDIR", stage.workdir)
+        return key_hash(stage.parent, "WORKDIR", stage.workdir)
     if isinstance(inst, ins.User):
         stage.user = inst.user
     elif isinstance(inst, ins.Shell):
@@ -117,7 +110,7 @@ def cache_keys(text: str, context: Context, *, filename: str = "Dockerfile",
     for stage_spec in dockerfile.stages:
         base = scope.apply(stage_spec.base)
         stage = _Stage(vertices=1)
-        stage.parent = stage_keys.get(base.image.lower()) or _hash("FROM", base.image)
+        stage.parent = stage_keys.get(base.image.lower()) or key_hash("FROM", base.image)
         out.append(CacheStep(len(out) + 1, stage_spec.index, 1, "FROM", stage_spec.base.original, stage.parent,
                              stage_spec.base.line))
         for inst in stage_spec.instructions:
