@@ -101,11 +101,14 @@ def test_a_tar_bomb_header_is_refused_before_it_is_read(tmp_path, capsys):
 
 
 def test_a_gzip_bomb_is_refused_by_the_inflated_bytes(tmp_path):
-    """A small gzip layer that inflates past the bound: stopped while inflating."""
-    layer = gzip.compress(layer_tar(_member("zeros", data=bytes(4 << 20))))
+    """A small gzip layer that inflates past the bound in what no size field counts (a 4 MiB
+    PAX header, which tarfile would read into memory): stopped while inflating."""
+    info, _ = _member("x")
+    info.pax_headers = {"comment": "z" * (4 << 20)}
+    layer = gzip.compress(layer_tar((info, io.BytesIO(b""))))
     assert len(layer) < 64 << 10
     archive = docker_archive(tmp_path / "evil.tar", layer)
-    with pytest.raises(ArchiveError, match="gzip bomb|tar bomb"):
+    with pytest.raises(ArchiveError, match="inflates past the limit"):
         read_archive(archive, ImportLimits(max_total_bytes=1 << 20, max_entries=10))
 
 
