@@ -37,7 +37,7 @@ LEVELS: list[tuple[str, ...]] = [
     ("playground",),  # a playground state (URL) -> an in-memory lesson, played
     ("lessons",),  # lesson files -> played frames
     ("runtime", "render", "verify"),  # Docker's verbs; scene -> DOT -> SVG; the kernel as oracle
-    ("build",),  # typed instructions -> image
+    ("build", "imageio"),  # typed instructions -> image; an image as docker save / OCI write it, and back
     ("shell", "catalog", "dockerfile"),  # RUN without processes; Debian data; BuildKit's parser
     ("engine",),  # layers, union mounts, images, containers
 ]
@@ -46,7 +46,7 @@ SIDEWAYS_ALLOWED = {
     ("cli", "web"): "`layerlab serve` starts the web app (app.create_app)",
 }
 # Packages whose code never starts a process: the simulator runs nothing on the host.
-PURE = ("engine", "shell", "catalog", "dockerfile", "build", "runtime", "render", "playground")
+PURE = ("engine", "shell", "catalog", "dockerfile", "build", "runtime", "render", "playground", "imageio")
 PROCESS_MODULES = ("subprocess", "multiprocessing", "pty", "ctypes", "concurrent.futures.process")
 PROCESS_OS_CALLS = {"fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "execv", "execve",
                     "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "spawnv", "spawnve",

@@ -4,7 +4,7 @@
 # installs what is missing.
 #
 #   bash tools/setup.sh          what the app needs (Graphviz, a CJK font)
-#   bash tools/setup.sh --test   ... plus what the tests need (Chromium, busybox, docker.io)
+#   bash tools/setup.sh --test   ... plus what the tests need (Chromium, busybox, docker.io, skopeo, umoci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,8 @@ if [ "$with_tests" = 1 ]; then
   [ -x /bin/busybox ] || missing+=(busybox-static)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || missing+=(docker.io)
+  command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+  command -v umoci >/dev/null 2>&1 || missing+=(umoci)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then

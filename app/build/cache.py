@@ -6,7 +6,7 @@ reads are the same; so a rebuild after editing the last line of a Dockerfile
 builds only that line. Here a step's key is a hash of exactly those things
 (plus what else changes an instruction's result in this simulator: the build
 arguments, the tag, and whether an earlier step left files unknown). COPY, ADD
-and RUN --mount read the whole context into their key, which is stricter than
+and RUN --mount read the whole context into their key (a RUN without --mount reads none of it), which is stricter than
 BuildKit (it hashes only the files a source names) and never wrong.
 
 A ``BuildCache`` is a bounded LRU of (step, state after) kept in memory by
@@ -55,7 +55,8 @@ class BuildCache:
         return value
 
 
-def _hash(*parts: object) -> str:
+def key_hash(*parts: object) -> str:
+    """sha256 of the parts' reprs, NUL-separated: one cache key (cache_keys.py shares it)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(repr(part).encode())
@@ -64,17 +65,17 @@ def _hash(*parts: object) -> str:
 
 
 def context_digest(wide: BuildWide) -> str:
-    return _hash(sorted((path, repr(entry)) for path, entry in wide.context.items()))
+    return key_hash(sorted((path, repr(entry)) for path, entry in wide.context.items()))
 
 
 def from_key(ref: str, name: str, wide: BuildWide, stage_keys: dict[str, str]) -> str:
     """A FROM step: the base reference (or the earlier stage's key it starts from) and the tag."""
-    return _hash("FROM", ref, stage_keys.get(ref.lower()), name, wide.escape, sorted(wide.global_args.items()))
+    return key_hash("FROM", ref, stage_keys.get(ref.lower()), name, wide.escape, sorted(wide.global_args.items()))
 
 
 def instruction_key(parent: str, inst, wide: BuildWide, stage_keys: dict[str, str], context: str) -> str:
     """One instruction after ``parent``: its text, and the inputs it may read."""
     keyword = inst.keyword.upper()
-    reads = context if keyword in READS_CONTEXT else None
-    return _hash(parent, keyword, inst.original, reads, sorted(stage_keys.items()) if reads else None,
+    reads = context if keyword in READS_CONTEXT and (keyword != "RUN" or getattr(inst, "mounts", None)) else None
+    return key_hash(parent, keyword, inst.original, reads, sorted(stage_keys.items()) if reads else None,
                  sorted(wide.build_args.items()), wide.unknowns_so_far, wide.context_partial)

@@ -10,6 +10,8 @@
     layerlab build DOCKERFILE [--context DIR] --json
     layerlab parse DOCKERFILE --json
     layerlab verify LESSON|DOCKERFILE            replay on the kernel's overlayfs (root)
+    layerlab save IMAGE|DOCKERFILE -o FILE       the image as docker save (or --format oci) writes it
+    layerlab import ARCHIVE -o LESSON            a docker save archive or OCI layout as a lesson skeleton
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from app.lessons import LESSONS_DIR
 
 # Subcommands that live in their own modules, each with register(subparsers).
 PLUGGED = ("app.cli.parse_cmd", "app.cli.verify_cmd", "app.cli.export_cmd", "app.cli.render_cmd", "app.cli.images_cmd",
-           "app.cli.new_cmd", "app.cli.commands_cmd")
+           "app.cli.new_cmd", "app.cli.commands_cmd", "app.cli.save_cmd", "app.cli.import_cmd")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -98,7 +100,9 @@ def read_context(folder: Path) -> dict:
     return from_folder(folder)
 
 
-def _build(args: argparse.Namespace) -> int:
+def built(args: argparse.Namespace):
+    """``args.dockerfile`` built in the sandbox (``layerlab build``'s options): the BuildResult,
+    or the exit status after printing why there is none."""
     from app.build import ContextError
     from app.dockerfile.errors import DockerfileError
     from app.lessons import LessonError
@@ -136,6 +140,13 @@ def _build(args: argparse.Namespace) -> int:
         step = result.failed
         print(f"{path}:{step.line}:1: {step.keyword} failed: {step.error}", file=sys.stderr)
         return 1
+    return result
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = built(args)
+    if isinstance(result, int):
+        return result
     if args.json:
         from app.engine.changeset import image_json
         from app.render.efficiency import image_efficiency

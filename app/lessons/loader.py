@@ -237,6 +237,11 @@ def _context_file(spec: str | ContextFileSpec) -> Entry:
     return ContextFile(None, spec.size or 0, mode)
 
 
+def context_entries(specs: dict[str, str | ContextFileSpec]) -> Context:
+    """Inline context entries of a lesson file (an image's ``context:``, a rebuild's edits)."""
+    return {path: _context_file(spec) for path, spec in specs.items()}
+
+
 def _read_context_dir(base: Path, rel: str, file: str, line: int, problems: list[Problem]) -> Context:
     root = _inside(base, "context_dir", rel, file, line, problems)
     if root is None:

@@ -142,7 +142,17 @@ class ShowStep(StepBase):
     stages: bool = False  # multi-stage builds: every stage side by side, the final one marked
 
 
-STEP_KINDS = ("build", "run", "exec", "show")
+class RebuildStep(StepBase):
+    """``docker build`` of an image again after an edit: which instructions the build cache
+    reuses (CACHED) and which run again, by BuildKit's rules (app/build/cache_keys.py)."""
+
+    rebuild: str
+    dockerfile: str | None = None  # the edited Dockerfile (default: the image's, unchanged)
+    context: dict[str, str | ContextFileSpec] = {}  # files changed or added, over the image's context
+    build_args: dict[str, str] | None = None  # default: the image's
+
+
+STEP_KINDS = ("build", "run", "exec", "show", "rebuild")
 
 
 def _step_kind(value: object) -> str | None:
@@ -161,11 +171,12 @@ Step = Annotated[
         Annotated[RunStep, Tag("run")],
         Annotated[ExecStep, Tag("exec")],
         Annotated[ShowStep, Tag("show")],
+        Annotated[RebuildStep, Tag("rebuild")],
     ],
     Discriminator(
         _step_kind,
         custom_error_type="step_kind",
-        custom_error_message="a step needs exactly one of: build, run, exec, show",
+        custom_error_message="a step needs exactly one of: build, run, exec, show, rebuild",
     ),
 ]
 
@@ -187,4 +198,5 @@ def _keys(*models: type[BaseModel]) -> tuple[str, ...]:
 
 
 # Every key a lesson file may use: an unknown key's message names the closest one.
-ALL_KEYS = _keys(LessonSpec, ImageSpec, AskSpec, ContextFileSpec, BuildStep, RunStep, ExecStep, ShowStep, Text)
+ALL_KEYS = _keys(LessonSpec, ImageSpec, AskSpec, ContextFileSpec, BuildStep, RunStep, ExecStep, ShowStep, RebuildStep,
+                 Text)

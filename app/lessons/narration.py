@@ -109,3 +109,13 @@ def for_show(names: list[str]) -> Text:
     if len(names) == 1:
         return _t(f"The image {joined}, as `docker images` lists it.", f"镜像 {joined}，即 `docker images` 列出的样子。")
     return _t(f"The images {joined} side by side, on one host.", f"镜像 {joined} 并排在同一台宿主机上。")
+
+
+def for_rebuild(image: str, hits: list[bool | None]) -> Text:
+    """A rebuild step: how many instructions the build cache reused."""
+    reused = sum(1 for hit in hits if hit)
+    again = sum(1 for hit in hits if hit is False)
+    return _t(f"`docker build -t {image} .` again: {reused} step(s) CACHED, {again} run again. "
+              "The first step whose key changed, and every step after it, is built anew.",
+              f"再次执行 `docker build -t {image} .`：{reused} 个步骤命中缓存（CACHED），{again} 个重新执行。"
+              "第一个缓存键改变的步骤及其后的所有步骤都会重新构建。")

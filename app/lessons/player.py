@@ -17,12 +17,14 @@ from app.dockerfile.errors import DockerfileError
 from app.engine import Container, Image, Trace
 from app.render import Scene
 from app.render.scene import Links
+from app.runtime import progress_lines
+from app.runtime import BuildCache
 from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime, disk_report  # noqa: F401
 
 from . import narration
-from .loader import Lesson, LessonError, Problem, duplicate_ids, lesson_files, load_lesson
+from .loader import Lesson, LessonError, Problem, context_entries, duplicate_ids, lesson_files, load_lesson
 from .model import BuildStep as BuildSpec
-from .model import AskSpec, ExecStep, RunStep, ShowStep, Text
+from .model import AskSpec, ExecStep, RebuildStep, RunStep, ShowStep, Text
 from .questions import Question, attach_questions
 
 
@@ -56,6 +58,7 @@ class Frame:
     ask: AskSpec | None = None  # the question put before the step (the first frame of its lesson step)
     ask_line: int | None = None
     question: "Question | None" = None  # the question with its answer, computed by questions.attach
+    cached: list[bool | None] | None = None  # rebuild steps: per history row, CACHED (True) or run again
 
     def scene(self, lang: str, kernel: str, glosses: bool | None = None, links: Links | None = None) -> Scene:
         """The step as render draws it; ``glosses`` None means the language's default."""
@@ -71,6 +74,7 @@ class Frame:
             kernel=kernel,
             glosses=glosses,
             links=links,
+            cached=self.cached,
         )
 
 
@@ -88,7 +92,10 @@ class PlayedLesson:
 class Player:
     def __init__(self, lesson: Lesson):
         self.lesson = lesson
-        self.runtime = Runtime()  # the lesson's daemon: its images, by lesson name, and containers
+        # The lesson's daemon: its images, by lesson name, and containers. A lesson that rebuilds
+        # keeps the simulator's build cache too, so that a rebuild only simulates what changed.
+        rebuilds = any(isinstance(spec, RebuildStep) for spec in lesson.spec.steps)
+        self.runtime = Runtime(cache=BuildCache() if rebuilds else None)
         self.shown_build_steps: dict[str, int] = {}
         self.frames: list[Frame] = []
         self.spec_line: int | None = None
@@ -126,6 +133,8 @@ class Player:
                 self._exec(spec)
             elif isinstance(spec, ShowStep):
                 self._show(spec)
+            elif isinstance(spec, RebuildStep):
+                self._rebuild(spec)
         return self.frames
 
     def _add(self, frame: Frame) -> None:
@@ -201,6 +210,31 @@ class Player:
             disk_usage=disk_report(images, containers),
         ))
 
+    def _rebuild(self, spec: RebuildStep) -> None:
+        """``docker build -t NAME .`` again, after the step's edits: each row CACHED or run again."""
+        name = spec.rebuild
+        image_spec = next(i for i in self.lesson.spec.images if i.name == name)
+        self.build_image(name)  # the first build fills the cache, if no step has shown it yet
+        text = spec.dockerfile if spec.dockerfile is not None else self.lesson.dockerfiles[name]
+        file = str(self.lesson.path) if spec.dockerfile is not None else self.lesson.dockerfile_origin[name][0]
+        context = {**self.lesson.contexts.get(name, {}), **context_entries(spec.context)}
+        args = spec.build_args if spec.build_args is not None else dict(image_spec.build_args)
+        try:
+            result = self.runtime.build(text, context, tag=name, filename=file, target=image_spec.target,
+                                        build_args=args, context_partial=image_spec.context_partial)
+        except (DockerfileError, BuildError) as exc:
+            self.problems.append(Problem(str(self.lesson.path), self.spec_line or 1, f"rebuild: {name}: {exc}"))
+            return
+        report = self.runtime.cache_report.get(name, [])
+        image = result.image
+        self._add(Frame(
+            number=0, kind="build", command=f"docker build -t {name} .", images=[image], target=image.name,
+            say=spec.say or narration.for_rebuild(name, [hit for s, hit in report if s.keyword != "FROM"]),
+            output="\n".join(progress_lines([s for s, _ in report], [hit for _, hit in report])),
+            error=result.failed.error if result.failed is not None else None,
+            cached=_history_cached(image, report, result),
+        ))
+
     def _stage_images(self, name: str) -> list[Image]:
         """Every stage of a build: ✗ marks the stages that do not ship, ✓ the image."""
         out = []
@@ -208,6 +242,16 @@ class Player:
             label = stage.name or f"stage {stage.index}"
             out.append(replace(stage.image, name=f"{name} ✓" if stage.final else f"{label} ✗"))
         return out
+
+
+def _history_cached(image: Image, report: list, result: BuildResult) -> list[bool | None]:
+    """Per history row of ``image``: the final stage's instructions are its last rows, the
+    base's rows (FROM) are reused as they are (None: no mark)."""
+    final = max((stage.index for stage in result.stages if stage.final), default=0)
+    mine = [hit for step, hit in report if step.stage == final and step.keyword != "FROM"]
+    rows = len(image.history)
+    mine = mine[-rows:] if rows else []
+    return [None] * (rows - len(mine)) + mine
 
 
 def check_references(lesson: Lesson) -> list[Problem]:
@@ -232,6 +276,8 @@ def check_references(lesson: Lesson) -> list[Problem]:
             for name in spec.show:
                 if name not in images:
                     problems.append(Problem(file, line, f"show: no image named '{name}' in images"))
+        elif isinstance(spec, RebuildStep) and spec.rebuild not in images:
+            problems.append(Problem(file, line, f"rebuild: no image named '{spec.rebuild}' in images"))
     return problems
 
 

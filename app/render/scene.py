@@ -50,6 +50,9 @@ class Scene:
         layers"); None = the language's default: on in zh, off in en.
     links: each layer and container box a link (the inspector); None draws
         no links (golden DOT files, the CLI).
+    cached: a rebuild: per history row of the target image, True when the build
+        cache reused it ("CACHED", as docker build prints it), False when it ran
+        again, None for no mark (the base's rows).
     """
 
     images: list[Image]
@@ -63,6 +66,7 @@ class Scene:
     kernel: str = "Linux kernel 6.1"
     glosses: bool | None = None
     links: Links | None = None
+    cached: list[bool | None] | None = None
 
     @property
     def show_glosses(self) -> bool:

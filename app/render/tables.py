@@ -149,6 +149,13 @@ class Tables:
         return self.cell(font(body, colour, 10), colspan, port="probe") + via
 
     # -- one layer row --------------------------------------------------------------
+    def cache_mark(self, row: Row, is_target_col: bool) -> bool | None:
+        """A rebuild's mark on this row: True CACHED, False built again, None none."""
+        cached = self.scene.cached
+        if cached is None or not is_target_col or self.target.container is not None or row.number >= len(cached):
+            return None
+        return cached[row.number]
+
     def row_table(self, row: Row, column: int) -> str:
         img = row.image
         is_target_col = self.target.found and column == self.target.column_index
@@ -184,6 +191,10 @@ class Tables:
                 details.append(font(f"<B>{tag}</B>", "#B07800", 10))
             if row.is_metadata:
                 details.append(font(self.t("metadata_only"), GREY_TEXT, 10))
+        hit = self.cache_mark(row, is_target_col)
+        if hit is not None:
+            border, penwidth = (BLUE, 2) if hit else (ORANGE, 2)
+            details.append(font(f"<B>{self.t('cached' if hit else 'run_again')}</B>", BLUE if hit else "#B07800", 10))
         if not row.is_metadata:
             layer = img.layers[row.layer]
             if row.is_rootfs:
@@ -229,8 +240,9 @@ class Tables:
         return f"#{self.number_of(self.target.image, self.target.upper_index)}"
 
     def this_step_row(self, column: int) -> Row | None:
-        """In a build step, the newest history row of the target image is the step."""
-        if self.scene.command is None and not self.scene.new_layer:
+        """In a build step, the newest history row of the target image is the step (a rebuild
+        marks each row CACHED or built again instead)."""
+        if (self.scene.command is None and not self.scene.new_layer) or self.scene.cached is not None:
             return None
         col = self.stack.columns[column]
         if col.rows:

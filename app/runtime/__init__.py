@@ -5,6 +5,7 @@ builds an image or runs a command in a container any other way.
 """
 from app.build import BuildError, BuildResult, BuildStep, Context, ContextFile, StageResult, Uncertain  # noqa: F401
 from app.build import BuildCache, from_folder, planned_steps  # noqa: F401
+from app.build.cache_keys import CacheStep, progress_lines  # noqa: F401
 
 from .daemon import DockerError, NameInUse, NoSuchContainer, NoSuchImage, Runtime  # noqa: F401
 from .diff import container_diff  # noqa: F401

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from app.build import BuildResult, Context
 from app.build.cache import BuildCache
+from app.build.cache_keys import CacheStep, cache_keys, cached
+from app.dockerfile.errors import DockerfileError
 from app.build import build as build_dockerfile
 from app.engine import Change, Container, Image, Layer, commit, copy_layer
 
@@ -48,6 +50,10 @@ class Runtime:
         self.images: dict[str, Image] = {}
         self.containers: dict[str, Container] = {}
         self.builds: dict[str, BuildResult] = {}  # the last build of each tag, steps and all
+        # BuildKit's cache as docker build reports it: every key built so far, and for the last
+        # build of each tag, each instruction with whether it was CACHED (app/build/cache_keys.py)
+        self.cache_keys_seen: set[str] = set()
+        self.cache_report: dict[str, list[tuple[CacheStep, bool | None]]] = {}
         self._unnamed = 0
 
     # -- images ------------------------------------------------------------------
@@ -61,9 +67,23 @@ class Runtime:
         result = build_dockerfile(text, context, filename=filename, name=tag, target=target, build_args=build_args,
                                   cache=cache or self.cache, context_partial=context_partial)
         self.builds[tag] = result
+        self._remember_keys(text, context or {}, tag, filename, build_args,
+                            result.failed.line if result.failed is not None else None)
         if result.failed is None:
             self.images[tag] = result.image
         return result
+
+    def _remember_keys(self, text: str, context: Context, tag: str, filename: str,
+                       build_args: dict[str, str] | None, failed_line: int | None) -> None:
+        """The build's BuildKit keys: CACHED or not against earlier builds; kept for later ones up to
+        a failed step (BuildKit keeps what finished, nothing after the failure)."""
+        try:
+            steps = cache_keys(text, context, filename=filename, build_args=build_args)
+        except DockerfileError:  # the build itself already said why
+            return
+        self.cache_report[tag] = list(zip(steps, cached(steps, self.cache_keys_seen)))
+        self.cache_keys_seen |= {step.key for step in steps if step.key is not None
+                                 and (failed_line is None or step.line < failed_line)}
 
     def image(self, name: str) -> Image:
         if name not in self.images:

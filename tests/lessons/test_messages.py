@@ -51,7 +51,7 @@ MISTAKES = [
     ("an id with capitals and spaces", ("id: x", "id: My Lesson"), "1",
      "id: an id is 1 to 64 characters of a-z, 0-9 and '-', not starting with '-'"),
     ("a step of two kinds", ("  - build: one", "  - build: one\n    run: c1"), "9",
-     "steps.0: a step needs exactly one of: build, run, exec, show"),
+     "steps.0: a step needs exactly one of: build, run, exec, show, rebuild"),
     ("exec without in", ("  - build: one", "  - exec: ls"), "9", "steps.0: missing required key 'in'"),
     ("steps without their dashes", ("  - build: one\n    say", "  build: one\n  say"), "8",
      "steps: must be a list, one step per line starting with '- ', e.g. '  - build: app'"),
