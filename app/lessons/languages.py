@@ -34,6 +34,9 @@ def _texts(data: dict) -> Iterator[tuple[tuple, dict, str]]:
         for i, step in enumerate(steps):
             if isinstance(step, dict) and "say" in step:
                 yield ("steps", i, "say"), step, "say"
+            ask = step.get("ask") if isinstance(step, dict) else None
+            if isinstance(ask, dict) and "text" in ask:  # a question's own wording is a text too
+                yield ("steps", i, "ask", "text"), ask, "text"
 
 
 def one_language_texts(data: dict) -> list[tuple[tuple, str]]:
