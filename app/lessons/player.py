@@ -60,6 +60,11 @@ class Frame:
     question: "Question | None" = None  # the question with its answer, computed by questions.attach
     cached: list[bool | None] | None = None  # rebuild steps: per history row, CACHED (True) or run again
 
+    @property
+    def saved_image(self) -> Image | None:
+        """The image a build step made, which its download link saves; None for other steps."""
+        return self.images[0] if self.kind == "build" and self.images and not self.error else None
+
     def scene(self, lang: str, kernel: str, glosses: bool | None = None, links: Links | None = None) -> Scene:
         """The step as render draws it; ``glosses`` None means the language's default."""
         return Scene(

@@ -5,6 +5,7 @@
     played = sandbox.play(lesson)          # `layerlab check`
     played = sandbox.play_state(state)     # a playground page: played in a worker, the last few kept here
     result = sandbox.build(text, context, filename=..., name=..., target=...)
+    body = sandbox.save_image(image, name, limit)   # a download: docker save, gzip-compressed
 
 Every call may raise LimitExceeded (limit = cpu, memory, wall or output), a
 LessonError whose one problem says which limit stopped the job. Bundled lessons
@@ -23,7 +24,7 @@ from .limits import Limits
 from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown, start_in_background
 
 __all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "play_state", "played", "run",
-           "shutdown", "start_in_background"]
+           "save_image", "shutdown", "start_in_background"]
 
 
 def play(lesson: Lesson, limits: Limits | None = None):
@@ -38,6 +39,12 @@ def build(text: str, context: dict, *, filename: str, name: str, target: str | N
     return run(jobs.build_dockerfile, text, context, filename, name, target, build_args, context_partial,
                limits=limits,
                where=(filename, 1), description=f"building {filename} did not finish")
+
+
+def save_image(image, name: str, limit: int, limits: Limits | None = None) -> bytes:
+    """An image as a gzip-compressed ``docker save`` archive, written in a worker (TooLarge over ``limit``)."""
+    return run(jobs.save_image, image, name, limit, limits=limits, where=(name, 1),
+               description=f"saving image {name!r} did not finish")
 
 
 # -- a per-process cache: a lesson's pages are pure functions of its files ---------

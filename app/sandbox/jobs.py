@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.engine import Image
+from app.imageio.download import gzipped_docker_save
 from app.lessons import Lesson, load_lesson
 from app.lessons.player import PlayedLesson, play
 from app.playground import State
@@ -36,3 +38,8 @@ def build_dockerfile(text: str, context: dict, filename: str, name: str, target:
 def play_playground(state: State) -> PlayedState:
     """Build a playground state's Dockerfile and run its commands (the worker's build cache is kept)."""
     return play_state(state)
+
+
+def save_image(image: Image, name: str, limit: int) -> bytes:
+    """``docker save NAME | gzip`` of an image a page shows (raises TooLarge over ``limit`` bytes)."""
+    return gzipped_docker_save(image, name, limit)
