@@ -18,6 +18,7 @@ from app import sandbox
 from app.imageio.download import DEFAULT_LIMIT_BYTES, TooLarge, download_tag
 from app.lessons import LessonError
 from app.playground import StateError, decode
+from app.render.sizes import human_size
 
 from .caching import cacheable
 from .pages import _played
@@ -42,8 +43,8 @@ def _send(image) -> Response:
     try:
         body = sandbox.save_image(image, image.name, limit)
     except TooLarge as exc:
-        message = _("The image %(name)s holds %(size)s MB, more than the %(limit)s MB a download may hold "
-                    "(LAYERLAB_DOWNLOAD_MB).", name=exc.name, size=f"{exc.size / MB:.1f}", limit=f"{limit / MB:g}")
+        message = _("The image %(name)s holds %(size)s, more than the %(limit)s a download may hold "
+                    "(LAYERLAB_DOWNLOAD_MB).", name=exc.name, size=human_size(exc.size), limit=human_size(limit))
         return Response(message + "\n", 413, mimetype="text/plain")
     except LessonError as exc:  # the sandbox stopped the job (a limit)
         return Response("; ".join(p.message for p in exc.problems) + "\n", 503, mimetype="text/plain")
