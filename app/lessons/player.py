@@ -237,7 +237,7 @@ class Player:
             say=spec.say or narration.for_rebuild(name, [hit for s, hit in report if s.keyword != "FROM"]),
             output="\n".join(progress_lines([s for s, _ in report], [hit for _, hit in report])),
             error=result.failed.error if result.failed is not None else None,
-            cached=_history_cached(image, report, result),
+            cached=history_cached(image, report, result),
         ))
 
     def _stage_images(self, name: str) -> list[Image]:
@@ -249,7 +249,7 @@ class Player:
         return out
 
 
-def _history_cached(image: Image, report: list, result: BuildResult) -> list[bool | None]:
+def history_cached(image: Image, report: list, result: BuildResult) -> list[bool | None]:
     """Per history row of ``image``: the final stage's instructions are its last rows, the
     base's rows (FROM) are reused as they are (None: no mark)."""
     final = max((stage.index for stage in result.stages if stage.final), default=0)

@@ -27,7 +27,7 @@ from app.lessons.model import BuildStep as BuildSpec
 from app.lessons.model import ExecStep, ImageSpec, LessonSpec, RunStep, Text
 from app.runtime import BuildCache, BuildError, ContextFile, DockerError, Runtime
 
-from . import narration
+from . import narration, rebuild
 from .commands import Command, CommandError, parse_command
 from .state import State
 
@@ -54,6 +54,7 @@ class PlayedState:
     problem: Problem | None = None
     build_frames: int = 0
     command_frames: list[int] = field(default_factory=list)  # the last frame each command made
+    cached: list[bool | None] | None = None  # after an edit: per build frame, CACHED or built again (rebuild.py)
 
     @property
     def frames(self) -> list[lesson_player.Frame]:
@@ -76,13 +77,19 @@ def lesson_of(state: State) -> Lesson:
                   step_lines=[1])
 
 
-def play_state(state: State, cache: BuildCache | None = None) -> PlayedState:
-    """Build the state's Dockerfile and run its commands; never raises for bad input."""
+def play_state(state: State, cache: BuildCache | None = None, previous: State | None = None) -> PlayedState:
+    """Build the state's Dockerfile and run its commands; never raises for bad input.
+
+    ``previous``: the state the Build form came from; each build step is then marked CACHED
+    or built again against that state's build, as ``docker build`` would print it."""
     if not state.dockerfile.strip():
         return PlayedState(state, problem=Problem("write a Dockerfile, starting with FROM", 1, 1))
     lesson = lesson_of(state)
     player = lesson_player.Player(lesson)
-    player.runtime = Runtime(cache=CACHE if cache is None else cache)
+    cache = CACHE if cache is None else cache
+    player.runtime = Runtime(cache=cache)
+    if previous is not None:
+        player.runtime.cache_keys_seen |= rebuild.keys_of(previous, cache, context_of(previous))
     try:
         player.build_image(state.tag)
     except DockerfileError as exc:
@@ -90,10 +97,12 @@ def play_state(state: State, cache: BuildCache | None = None) -> PlayedState:
     except BuildError as exc:
         return PlayedState(state, problem=Problem(exc.message, exc.line or None))
     player.play()
+    build_frames = len(player.builds[state.tag].steps)
+    marks = rebuild.mark_frames(player, state.tag, build_frames) if previous is not None else None
     commands = _Commands(player, state.tag)
     frame_numbers = [commands.apply(line) for line in state.commands]
     played = lesson_player.PlayedLesson(lesson, player.frames, player.builds)
-    return PlayedState(state, played, build_frames=len(player.builds[state.tag].steps), command_frames=frame_numbers)
+    return PlayedState(state, played, build_frames=build_frames, command_frames=frame_numbers, cached=marks)
 
 
 class _Commands:

@@ -87,16 +87,17 @@ _states: OrderedDict = OrderedDict()
 STATES_KEPT = 64
 
 
-def play_state(state, limits: Limits | None = None):
+def play_state(state, limits: Limits | None = None, previous=None):
     """Play a playground state in a worker; the last STATES_KEPT results (and failures) are kept.
 
-    A LimitExceeded is raised (and kept) like any other LessonError."""
-    key = state
+    ``previous``: the state before an edit (CACHED marks). A LimitExceeded is raised (and
+    kept) like any other LessonError."""
+    key = (state, previous)
     if key in _states:
         _states.move_to_end(key)
     else:
         try:
-            value = run(jobs.play_playground, state, limits=limits, where=("Dockerfile", 1),
+            value = run(jobs.play_playground, state, previous, limits=limits, where=("Dockerfile", 1),
                         description="building and running this playground did not finish")
         except LessonError as exc:
             value = exc

@@ -35,9 +35,10 @@ def build_dockerfile(text: str, context: dict, filename: str, name: str, target:
                            context_partial=context_partial)
 
 
-def play_playground(state: State) -> PlayedState:
-    """Build a playground state's Dockerfile and run its commands (the worker's build cache is kept)."""
-    return play_state(state)
+def play_playground(state: State, previous: State | None = None) -> PlayedState:
+    """Build a playground state's Dockerfile and run its commands (the worker's build cache is kept);
+    ``previous``: the state before an edit, to mark each step CACHED or built again."""
+    return play_state(state, previous=previous)
 
 
 def save_image(image: Image, name: str, limit: int) -> bytes:

@@ -42,6 +42,9 @@ def _keep_state(endpoint: str, values: dict) -> None:
     step = g.get("play_step", flask_request.args.get("step"))
     if endpoint == "play.page" and "step" not in values and step:
         values["step"] = step
+    previous = g.get("play_prev", flask_request.args.get("prev"))  # the state before an edit: marks stay
+    if endpoint in ("play.page", "play.diagram") and "prev" not in values and previous and values.get("s") == encoded:
+        values["prev"] = previous
     for name in challenges.KEPT:  # an open challenge stays open through Build and Run
         if name not in values and flask_request.args.get(name):
             values[name] = flask_request.args[name]
@@ -81,12 +84,20 @@ def _step_arg(total: int) -> int:
     return int(wanted) if wanted.isdigit() and 1 <= int(wanted) <= total else total
 
 
-def _played(state: State):
+def _previous_arg() -> State | None:
+    """The state the last Build came from (``prev=``), whose build the CACHED marks compare with."""
+    try:
+        return decode(flask_request.args["prev"]) if flask_request.args.get("prev") else None
+    except StateError:  # a damaged prev= only loses the marks
+        return None
+
+
+def _played(state: State, previous: State | None = None):
     """The played state, or the sandbox's message (a limit that stopped the job)."""
     if state == EMPTY:
         return None, None
     try:
-        return sandbox.play_state(state), None
+        return sandbox.play_state(state, previous=previous), None
     except LessonError as exc:
         return None, "; ".join(p.message for p in exc.problems)
 
@@ -94,7 +105,7 @@ def _played(state: State):
 @bp.get("/play")
 def page():
     state, error = _state_arg()
-    played, limit = _played(state)
+    played, limit = _played(state, _previous_arg())
     return _respond(state, played, error or limit, 400 if error else 200)
 
 
@@ -105,7 +116,7 @@ def build():
         state = built_state(flask_request.form.to_dict(flat=False), previous)
     except StateError as exc:
         return _respond(previous, _played(previous)[0], str(exc), 422, focus="dockerfile")
-    return _go(state, focus="dockerfile")
+    return _go(state, focus="dockerfile", previous=previous if previous != EMPTY else None)
 
 
 @bp.post("/play/run")
@@ -118,14 +129,16 @@ def run():
     return _go(state, focus="command")
 
 
-def _go(state: State, focus: str) -> Response:
-    """After Build or Run: the new state's URL (303 See Other), or for htmx the panel and that URL."""
+def _go(state: State, focus: str, previous: State | None = None) -> Response:
+    """After Build or Run: the new state's URL (303 See Other), or for htmx the panel and that URL.
+    After a Build the URL names the state it came from too (``prev=``), for the CACHED marks."""
     try:
-        url = url_for("play.page", s=encode(state), **kept())
+        url = url_for("play.page", s=encode(state), prev=encode(previous) if previous else None, **kept())
     except StateError as exc:
         return _respond(state, None, str(exc), 422, focus=focus)
     if request.htmx:
-        played, limit = _played(state)
+        g.play_prev = encode(previous) if previous else None
+        played, limit = _played(state, previous)
         response = _respond(state, played, limit, 200, focus=focus)
         response.headers["HX-Push-Url"] = url
         return response
@@ -135,7 +148,7 @@ def _go(state: State, focus: str) -> Response:
 @bp.get("/play/diagram.<fmt>")
 def diagram(fmt: str):
     state, error = _state_arg()
-    played, limit = _played(state)
+    played, limit = _played(state, _previous_arg())
     if fmt not in ("svg", "png") or error or limit or played is None or not played.frames:
         return Response("no diagram: " + (error or limit or "nothing built"), 404, mimetype="text/plain")
     number = _step_arg(len(played.frames))
@@ -152,6 +165,7 @@ def _respond(state: State, played, error: str | None, status: int, focus: str | 
     context = dict(
         lang=lang, state=state, played=played, error=error, frames=frames, number=number, total=len(frames),
         frame=frame, encoded=_encoded(state), problem=played.problem if played else None, focus=focus,
+        cached=played.cached if played else None,
         svg=lesson_player.diagram(played.played, number, lang, "svg", glosses=glosses_on()) if frame else None,
         description=describe(frame, lang, played.played.lesson.spec.kernel) if frame else [],
         lines=state.dockerfile.split("\n"),
