@@ -53,7 +53,7 @@ def test_a_playground_image_is_docker_save_with_the_build_diff_ids(client, tmp_p
 
 def test_a_lesson_build_step_links_its_image(client):
     page = client.get("/lessons/hello-world/2").get_data(as_text=True)
-    link = re.search(r'href="(/lessons/hello-world/2/image\.tar\.gz)"', page).group(1)
+    link = unescape(re.search(r'href="(/lessons/hello-world/2/image\.tar\.gz[^"]*)"', page).group(1))
     response = client.get(link)
     assert response.headers["Content-Disposition"] == 'attachment; filename="hello-world.tar.gz"'
     manifest, digests = _layers(response.data)
@@ -66,6 +66,7 @@ def test_an_image_over_the_limit_is_refused_with_a_message():
     assert response.status_code == 413
     message = response.get_data(as_text=True)
     assert message.startswith("The image hello-world holds 13.3 kB, more than the 10.5 kB a download may hold")
+    assert "超过了下载上限" in client.get("/lessons/hello-world/2/image.tar.gz?lang=zh").get_data(as_text=True)
 
 
 def test_a_step_without_an_image_and_a_bad_link_are_not_errors(client):
