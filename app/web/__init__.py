@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(handout.bp)
     app.register_blueprint(challenges.bp)
     app.register_blueprint(download.bp)
+    app.jinja_env.globals.update(downloadable=download.downloadable)
     if app.config.get("LAYERLAB_WATCH"):  # serve --watch: development only
         app.register_blueprint(watch.bp)
     init_caching(app)

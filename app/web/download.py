@@ -33,6 +33,11 @@ def limit_bytes() -> int:
     return int(float(setting) * MB) if setting else DEFAULT_LIMIT_BYTES
 
 
+def downloadable(image) -> bool:
+    """Whether a page links ``image`` for download: under the limit (a larger one would answer 413)."""
+    return image is not None and image.size <= limit_bytes()
+
+
 def _no_image(message: str) -> Response:
     return Response(message + "\n", 404, mimetype="text/plain")
 

@@ -67,6 +67,7 @@ def test_an_image_over_the_limit_is_refused_with_a_message():
     message = response.get_data(as_text=True)
     assert message.startswith("The image hello-world holds 13.3 kB, more than the 10.5 kB a download may hold")
     assert "超过了下载上限" in client.get("/lessons/hello-world/2/image.tar.gz?lang=zh").get_data(as_text=True)
+    assert "download-image" not in client.get("/lessons/hello-world/2").get_data(as_text=True)  # no link to a 413
 
 
 def test_a_step_without_an_image_and_a_bad_link_are_not_errors(client):
