@@ -55,23 +55,16 @@ def _hidden(path: str, removed: set[str]) -> bool:
 
 def _row(layer: ImportedLayer, present: set[str]) -> tuple[LayerRow, set[str]]:
     """The layer's row against the paths below it, and the paths of the merged view after it."""
-    counts = {"added": 0, "changed": 0, "whiteouts": 0, "opaque": 0}
-    removed: set[str] = set()  # whited-out paths: gone with everything under them
-    emptied: set[str] = set()  # opaque directories: they stay, what was under them does not
-    for entry in layer.entries:
-        if entry["type"] == "whiteout":
-            counts["whiteouts"] += 1
-            removed.add(entry["path"])
-            continue
-        counts["changed" if entry["path"] in present else "added"] += 1
-        if entry.get("opaque"):
-            counts["opaque"] += 1
-            emptied.add(entry["path"])
+    removed = {e["path"] for e in layer.entries if e["type"] == "whiteout"}  # gone, with all under them
+    emptied = {e["path"] for e in layer.entries if e.get("opaque")}  # they stay; what was under them does not
     if removed or emptied:
         present = {p for p in present if not _hidden(p, removed) and not _hidden(posixpath.dirname(p), emptied)}
-    present |= {e["path"] for e in layer.entries if e["type"] != "whiteout"}
+    made = [e["path"] for e in layer.entries if e["type"] != "whiteout"]
+    changed = sum(1 for path in made if path in present)
     size = sum(e["size"] for e in layer.entries if e["type"] in ("file", "symlink"))
-    return LayerRow(layer.created_by, layer.empty_layer, layer.diff_id, size, len(layer.entries), **counts), present
+    row = LayerRow(layer.created_by, layer.empty_layer, layer.diff_id, size, len(layer.entries),
+                   added=len(made) - changed, changed=changed, whiteouts=len(removed), opaque=len(emptied))
+    return row, present | set(made)
 
 
 def layer_rows(imported: ImportedImage) -> list[LayerRow]:
