@@ -34,13 +34,9 @@ WANTED = [
 
 
 @pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True})
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
+def client():
+    """One app for the module; no test here relies on cookies, so one client too."""
+    return create_app({"TESTING": True}).test_client()
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +117,8 @@ def test_no_file_is_a_message(client):
     assert response.status_code == 400 and "Choose a docker save or OCI archive" in response.get_data(as_text=True)
 
 
-def test_an_upload_over_the_bound_is_413_before_it_is_read(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "LAYERLAB_IMPORT_MAX_BYTES", 10_000)
+def test_an_upload_over_the_bound_is_413_before_it_is_read(client, monkeypatch):
+    monkeypatch.setitem(client.application.config, "LAYERLAB_IMPORT_MAX_BYTES", 10_000)
     response = upload(client, bytes(20_000))
     assert response.status_code == 413
     assert "The upload is larger than 10 kB: it was not read." in response.get_data(as_text=True)
