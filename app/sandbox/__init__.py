@@ -5,6 +5,7 @@
     played = sandbox.play(lesson)          # `layerlab check`
     played = sandbox.play_state(state)     # a playground page: played in a worker, the last few kept here
     result = sandbox.build(text, context, filename=..., name=..., target=...)
+    upload = sandbox.import_upload(data, label)  # an uploaded image archive; ArchiveError if refused
 
 Every call may raise LimitExceeded (limit = cpu, memory, wall or output), a
 LessonError whose one problem says which limit stopped the job. Bundled lessons
@@ -22,7 +23,7 @@ from . import jobs
 from .limits import Limits
 from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown, start_in_background
 
-__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "play_state", "played", "run",
+__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "import_upload", "play", "play_state", "played", "run",
            "shutdown", "start_in_background"]
 
 
@@ -38,6 +39,12 @@ def build(text: str, context: dict, *, filename: str, name: str, target: str | N
     return run(jobs.build_dockerfile, text, context, filename, name, target, build_args, context_partial,
                limits=limits,
                where=(filename, 1), description=f"building {filename} did not finish")
+
+
+def import_upload(data: bytes, label: str, limits: Limits | None = None):
+    """Parse an uploaded image archive in a worker (never in the web process); its ``Upload`` summary."""
+    return run(jobs.import_upload, data, label, limits=limits, where=(label, 1),
+               description=f"reading the image archive {label} did not finish")
 
 
 # -- a per-process cache: a lesson's pages are pure functions of its files ---------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.imageio.upload import Upload, read_upload
 from app.lessons import Lesson, load_lesson
 from app.lessons.player import PlayedLesson, play
 from app.playground import State
@@ -36,3 +37,8 @@ def build_dockerfile(text: str, context: dict, filename: str, name: str, target:
 def play_playground(state: State) -> PlayedState:
     """Build a playground state's Dockerfile and run its commands (the worker's build cache is kept)."""
     return play_state(state)
+
+
+def import_upload(data: bytes, label: str) -> Upload:
+    """Read an uploaded image archive (the import page): its layers' counts and the lesson skeleton."""
+    return read_upload(data, label)
