@@ -9,8 +9,10 @@ give another checkout, e.g. main, to compare), twice:
    first step page a fresh worker answers;
 2. warm: LAYERLAB_WARM=1 --preload: ``wrk -t2 -c50 -d8s`` against the static
    CSS file (the baseline), a step's SVG, the full step page, its htmx partial
-   and a 304 revalidation of the page, each as req/s and as a ratio of the
-   static file measured in the same run; and each worker's peak RSS.
+   a 304 revalidation of the page and the step's playground URL, each as req/s
+   and as a ratio of the static file measured in the same run; with --soak S,
+   200 connections on the step page for S seconds (errors counted); and each
+   worker's peak RSS.
 
 Everything listens on 127.0.0.1 only, every run is bounded by a timeout, and
 gunicorn is stopped by its own pid at the end. wrk is Debian's ``wrk`` package.
@@ -88,8 +90,8 @@ def static_url(base: str) -> str:
     return found.group(1) if found else "/static/app.css"
 
 
-def wrk(url: str, seconds: int, headers: dict | None = None) -> tuple[float, str]:
-    args = ["wrk", "-t2", "-c50", f"-d{seconds}s"]
+def wrk(url: str, seconds: int, headers: dict | None = None, connections: int = 50) -> tuple[float, str]:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
@@ -123,7 +125,7 @@ def cold(app_dir: Path, step: str) -> None:
         stop(server)
 
 
-def warm(app_dir: Path, step: str, seconds: int) -> None:
+def warm(app_dir: Path, step: str, seconds: int, soak: int = 0) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     t = time.perf_counter()
@@ -131,7 +133,9 @@ def warm(app_dir: Path, step: str, seconds: int) -> None:
     try:
         wait_up(base, 900)
         print(f"warm: gunicorn --preload listening after {time.perf_counter() - t:.1f} s")
-        etag = get(base + step)[1].get("ETag")
+        status, step_headers, body = get(base + step)
+        etag = step_headers.get("ETag")
+        play = re.search(r'href="(/play\?s=[^"]+)"', body.decode())
         cases = [
             ("static CSS (baseline)", static_url(base), {}),
             ("step SVG", step + ".svg", {}),
@@ -142,6 +146,8 @@ def warm(app_dir: Path, step: str, seconds: int) -> None:
             cases.append(("304 revalidation", step, {"If-None-Match": etag}))
         else:
             print("no ETag on the step page: no 304 row")
+        if play:
+            cases.append(("playground URL", play.group(1).replace("&amp;", "&"), {}))
         for _, url, headers in cases:  # every worker renders each once before it is measured
             for _ in range(4):
                 get(base + url, headers)
@@ -151,6 +157,9 @@ def warm(app_dir: Path, step: str, seconds: int) -> None:
             rate, errors = wrk(base + url, seconds, headers)
             baseline = baseline or rate
             print(f"{name:<24} {rate:>9.0f} {rate / baseline:>9.0%}  {errors or '-'}")
+        if soak:
+            rate, errors = wrk(base + step, soak, connections=200)
+            print(f"soak: step page, 200 connections for {soak} s: {rate:.0f} req/s, errors: {errors or 'none'}")
         print("peak RSS per worker: " + ", ".join(f"{mb:.0f} MB" for mb in peak_rss_mb(server)))
     finally:
         stop(server)
@@ -163,6 +172,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--skip-warm", action="store_true")
     parser.add_argument("--skip-cold", action="store_true")
+    parser.add_argument("--soak", type=int, default=0, metavar="SECONDS",
+                        help="then 200 connections on the step page for this long (the issue asks 60)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -170,7 +181,7 @@ def main() -> None:
     if not options.skip_cold:
         cold(options.app_dir.resolve(), options.step)
     if not options.skip_warm:
-        warm(options.app_dir.resolve(), options.step, options.seconds)
+        warm(options.app_dir.resolve(), options.step, options.seconds, options.soak)
 
 
 if __name__ == "__main__":

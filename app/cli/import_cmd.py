@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 
 def _import(args: argparse.Namespace) -> int:
     from app.imageio import ArchiveError, read_archive
-    from app.imageio.skeleton import lesson_skeleton
+    from app.imageio.skeleton import lesson_id_from, lesson_skeleton
 
     try:
         imported = read_archive(Path(args.archive))
@@ -28,7 +27,7 @@ def _import(args: argparse.Namespace) -> int:
                    "layers": [vars(layer) for layer in imported.layers]}, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     if args.output:
-        lesson_id = args.id or re.sub(r"[^a-z0-9]+", "-", Path(args.output).stem.lower()).strip("-") or "imported"
+        lesson_id = args.id or lesson_id_from(Path(args.output).stem)
         try:
             Path(args.output).write_text(lesson_skeleton(imported, lesson_id), encoding="utf-8")
         except OSError as exc:

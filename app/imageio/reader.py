@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .safety import ArchiveError, ImportLimits, check_member
-from .store import open_store, read_json
+from .store import TarStore, open_store, read_json
 
 GZIP_MAGIC = b"\x1f\x8b"
 CHUNK = 1 << 20
@@ -192,7 +192,17 @@ def _oci(store, budget: _Budget) -> ImportedImage:
 
 def read_archive(path: str | Path, limits: ImportLimits = ImportLimits()) -> ImportedImage:
     """The image in ``path`` (a docker save tar, an OCI layout folder or oci-archive tar)."""
-    store = open_store(Path(path), limits)
+    return _read(open_store(Path(path), limits), str(path), limits)
+
+
+def read_archive_bytes(data: bytes, label: str, limits: ImportLimits = ImportLimits()) -> ImportedImage:
+    """The image in an archive held in memory (an upload: never written to disk); ``label`` names it in messages."""
+    if len(data) > limits.max_archive_bytes:
+        raise ArchiveError(f"{label}: {len(data)} bytes, over the limit of {limits.max_archive_bytes}")
+    return _read(TarStore(io.BytesIO(data), limits, label), label, limits)
+
+
+def _read(store, label: str, limits: ImportLimits) -> ImportedImage:
     budget = _Budget(limits)
     try:
         if store.has("manifest.json"):
@@ -200,5 +210,5 @@ def read_archive(path: str | Path, limits: ImportLimits = ImportLimits()) -> Imp
         if store.has("index.json"):
             return _oci(store, budget)
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ArchiveError(f"{path}: not an image archive as docker or OCI write it ({exc!r})") from None
-    raise ArchiveError(f"{path}: neither manifest.json (docker save) nor index.json (OCI layout) in it")
+        raise ArchiveError(f"{label}: not an image archive as docker or OCI write it ({exc!r})") from None
+    raise ArchiveError(f"{label}: neither manifest.json (docker save) nor index.json (OCI layout) in it")

@@ -109,9 +109,19 @@ def _say(rows: list[ImportedLayer]) -> str:
     return "\n\n".join(parts) or "(write what this step shows)"
 
 
+def lesson_id_from(name: str) -> str:
+    """A lesson id from a file name (``My App.yaml`` -> ``my-app``)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "imported"
+
+
+def dockerfile_of(imported: ImportedImage) -> str:
+    """The Dockerfile read back from the history (the skeleton's image), for the playground."""
+    return "\n".join(_plan(imported)[0]) + "\n"
+
+
 def lesson_skeleton(imported: ImportedImage, lesson_id: str) -> str:
     """The lesson file's text (YAML)."""
-    lines, groups, guessed = _plan(imported)
+    _, groups, guessed = _plan(imported)
     steps = [{"build": "imported", "instruction": n,
               "say": {"en": LiteralScalarString(_say(rows) + "\n")}} for n, rows in enumerate(groups, 1)]
     lesson = {
@@ -120,7 +130,7 @@ def lesson_skeleton(imported: ImportedImage, lesson_id: str) -> str:
         "title": {"en": f"Taking apart {imported.tag}"},
         "summary": {"en": f"The layers of {imported.tag}, one step each, as its {imported.format} archive holds them."},
         "images": [{"name": "imported", "context_partial": True,
-                    "dockerfile": LiteralScalarString("\n".join(lines) + "\n")}],
+                    "dockerfile": LiteralScalarString(dockerfile_of(imported))}],
         "steps": steps,
     }
     out = io.StringIO()

@@ -19,11 +19,15 @@ MAX_HOPS = 8
 
 
 class TarStore:
-    def __init__(self, path: Path, limits: ImportLimits):
-        self.label = str(path)
+    """A tar's files by name; ``source`` is its path, or the archive's bytes as a file (an upload)."""
+
+    def __init__(self, source: Path | BinaryIO, limits: ImportLimits, label: str | None = None):
+        path = label or str(source)
+        self.label = path
         self.limits = limits
         try:
-            self.tar = tarfile.open(path, mode="r:")
+            self.tar = (tarfile.open(fileobj=source, mode="r:") if hasattr(source, "read")
+                        else tarfile.open(source, mode="r:"))
         except (tarfile.TarError, OSError) as exc:
             raise ArchiveError(f"{path}: not a tar archive (docker save writes one; gunzip it first "
                                f"if it is compressed): {exc}") from None

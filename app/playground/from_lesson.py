@@ -12,8 +12,8 @@ from __future__ import annotations
 import shlex
 
 from app.build.context import ContextFile
-from app.lessons.loader import Lesson
-from app.lessons.model import BuildStep, ExecStep, RunStep, ShowStep
+from app.lessons.loader import Lesson, context_entries
+from app.lessons.model import BuildStep, ExecStep, RebuildStep, RunStep, ShowStep
 
 from .state import ContextItem, State
 
@@ -29,6 +29,8 @@ def _image_of(lesson: Lesson, upto: list, containers: dict[str, str]) -> str | N
         return containers.get(spec.in_)
     if isinstance(spec, ShowStep) and spec.show:
         return spec.show[0]
+    if isinstance(spec, RebuildStep):
+        return spec.rebuild
     return None
 
 
@@ -47,7 +49,13 @@ def lesson_state(lesson: Lesson, spec_index: int) -> State | None:
         elif isinstance(spec, ExecStep) and containers.get(spec.in_) == image:
             commands.append(spec.exec if spec.in_ == current else f"docker exec {spec.in_} sh -c {shlex.quote(spec.exec)}")
             current = spec.in_
-    return State(lesson.dockerfiles[image], _context_items(lesson.contexts.get(image, {})), tuple(commands), image)
+    dockerfile, context = lesson.dockerfiles[image], lesson.contexts.get(image, {})
+    edits = [spec for spec in upto if isinstance(spec, RebuildStep) and spec.rebuild == image]
+    if edits:  # a rebuild step opens its edited Dockerfile and context (the last edit wins, as in the lesson)
+        last = edits[-1]
+        dockerfile = last.dockerfile if last.dockerfile is not None else dockerfile
+        context = {**context, **context_entries(last.context)}
+    return State(dockerfile, _context_items(context), tuple(commands), image)
 
 
 def _context_items(context: dict) -> tuple[ContextItem, ...]:
@@ -78,6 +86,8 @@ def lesson_step_state(played, number: int) -> tuple[State, int] | None:
     if state is None:
         return None
     steps = played.builds[state.tag].steps if state.tag in played.builds else []
+    if frame.cached is not None:  # a rebuild: the whole edited build (the playground has no cache marks)
+        return state, len(steps)
     if frame.kind == "build":
         found = [i for i, s in enumerate(steps, 1) if s.line == frame.source_line and s.text == frame.command]
         return state, found[0] if found else 1

@@ -6,6 +6,7 @@
     played = sandbox.play_state(state)     # a playground page: played in a worker, the last few kept here
     result = sandbox.build(text, context, filename=..., name=..., target=...)
     body = sandbox.save_image(image, name, limit)   # a download: docker save, gzip-compressed
+    upload = sandbox.import_upload(data, label)  # an uploaded image archive; ArchiveError if refused
 
 Every call may raise LimitExceeded (limit = cpu, memory, wall or output), a
 LessonError whose one problem says which limit stopped the job. Bundled lessons
@@ -23,8 +24,8 @@ from . import jobs
 from .limits import Limits
 from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown, start_in_background
 
-__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "play", "play_state", "played", "run",
-           "save_image", "shutdown", "start_in_background"]
+__all__ = ["Limits", "LimitExceeded", "SandboxError", "WorkerDied", "build", "import_upload", "play", "play_state",
+           "played", "run", "save_image", "shutdown", "start_in_background"]
 
 
 def play(lesson: Lesson, limits: Limits | None = None):
@@ -45,6 +46,12 @@ def save_image(image, name: str, limit: int, limits: Limits | None = None) -> by
     """An image as a gzip-compressed ``docker save`` archive, written in a worker (TooLarge over ``limit``)."""
     return run(jobs.save_image, image, name, limit, limits=limits, where=(name, 1),
                description=f"saving image {name!r} did not finish")
+
+
+def import_upload(data: bytes, label: str, limits: Limits | None = None):
+    """Parse an uploaded image archive in a worker (never in the web process); its ``Upload`` summary."""
+    return run(jobs.import_upload, data, label, limits=limits, where=(label, 1),
+               description=f"reading the image archive {label} did not finish")
 
 
 # -- a per-process cache: a lesson's pages are pure functions of its files ---------

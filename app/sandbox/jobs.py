@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.engine import Image
 from app.imageio.download import gzipped_docker_save
+from app.imageio.upload import Upload, read_upload
 from app.lessons import Lesson, load_lesson
 from app.lessons.player import PlayedLesson, play
 from app.playground import State
@@ -44,3 +45,8 @@ def play_playground(state: State, previous: State | None = None) -> PlayedState:
 def save_image(image: Image, name: str, limit: int) -> bytes:
     """``docker save NAME | gzip`` of an image a page shows (raises TooLarge over ``limit`` bytes)."""
     return gzipped_docker_save(image, name, limit)
+
+
+def import_upload(data: bytes, label: str) -> Upload:
+    """Read an uploaded image archive (the import page): its layers' counts and the lesson skeleton."""
+    return read_upload(data, label)

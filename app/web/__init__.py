@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app.render.labels import printable
 from app.render.sizes import human_size
 
-from . import challenges, download, handout, inspect, pages, play, watch
+from . import challenges, download, handout, import_page, inspect, pages, play, watch
 from .caching import init_caching
 from .markdown import render_markdown
 from .notes import translate_note
@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(challenges.bp)
     app.register_blueprint(download.bp)
     app.jinja_env.globals.update(downloadable=download.downloadable)
+    app.register_blueprint(import_page.bp)
     if app.config.get("LAYERLAB_WATCH"):  # serve --watch: development only
         app.register_blueprint(watch.bp)
     init_caching(app)

@@ -127,7 +127,7 @@ def test_a_whole_course_handout_has_every_lesson_in_the_order_of_the_list(lesson
     assert re.findall(r'<article class="lesson" id="lesson-([\w-]+)">', page) == ["first-of-all", "hello-world"]
     assert page.count("<html") == 1 and page.count('<header class="cover">') == 2
     first = page.split('id="lesson-first-of-all"', 1)[1].split("</article>", 1)[0]
-    assert first.count('<section class="step"') == 6  # the starter's steps, then hello-world's
+    assert first.count('<section class="step"') == 7  # the starter's steps (one per kind), then hello-world's
     assert "第 1 步" in first and "My first lesson" in first  # a zh page of an en-only lesson shows its English
     both = layerlab("export", "handout", "hello-world", "--all", "-o", out)
     assert both.returncode == 1 and "--all" in both.stderr

@@ -8,44 +8,14 @@ exit status 1, a message naming the archive, the entry and why, nothing written.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
-import json
 import tarfile
 
 import pytest
 
 from app.cli import main
 from app.imageio import ArchiveError, ImportLimits, read_archive
-
-
-def _member(name: str, kind=tarfile.REGTYPE, data: bytes = b"", linkname: str = "", size: int | None = None):
-    info = tarfile.TarInfo(name)
-    info.type, info.linkname, info.mode = kind, linkname, 0o644
-    info.size = len(data) if size is None else size
-    return info, io.BytesIO(data) if kind == tarfile.REGTYPE else None
-
-
-def layer_tar(*members) -> bytes:
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for info, data in members:
-            tar.addfile(info, data)
-    return out.getvalue()
-
-
-def docker_archive(path, layer: bytes) -> str:
-    """A docker save archive of one layer (history: one row)."""
-    hex_ = hashlib.sha256(layer).hexdigest()
-    config = json.dumps({"rootfs": {"type": "layers", "diff_ids": ["sha256:" + hex_]},
-                         "history": [{"created_by": "RUN evil # buildkit"}]}).encode()
-    manifest = json.dumps([{"Config": "c.json", "RepoTags": ["evil:latest"], "Layers": [f"{hex_}/layer.tar"]}]).encode()
-    with tarfile.open(path, "w") as tar:
-        for name, data in ((f"{hex_}/layer.tar", layer), ("c.json", config), ("manifest.json", manifest)):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return str(path)
+from hostile_archives import tar_entry, docker_archive, layer_tar
 
 
 def refused(tmp_path, capsys, layer: bytes) -> str:
@@ -58,34 +28,34 @@ def refused(tmp_path, capsys, layer: bytes) -> str:
 
 
 def test_a_dot_dot_path_is_refused(tmp_path, capsys):
-    err = refused(tmp_path, capsys, layer_tar(_member("etc/../../outside.txt", data=b"x")))
+    err = refused(tmp_path, capsys, layer_tar(tar_entry("etc/../../outside.txt", data=b"x")))
     assert "'etc/../../outside.txt'" in err and "'..'" in err
 
 
 def test_a_dot_dot_inside_the_image_is_refused_too(tmp_path, capsys):
-    err = refused(tmp_path, capsys, layer_tar(_member("usr/../etc/passwd", data=b"x")))
+    err = refused(tmp_path, capsys, layer_tar(tar_entry("usr/../etc/passwd", data=b"x")))
     assert "'usr/../etc/passwd'" in err
 
 
 def test_a_symlink_that_climbs_out_is_refused(tmp_path, capsys):
-    escape = _member("etc/shadow-link", tarfile.SYMTYPE, linkname="../../../../host/etc/shadow")
-    err = refused(tmp_path, capsys, layer_tar(_member("etc/", tarfile.DIRTYPE), escape))
+    escape = tar_entry("etc/shadow-link", tarfile.SYMTYPE, linkname="../../../../host/etc/shadow")
+    err = refused(tmp_path, capsys, layer_tar(tar_entry("etc/", tarfile.DIRTYPE), escape))
     assert "'etc/shadow-link'" in err and "outside the image" in err
 
 
 def test_a_hard_link_that_climbs_out_is_refused(tmp_path, capsys):
-    err = refused(tmp_path, capsys, layer_tar(_member("passwd", tarfile.LNKTYPE, linkname="../etc/passwd")))
+    err = refused(tmp_path, capsys, layer_tar(tar_entry("passwd", tarfile.LNKTYPE, linkname="../etc/passwd")))
     assert "'passwd'" in err
 
 
 def test_a_device_is_refused(tmp_path, capsys):
-    err = refused(tmp_path, capsys, layer_tar(_member("dev/mem", tarfile.CHRTYPE)))
+    err = refused(tmp_path, capsys, layer_tar(tar_entry("dev/mem", tarfile.CHRTYPE)))
     assert "'dev/mem'" in err and "device" in err
 
 
 def test_an_absolute_symlink_stays_inside_the_image(tmp_path, capsys):
     """/bin/sh -> /bin/busybox is every image's: the target is read inside the image, not refused."""
-    layer = layer_tar(_member("bin/", tarfile.DIRTYPE), _member("bin/sh", tarfile.SYMTYPE, linkname="/bin/busybox"))
+    layer = layer_tar(tar_entry("bin/", tarfile.DIRTYPE), tar_entry("bin/sh", tarfile.SYMTYPE, linkname="/bin/busybox"))
     imported = read_archive(docker_archive(tmp_path / "ok.tar", layer))
     assert [(e["path"], e["type"], e.get("target")) for e in imported.layers[0].entries] == [
         ("/bin", "dir", None), ("/bin/sh", "symlink", "/bin/busybox")]
@@ -103,7 +73,7 @@ def test_a_tar_bomb_header_is_refused_before_it_is_read(tmp_path, capsys):
 def test_a_gzip_bomb_is_refused_by_the_inflated_bytes(tmp_path):
     """A small gzip layer that inflates past the bound in what no size field counts (a 4 MiB
     PAX header, which tarfile would read into memory): stopped while inflating."""
-    info, _ = _member("x")
+    info, _ = tar_entry("x")
     info.pax_headers = {"comment": "z" * (4 << 20)}
     layer = gzip.compress(layer_tar((info, io.BytesIO(b""))))
     assert len(layer) < 64 << 10
@@ -113,7 +83,7 @@ def test_a_gzip_bomb_is_refused_by_the_inflated_bytes(tmp_path):
 
 
 def test_too_many_entries_are_refused(tmp_path):
-    layer = layer_tar(*(_member(f"f{i}") for i in range(50)))
+    layer = layer_tar(*(tar_entry(f"f{i}") for i in range(50)))
     with pytest.raises(ArchiveError, match="more than 40 entries"):
         read_archive(docker_archive(tmp_path / "many.tar", layer), ImportLimits(max_entries=40))
 
