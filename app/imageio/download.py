@@ -16,7 +16,7 @@ from app.engine.image import Image
 
 from .save import write_docker_archive
 
-DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024  # an image's bytes (docker images SIZE) a download may hold
+DEFAULT_LIMIT_BYTES = 1024 * 1024 * 1024  # an image's bytes (docker images SIZE) a download may hold
 _NOT_IN_A_TAG = re.compile(r"[^a-z0-9._/-]+")
 
 
