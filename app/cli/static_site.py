@@ -29,6 +29,8 @@ URL_ATTRIBUTE = re.compile(r'(?P<name>\s(?:href|src|action|data-first|data-last|
 HTMX_ATTRIBUTE = re.compile(r'\shx-[a-z-]+(?:="[^"]*")?')
 # The playground runs builds on a server: a static copy has none, so its links are left out.
 PLAYGROUND_LINK = re.compile(r'<a\b[^>]*\shref="/play[?"][^>]*>.*?</a>', re.S)
+# So is an image's download (made on request from the build): the paragraph holding its link goes.
+DOWNLOAD_LINK = re.compile(r'<p class="download-image">.*?</p>', re.S)
 # Likewise the layer inspector: inside a diagram a layer's link is unwrapped, leaving the drawing.
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 SVG_LINK = re.compile(r"<a\b[^>]*>|</a>")
@@ -96,5 +98,5 @@ class SiteMap:
             fragment = f"#{urlsplit(url).fragment}" if urlsplit(url).fragment else ""
             return f'{match["name"]}="{html.escape(posixpath.relpath(target, here) + fragment)}"'
 
-        text = SVG.sub(_unlinked, PLAYGROUND_LINK.sub("", HTMX_ATTRIBUTE.sub("", text)))
+        text = SVG.sub(_unlinked, DOWNLOAD_LINK.sub("", PLAYGROUND_LINK.sub("", HTMX_ATTRIBUTE.sub("", text))))
         return URL_ATTRIBUTE.sub(relative, text), found
