@@ -39,6 +39,30 @@ _pool_key: tuple | None = None
 _lock = threading.Lock()
 
 
+def _forget_inherited_forkserver() -> None:
+    """After a fork (a gunicorn worker of a ``--preload`` master), start our own forkserver.
+
+    multiprocessing keeps one forkserver per process and checks it with ``waitpid``, which a forked
+    child cannot do on its parent's child (ECHILD: the pool breaks, /play answered 500). The child drops
+    its copy of the parent's handles; the parent's forkserver lives on for the parent."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # noqa: SLF001 - the module's own singleton; no public reset exists
+    if server._forkserver_pid is None:
+        return
+    if server._forkserver_alive_fd is not None:
+        try:
+            os.close(server._forkserver_alive_fd)
+        except OSError:
+            pass
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    server._inherited_fds = None
+    server._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_forkserver)
+
+
 class SandboxError(LessonError):
     """A job the sandbox stopped; a LessonError, so every caller shows it as a problem at file:line."""
 
