@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from app.dockerfile.errors import DockerfileError
@@ -244,10 +244,14 @@ def dockerfiles(draw) -> str:
 # the tests
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          derandomize="LAYERLAB_EXAMPLES" not in os.environ)  # the suite's run is the same on every machine
 @given(dockerfiles())
 def test_generated_dockerfiles_parse_like_buildkit(text):
-    assert_same(text)
+    try:
+        assert_same(text)
+    except UnicodeDecodeError:  # the oracle package decodes Go's bytes cut inside a UTF-8 character: no answer
+        reject()
 
 
 @pytest.mark.parametrize("text", [
