@@ -237,6 +237,13 @@ def _context_file(spec: str | ContextFileSpec) -> Entry:
     return ContextFile(None, spec.size or 0, mode)
 
 
+def rebuilt_inputs(lesson: "Lesson", spec) -> tuple[str, Context]:
+    """A rebuild step's Dockerfile and context: its edits over the image's own (the player and the
+    playground both open a rebuild this way)."""
+    text = spec.dockerfile if spec.dockerfile is not None else lesson.dockerfiles[spec.rebuild]
+    return text, {**lesson.contexts.get(spec.rebuild, {}), **context_entries(spec.context)}
+
+
 def context_entries(specs: dict[str, str | ContextFileSpec]) -> Context:
     """Inline context entries of a lesson file (an image's ``context:``, a rebuild's edits)."""
     return {path: _context_file(spec) for path, spec in specs.items()}

@@ -22,7 +22,7 @@ from app.runtime import BuildCache
 from app.runtime import BuildError, BuildResult, BuildStep, DiskReport, Runtime, disk_report  # noqa: F401
 
 from . import narration
-from .loader import Lesson, LessonError, Problem, context_entries, duplicate_ids, lesson_files, load_lesson
+from .loader import Lesson, LessonError, Problem, duplicate_ids, lesson_files, load_lesson, rebuilt_inputs
 from .model import BuildStep as BuildSpec
 from .model import AskSpec, ExecStep, RebuildStep, RunStep, ShowStep, Text
 from .questions import Question, attach_questions
@@ -220,9 +220,8 @@ class Player:
         name = spec.rebuild
         image_spec = next(i for i in self.lesson.spec.images if i.name == name)
         self.build_image(name)  # the first build fills the cache, if no step has shown it yet
-        text = spec.dockerfile if spec.dockerfile is not None else self.lesson.dockerfiles[name]
+        text, context = rebuilt_inputs(self.lesson, spec)
         file = str(self.lesson.path) if spec.dockerfile is not None else self.lesson.dockerfile_origin[name][0]
-        context = {**self.lesson.contexts.get(name, {}), **context_entries(spec.context)}
         args = spec.build_args if spec.build_args is not None else dict(image_spec.build_args)
         try:
             result = self.runtime.build(text, context, tag=name, filename=file, target=image_spec.target,

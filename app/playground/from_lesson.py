@@ -12,7 +12,7 @@ from __future__ import annotations
 import shlex
 
 from app.build.context import ContextFile
-from app.lessons.loader import Lesson, context_entries
+from app.lessons.loader import Lesson, rebuilt_inputs
 from app.lessons.model import BuildStep, ExecStep, RebuildStep, RunStep, ShowStep
 
 from .state import ContextItem, State
@@ -51,10 +51,8 @@ def lesson_state(lesson: Lesson, spec_index: int) -> State | None:
             current = spec.in_
     dockerfile, context = lesson.dockerfiles[image], lesson.contexts.get(image, {})
     edits = [spec for spec in upto if isinstance(spec, RebuildStep) and spec.rebuild == image]
-    if edits:  # a rebuild step opens its edited Dockerfile and context (the last edit wins, as in the lesson)
-        last = edits[-1]
-        dockerfile = last.dockerfile if last.dockerfile is not None else dockerfile
-        context = {**context, **context_entries(last.context)}
+    if edits:  # a rebuild step opens its edited Dockerfile and context, as the lesson builds it
+        dockerfile, context = rebuilt_inputs(lesson, edits[-1])
     return State(dockerfile, _context_items(context), tuple(commands), image)
 
 
