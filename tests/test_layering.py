@@ -9,8 +9,8 @@ fails on:
 - a package in app/ that has no level (a new package takes its place here and
   in docs/architecture.md first);
 - an import cycle between two modules (files) anywhere in app/, except those
-  in ``KNOWN_CYCLES`` (cycles other branches remove: the lead empties the set
-  when they are merged, and a test fails once one is gone, as a reminder);
+  in ``KNOWN_CYCLES`` (empty; a cycle listed there while a change removes it
+  must leave the list once it is gone: a test fails on a stale entry);
 - a module of a pure package that imports something able to start a process.
 
 The checker is plain functions over (path, source) so that the last tests can
@@ -51,9 +51,8 @@ PROCESS_MODULES = ("subprocess", "multiprocessing", "pty", "ctypes", "concurrent
 PROCESS_OS_CALLS = {"fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp", "execv", "execve",
                     "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "spawnv", "spawnve",
                     "spawnvp", "spawnvpe", "spawnl", "spawnle", "spawnlp", "spawnlpe"}
-# Packages where import cycles are tolerated for now, because other branches of
-# issue 8 remove them: a cycle whose modules all lie in one of these is not
-# reported. The lead empties this once those branches are merged.
+# Packages where an import cycle is tolerated while a change removes it: a cycle
+# whose modules all lie in one of these is not reported. Empty: app/ has none.
 KNOWN_CYCLES: dict[str, str] = {}
 
 LEVEL_OF = {package: number for number, packages in enumerate(LEVELS) for package in packages}
