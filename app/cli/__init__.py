@@ -111,6 +111,9 @@ def built(args: argparse.Namespace):
     from app.sandbox import build
 
     path = Path(args.dockerfile)
+    if path.is_dir():  # `docker build DIR`: DIR/Dockerfile, with DIR as the context
+        args.context = args.context or str(path)
+        path = path / "Dockerfile"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -186,7 +189,7 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_check)
 
     b = sub.add_parser("build", help="build a Dockerfile in the simulator")
-    b.add_argument("dockerfile")
+    b.add_argument("dockerfile", help="a Dockerfile, or a folder holding one (as `docker build DIR`)")
     b.add_argument("--context", help="build context folder (default: the Dockerfile's folder)")
     b.add_argument("--target", help="build up to this stage")
     b.add_argument("--json", action="store_true", help="print the image's layers and merged view as JSON")
