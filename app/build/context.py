@@ -107,6 +107,14 @@ def tree(context: Context) -> dict[str, Entry]:
 def lookup(nodes: dict[str, Entry], path: str, follow: bool = True) -> tuple[str, Entry] | None:
     """The entry ``path`` names, with symlinks followed inside the context (the last one
     only with ``follow``), as (its real context path, entry); None where nothing is."""
+    real, entry = _walk(nodes, path, follow)
+    return None if entry is None else (real, entry)
+
+
+def _walk(nodes: dict[str, Entry], path: str, follow: bool) -> tuple[str, Entry | None]:
+    """:func:`lookup`'s walk: (the real path, its entry), or (the path it was looking
+    for when it found nothing, symlinks on the way followed, and None): the path
+    BuildKit names in its "not found"."""
     todo = [p for p in clean(path).split("/") if p]
     here: list[str] = []
     hops = 0
@@ -115,21 +123,35 @@ def lookup(nodes: dict[str, Entry], path: str, follow: bool = True) -> tuple[str
         candidate = "/".join(here + [name])
         entry = nodes.get(candidate)
         if entry is None:
-            return None
+            return "/".join([candidate, *todo]), None
         if isinstance(entry, ContextSymlink) and (todo or follow):
             hops += 1
             if hops > MAX_SYMLINK_HOPS:
-                return None
+                return candidate, None
             # an absolute target replaces the start (posixpath.join); clean() keeps ".." at the root
             here = [p for p in clean(posixpath.join("/" + "/".join(here), entry.target)).split("/") if p]
             todo = here + todo
             here = []
             continue
         if todo and not isinstance(entry, ContextDir):
-            return None
+            return "/".join([candidate, *todo]), None
         here.append(name)
     real = "/".join(here)
     return real, nodes[real]
+
+
+def dangling(context: Context, source: str) -> str | None:
+    """Where a COPY source breaks: the first name it matches (a glob's matches included)
+    whose symlinks lead to nothing in the context, as the context path BuildKit reports
+    ("/logs/a.txt" not found, say, when link.txt points into an ignored folder); None
+    when every match resolves. A glob that matches nothing is not broken: it copies nothing."""
+    nodes = tree(context)
+    src = clean(source)
+    for name in (_glob(nodes, src) if is_wildcard(src) else [src]):
+        missing, entry = _walk(nodes, name, follow=True)
+        if entry is None:
+            return "/" + missing
+    return None
 
 
 def _below(nodes: dict[str, Entry], top: str) -> list[tuple[str, Entry]]:

@@ -17,7 +17,7 @@ from app.dockerfile import instructions as ins
 from app.engine import Dir, File, FSError, Image, Inode, Layer, Node, Symlink, UnionFS
 
 from .base import base_image
-from .context import ContextDir, ContextFile, ContextSymlink, Entry, clean, is_wildcard, resolve_each
+from .context import ContextDir, ContextFile, ContextSymlink, Entry, clean, dangling, is_wildcard, resolve_each
 from .results import Uncertain
 from .state import BuildWide, Outcome, StageState, image_with
 
@@ -137,6 +137,10 @@ def _copy_from_context(target: _Target, src: str, build: BuildWide, add: bool) -
     and symlinks kept), a file (or a symlink named directly, followed) under its name.
     A wildcard that matches nothing copies nothing; a plain name that names nothing
     fails the build, as Docker's does, unless the lesson says its context is partial."""
+    broken = None if build.context_partial else dangling(build.context, src)
+    if broken is not None:  # a name (or a glob's match) whose symlink leads nowhere fails, as BuildKit's
+        target.outcome.error = not_found(broken)
+        return
     groups = resolve_each(build.context, src)
     if not groups:
         if is_wildcard(src):

@@ -192,3 +192,23 @@ def test_a_lone_exclamation_mark_is_refused_as_docker_refuses_it(tmp_path):
     with pytest.raises(LessonError) as err:
         load_lesson(path)
     assert any('illegal exclusion pattern: "!"' in p.message for p in err.value.problems), err.value.problems
+
+
+@pytest.mark.parametrize("source", ["*.txt", "link.txt"])
+def test_a_symlink_into_an_ignored_folder_fails_the_copy_naming_its_target(source):
+    """A name (or a glob's match) whose symlink leads to nothing fails, as BuildKit fails; the
+    3,000-case docker run found it (tests/docker/test_docker_copy_forms.py checks the daemon)."""
+    from app.build import build
+
+    context = filter_context({"logs/a.txt": ContextFile.text("a\n"), "link.txt": ContextSymlink("logs/a.txt"),
+                              "b.txt": ContextFile.text("b\n")}, ["logs"])
+    result = build(f"FROM busybox:1.36\nCOPY {source} /g/\n", context)
+    assert result.failed is not None
+    assert result.failed.error == 'failed to compute cache key: "/logs/a.txt" not found: not found'
+
+
+def test_a_glob_that_matches_nothing_is_not_broken():
+    from app.build.context import dangling
+
+    assert dangling({"a.txt": ContextFile.text("a\n")}, "*.log") is None
+    assert dangling({"a.txt": ContextFile.text("a\n"), "l": ContextSymlink("a.txt")}, "*") is None
