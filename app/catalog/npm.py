@@ -204,8 +204,7 @@ def install(ctx: Any, ops: PackageFiles, specs: list[str], flags: set[str], valu
         tree = npm_tree.from_lock(lock, omit_dev)
     else:
         roots = [(n, w, False) for n, w in manifest.get("dependencies", {}).items()]
-        if not omit_dev:
-            roots += [(n, w, True) for n, w in manifest.get("devDependencies", {}).items()]
+        roots += [(n, w, True) for n, w in manifest.get("devDependencies", {}).items()]
         added = [npm_tree.split_spec(s) for s in specs]
         roots = [r for r in roots if r[0] not in {n for n, _ in added}] + [(n, w, dev_save) for n, w in added]
         tree = npm_tree.resolve(roots)
@@ -217,6 +216,8 @@ def install(ctx: Any, ops: PackageFiles, specs: list[str], flags: set[str], valu
         if "--no-save" not in flags and (specs or not ops.exists(f"{root}/package-lock.json")):
             ops.write(f"{root}/package.json", json.dumps(manifest, indent=2) + "\n")
             ops.write(f"{root}/package-lock.json", lockfile_text(manifest, tree, with_root=True))
+        if omit_dev:  # the lockfile has the whole tree; node_modules leaves the dev part out
+            tree = Tree({loc: p for loc, p in tree.placed.items() if not p.dev})
     write_tree(ctx, ops, root, tree, manifest, True)
     return 0
 
