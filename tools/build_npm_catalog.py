@@ -12,7 +12,8 @@ What it does, all with the ordinary npm client and the registry's real tarballs:
    the one npm itself fetched: path, size, executable bit), and the tarball's size (the npm cache);
 3. ``npm view NAME versions`` of the requested packages (so ``express@99`` fails as npm fails);
 4. one real ``npm view`` of a name that does not exist, for npm's 404 text;
-5. a real ``npm install express`` measured (bytes and files of node_modules) with its
+5. where npm placed every package of each one-package install (for the placement test);
+6. a real ``npm install express`` measured (bytes and files of node_modules) with its
    package.json and package-lock.json, which the tests build with ``npm ci``.
 
 Only paths and sizes are kept (no file contents), gzipped JSON.
@@ -100,6 +101,15 @@ KEEP = ("version", "integrity", "license", "dependencies", "optionalDependencies
         "peerDependenciesMeta", "engines", "bin", "os", "cpu", "funding", "hasInstallScript")
 
 
+def real_layouts(all_locks: list[dict]) -> dict:
+    """Where real npm placed each package of each one-package install: {name: {location: version}}."""
+    out = {}
+    for lock in all_locks[1:]:
+        (name,) = lock["packages"][""]["dependencies"]
+        out[name] = {loc: e["version"] for loc, e in lock["packages"].items() if loc and not e.get("link")}
+    return out
+
+
 def catalog(all_locks: list[dict]) -> dict:
     """Every package version the lockfiles name, with its tarball's files (8 downloads at a time)."""
     packages: dict[str, dict] = {}
@@ -162,12 +172,13 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(args.work or scratch)
-        packages = catalog(locks(work))
+        all_locks = locks(work)
+        packages = catalog(all_locks)
         published_versions(packages, work)
         data = {"meta": {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                          "npm": npm(["--version"], work).stdout.strip(), "registry": REGISTRY},
                 "requested": PACKAGES, "dev": DEV_PACKAGES, "packages": packages,
-                "absent": absent_error(work),
+                "absent": absent_error(work), "real_layouts": real_layouts(all_locks),
                 "measured_install": {"express": measure_express(work)}}
     raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
     OUT.write_bytes(gzip.compress(raw, 9, mtime=0))

@@ -77,8 +77,9 @@ def split_spec(spec: str) -> tuple[str, str]:
 def platform_ok(entry: dict) -> bool:
     """An optional package for another system (fsevents on macOS) is skipped, as npm skips it."""
     for key, mine in PLATFORM.items():
-        wanted = entry.get(key)
-        if wanted and (mine not in wanted if not all(w.startswith("!") for w in wanted) else f"!{mine}" in wanted):
+        wanted = entry.get(key) or []
+        allowed = [w for w in wanted if not w.startswith("!")]
+        if f"!{mine}" in wanted or (allowed and mine not in allowed):
             return False
     return True
 

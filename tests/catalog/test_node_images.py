@@ -104,3 +104,15 @@ def test_layerlab_images_lists_node_as_approximate_and_commands_lists_npm(capsys
     assert "approximate" in line
     assert main(["commands", "npm"]) == 0
     assert "npm" in capsys.readouterr().out
+
+
+def test_purging_what_a_run_installed_keeps_lib_and_the_base_images_directories():
+    # the node image's RUN: tools in, node fetched, tools purged (dpkg must not take /lib, a merged-/usr
+    # link, nor directories bookworm's base packages own, such as /usr/share/man)
+    result = Runtime().build("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y "
+                             "--no-install-recommends gnupg && apt-get purge -y --auto-remove gnupg\n", {}, tag="p")
+    assert result.failed is None
+    layer = result.steps[-1].image.layers[-1]
+    assert "/lib" not in layer  # untouched
+    assert layer.get("/usr/share/man").type == "dir" and layer.get("/usr/share/locale").type == "dir"  # no whiteout
+    assert "/usr/bin/gpg" not in layer

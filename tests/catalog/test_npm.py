@@ -90,3 +90,14 @@ def test_npm_and_node_are_not_found_without_node():
     result = Runtime().build("FROM debian:bookworm-slim\nRUN node --version || echo \"node exited $?\"\n", {},
                              tag="d")
     assert "node exited 127" in result.steps[-1].stdout
+
+
+def test_placement_is_real_npms_for_each_course_package_alone():
+    # real_layouts: where npm itself put every package of `npm install NAME` (tools/build_npm_catalog.py)
+    layouts = npm_tree.catalog()["real_layouts"]
+    assert len(layouts) == 30 and len(layouts["jest"]) > 250  # jest nests semver, lru-cache, signal-exit...
+    for name, real in layouts.items():
+        tree = npm_tree.resolve([(name, "*", False)])
+        expected = {loc: v for loc, v in real.items() if npm_tree.platform_ok(
+            npm_tree.catalog()["packages"].get(loc.rsplit("node_modules/", 1)[-1], {}).get("catalog", {}).get(v, {}))}
+        assert {loc: p.version for loc, p in tree.placed.items()} == expected, name
