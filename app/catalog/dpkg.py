@@ -21,6 +21,7 @@ from typing import Any
 from debian.deb822 import Deb822
 from debian.debian_support import Version
 
+from . import data_files
 from .debian_packages import PLACEHOLDER_FIELD, DebianCatalog, Installed, Package, placeholder_package
 from .package_files import PackageFiles
 
@@ -33,6 +34,13 @@ ARCH_VARS = {"ARCH": "amd64", "ARCH_ABI": "base", "ARCH_BITS": "64", "ARCH_CPU":
              "ARCH_ENDIAN": "little", "ARCH_LIBC": "gnu", "ARCH_OS": "linux",
              "GNU_CPU": "x86_64", "GNU_SYSTEM": "linux-gnu", "GNU_TYPE": "x86_64-linux-gnu",
              "MULTIARCH": "x86_64-linux-gnu"}
+
+
+@lru_cache(maxsize=1)
+def base_directories() -> frozenset[str]:
+    """The directories of debian:bookworm (real data), which its base packages own."""
+    rows = data_files.load("debian-bookworm.json.gz")["images"]["bookworm"]["entries"]
+    return frozenset(r[0] for r in rows if r[1] == "d")
 
 
 def stanzas(status: str) -> list[Deb822]:
@@ -337,13 +345,20 @@ class Dpkg:
         self.ops.add_rows(rows, f"{INFO}/{p.info_name}.*", contents=contents)
 
     # -- remove --------------------------------------------------------------------
+    def _kept_directory(self, path: str) -> bool:
+        """A package's directory dpkg never deletes: one a merged-/usr link stands at (/lib),
+        or one of the base image's (its base packages list it too; their .list files are not data)."""
+        st = self.ops.fs.peek_stat(path, follow=False)
+        return st is not None and (st.type != "dir" or path in base_directories())
+
     def remove_packages(self, pkgs: list[Package], purge: bool) -> None:
         status = self.ops.read_text(STATUS) or ""
         names = {p.name for p in pkgs}
         for p in pkgs:
             self.out(f"{'Purging configuration files for' if purge else 'Removing'} {p.name} ({p.version}) ...\n")
             conffiles = set(p.control_members.get("conffiles", {}).get("text", "").split())
-            paths = [r[0] for r in reversed(p.files) if purge or r[0] not in conffiles]
+            paths = [r[0] for r in reversed(p.files) if (purge or r[0] not in conffiles)
+                     and not (r[1] == "d" and self._kept_directory(r[0]))]
             paths += [r[0] for r in p.generated]
             self.ops.remove_paths(paths, f"{p.name} files")
             info = [f"{INFO}/{n}" for n in self.ops.listdir(INFO)

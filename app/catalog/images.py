@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from app.engine.layer import Layer
 
-from . import data_files, python_images
+from . import data_files, node_images, python_images
 from .package_names import debian_names
 from .trees import layer_from_rows, rows_size
 
@@ -66,6 +66,8 @@ def _layer(source: tuple) -> Layer:
         return layer_from_rows(rows, contents)
     if kind == "python":
         return layer_from_rows(*python_images.tree(key))
+    if kind == "node":
+        return layer_from_rows(*node_images.tree(key))
     if kind == "placeholder":
         tree = _placeholder_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
@@ -100,6 +102,9 @@ for _tag in ("latest", "1.36", "1", "musl", "glibc", "uclibc"):
 for _key in python_images.keys():  # the official python:3.X-slim images (approximate)
     for _tag in python_images.tags(_key):
         ALIASES[f"python:{_tag}"] = ("python", _key)
+for _key in node_images.keys():  # the official node:X-slim images (approximate)
+    for _tag in node_images.tags(_key):
+        ALIASES[f"node:{_tag}"] = ("node", _key)
 
 LATEST_NOTES = {
     "debian:latest": "debian:latest has meant trixie (Debian 13) since August 2025; "
@@ -133,8 +138,8 @@ def base_image(ref: str) -> BaseImage | None:
         return _debian_image(key, name, tag, extra)
     if kind == "debian-release":
         return _debian_release_image(key, name, tag)
-    if kind == "python":
-        return _python_image(key, name, tag)
+    if kind in ("python", "node"):
+        return _official_image(kind, key, name, tag)
     return _approx_image(key, name, tag, extra)
 
 
@@ -170,13 +175,15 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
     )
 
 
-def _python_image(key: str, name: str, tag: str) -> BaseImage:
-    spec = python_images.spec(key)
-    rows, _ = python_images.tree(key)
+def _official_image(kind: str, key: str, name: str, tag: str) -> BaseImage:
+    """A docker-library image built over bookworm-slim (python:3.X-slim, node:X-slim)."""
+    module = {"python": python_images, "node": node_images}[kind]
+    spec = module.spec(key)
+    rows, _ = module.tree(key)
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
         pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True, size=rows_size(rows),
-        config=spec["config"], note=spec["note"], _source=("python", key),
+        config=spec["config"], note=spec["note"], _source=(kind, key),
     )
 
 

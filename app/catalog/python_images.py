@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 
 from . import data_files
+from .trees import with_parents
 
 DATA = "python-images.json.gz"
 DEBIAN_DATA = "debian-bookworm.json.gz"
@@ -47,24 +48,9 @@ def tree(key: str) -> tuple[list, dict]:
     by_path: dict[str, list] = {}
     for row in slim["entries"] + deps["entries"] + data["images"][key]["cpython"]:
         by_path[row[0]] = row
-    rows = _with_parents(list(by_path.values()))
+    rows = with_parents(list(by_path.values()))
     contents = {**slim["contents"], **deps["contents"]}
     return rows, contents
-
-
-def _with_parents(rows: list) -> list:
-    """Rows with a directory row before each path whose parent no row names."""
-    known = {r[0] for r in rows}
-    out = []
-    for row in rows:
-        parts = row[0].strip("/").split("/")[:-1]
-        for i in range(1, len(parts) + 1):
-            d = "/" + "/".join(parts[:i])
-            if d not in known:
-                known.add(d)
-                out.append([d, "d", 0o755, 0, 0, 0, None, 0])
-        out.append(row)
-    return out
 
 
 def spec(key: str) -> dict:

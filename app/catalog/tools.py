@@ -14,6 +14,7 @@ from .approx_tools import ApkTool, PipTool, YumTool
 from .pip import PipTool as RealPipTool
 from .apt import AptTool
 from .locales import LocaleTool
+from .npm import NpmTool
 
 
 class PackageTool(Protocol):
@@ -41,12 +42,12 @@ class CombinedTool:
 def package_tool(distro: str) -> CombinedTool:
     """The package tool of ``distro`` ("debian", "ubuntu", "alpine", "centos", "busybox")."""
     if distro == "debian":
-        return CombinedTool(AptTool(), LocaleTool(), RealPipTool(distro))
+        return CombinedTool(AptTool(), LocaleTool(), RealPipTool(distro), NpmTool())
     if distro == "ubuntu":
         # Ubuntu images carry apt and dpkg; the package data is Debian bookworm's (approximate).
-        return CombinedTool(AptTool(distro="ubuntu"), LocaleTool(), RealPipTool(distro))
+        return CombinedTool(AptTool(distro="ubuntu"), LocaleTool(), RealPipTool(distro), NpmTool())
     if distro == "alpine":
-        return CombinedTool(ApkTool(), PipTool(distro))
+        return CombinedTool(ApkTool(), PipTool(distro), NpmTool())
     if distro == "centos":
-        return CombinedTool(YumTool(), PipTool(distro))
+        return CombinedTool(YumTool(), PipTool(distro), NpmTool())
     return CombinedTool()  # busybox: no package manager

@@ -60,3 +60,18 @@ def rows_size(rows: Iterable[Row]) -> int:
         elif row[1] == "l":
             total += len(row[6].encode())
     return total
+
+
+def with_parents(rows: list) -> list:
+    """Rows with a directory row before each path whose parent no row names."""
+    known = {r[0] for r in rows}
+    out = []
+    for row in rows:
+        parts = row[0].strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/" + "/".join(parts[:i])
+            if d not in known:
+                known.add(d)
+                out.append([d, "d", 0o755, 0, 0, 0, None, 0])
+        out.append(row)
+    return out
