@@ -1,6 +1,6 @@
 """The cold diagram against ``dot``: building a step's DOT as a share of the ``dot -Tsvg`` call on it.
 
-    .venv/bin/python bench/dot_bench.py [--lang en] [--goal 0.30] [--all]
+    .venv/bin/python bench/dot_bench.py [--lang en] [--goal 0.30] [--all] [--lesson ID]
 
 Plays every bundled lesson in this process, then for every step builds the
 step's DOT once, cold (the first build of that step in the process, as a
@@ -10,11 +10,16 @@ Graphviz's ``dot`` on that same text (the median of three runs, through the
 more than ``--goal`` of their ``dot`` call (every step with ``--all``), and
 the median and worst share over all steps. The issue asks for at most 30% on
 every step.
+
+Both sides are CPU time, not wall time (this process's for the build, the
+``dot`` child's for dot), so a machine busy with other work does not skew the
+share.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -29,23 +34,31 @@ from app.lessons.player import played  # noqa: E402
 from app.render import scene_dot  # noqa: E402
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def dot_seconds(dot: str, runs: int = 3) -> float:
+    """CPU seconds of the ``dot`` process on this text (median of ``runs``)."""
     times = []
     for _ in range(runs):
-        t = time.perf_counter()
+        before = children_cpu()
         graphviz.pipe("dot", "svg", dot.encode("utf-8"), quiet=True)
-        times.append(time.perf_counter() - t)
+        times.append(children_cpu() - before)
     return statistics.median(times)
 
 
-def step_rows(lang: str):
-    """(lesson id, step number, build ms, dot ms) for every step of every bundled lesson."""
+def step_rows(lang: str, only: str | None = None):
+    """(lesson id, step number, build ms, dot ms) for every step of every bundled lesson (or of ``only``)."""
     for path in lesson_files(LESSONS_DIR):
+        if only and only not in path.name:
+            continue
         lesson = played(path)
         for frame in lesson.frames:
-            t = time.perf_counter()
+            t = time.process_time()
             dot = scene_dot(frame.scene(lang, lesson.lesson.spec.kernel))
-            build = time.perf_counter() - t
+            build = time.process_time() - t
             yield lesson.id, frame.number, build * 1000, dot_seconds(dot) * 1000
 
 
@@ -54,10 +67,11 @@ def main() -> None:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--goal", type=float, default=0.30, help="the largest share of dot a build may cost")
     parser.add_argument("--all", action="store_true", help="print every step, not only those over the goal")
+    parser.add_argument("--lesson", help="only the lesson whose file name contains this")
     options = parser.parse_args()
     print(f"{'lesson':<28} {'step':>4} {'DOT build ms':>13} {'dot ms':>8} {'build/dot':>10}")
     shares = []
-    for lesson_id, number, build_ms, dot_ms in step_rows(options.lang):
+    for lesson_id, number, build_ms, dot_ms in step_rows(options.lang, options.lesson):
         share = build_ms / dot_ms
         shares.append((share, lesson_id, number))
         if options.all or share > options.goal:

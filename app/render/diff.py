@@ -75,17 +75,18 @@ def touched_paths(upper: Layer, traces: Sequence[Trace]) -> set[str]:
     return touched
 
 
-def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = ()) -> list[DiffLine]:
-    """The upper layer's entries, sorted by path as ``docker diff`` prints them."""
+def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = (),
+               ordered: bool = True) -> list[DiffLine]:
+    """The upper layer's entries, sorted by path as ``docker diff`` prints them.
+
+    ``ordered=False``: in no particular order, for a caller that shows a few
+    lines of a big layer and sorts only those (tables.py): a package install's
+    layer holds tens of thousands of paths."""
     copy_info = {c.path: c for t in traces for c in t.copied_up}
     touched = touched_paths(upper, traces)
     below = lower_indexes(upper.entries.keys(), lowers)
-    lines = []
-    for path, node in upper.items():
-        if path == "/":
-            continue
-        lines.append(_line(path, node, below.get(path), copy_info, path in touched))
-    return lines
+    entries = upper.items() if ordered else upper.entries.items()
+    return [_line(path, node, below.get(path), copy_info, path in touched) for path, node in entries if path != "/"]
 
 
 def _line(path: str, node: Node, below: int | None, copy_info: dict, mark: bool) -> DiffLine:
