@@ -10,14 +10,13 @@ whiteout file, an opaque directory.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from app.engine import Dir, File, Layer, Node, Symlink, Trace, Whiteout
 
 
-@dataclass(frozen=True)
-class DiffLine:
+class DiffLine(NamedTuple):
+    """One line; a named tuple, not a dataclass: a package install draws tens of thousands."""
     letter: str          # "A", "C" or "D"
     path: str
     kind: str            # "file", "dir", "symlink", "whiteout"
@@ -43,45 +42,72 @@ def lower_node(lowers: Sequence[Layer], path: str) -> tuple[int, Node] | None:
     return None
 
 
-def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = ()) -> list[DiffLine]:
-    """The upper layer's entries, sorted by path as ``docker diff`` prints them."""
-    copy_info = {c.path: c for t in traces for c in t.copied_up}
-    # What this step is about: the operation's own paths, its whiteouts and
-    # opaque dirs, files it copied up or changed. Parent directories the
-    # kernel copied up on the way are not: they are drawn folded.
+def lower_indexes(paths: Iterable[str], lowers: Sequence[Layer]) -> dict[str, int]:
+    """``lower_node``'s index for each of ``paths`` a lower layer shows, for all of them at once.
+
+    Set intersections over the layers' keys, top layer first: the work is in C,
+    one pass per lower layer, never a Python loop per path and layer."""
+    left = set(paths)
+    found: dict[str, int] = {}
+    for index in range(len(lowers) - 1, -1, -1):
+        if not left:
+            break
+        entries = lowers[index].entries
+        hits = left.intersection(entries.keys())
+        left -= hits
+        for path in hits:
+            if type(entries[path]) is not Whiteout:
+                found[path] = index
+    return found
+
+
+def touched_paths(upper: Layer, traces: Sequence[Trace]) -> set[str]:
+    """What this step is about: the operation's own paths, its whiteouts and
+    opaque dirs, files it copied up or changed. Parent directories the
+    kernel copied up on the way are not: they are drawn folded."""
     touched = {t.path for t in traces} | {t.path2 for t in traces if t.path2}
-    touched |= {w for t in traces for w in t.whiteouts} | {o for t in traces for o in t.opaque_dirs}
-    touched |= {c.path for t in traces for c in t.copied_up if c.kind != "dir"}
-    touched |= {c.path for t in traces for c in t.changes if not isinstance(upper.get(c.path), Dir)}
-    lines = []
-    for path, node in upper.items():
-        if path == "/":
-            continue
-        below = lower_node(lowers, path)
-        mark = path in touched
-        if isinstance(node, Whiteout):
-            lines.append(DiffLine("D", path, "whiteout", "whiteout", touched=mark))
-            continue
-        kind = "dir" if isinstance(node, Dir) else "symlink" if isinstance(node, Symlink) else "file"
-        if isinstance(node, Dir) and node.opaque:
-            letter = "C" if below is not None else "A"
-            lines.append(DiffLine(letter, path, kind, "opaque", touched=mark))
-        elif below is None:
-            size = node.size if isinstance(node, (File, Symlink)) else 0
-            lines.append(DiffLine("A", path, kind, "new", size=size, touched=mark))
-        elif path in copy_info or kind == "dir":
-            # a directory in the upper layer over a lower one is always a copy-up
-            info = copy_info.get(path)
-            src_index = info.from_layer if info else below[0]
-            size = info.size if info else 0
-            lines.append(DiffLine("C", path, kind, "copied", from_layer=src_index, size=size, touched=mark))
-        else:
-            # Changed, but no trace says how: a copy-up then a write, or a new
-            # file renamed over the old one (dpkg does that). Say only what is
-            # sure: this file hides the one below.
-            size = node.size if isinstance(node, (File, Symlink)) else 0
-            lines.append(DiffLine("C", path, kind, "hides", from_layer=below[0], size=size, touched=mark))
-    return lines
+    for t in traces:
+        touched.update(t.whiteouts)
+        touched.update(t.opaque_dirs)
+        touched.update(c.path for c in t.copied_up if c.kind != "dir")
+        changed = [c.path for c in t.changes]
+        touched.update(path for path in changed if type(upper.get(path)) is not Dir)
+    return touched
+
+
+def diff_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = (),
+               ordered: bool = True) -> list[DiffLine]:
+    """The upper layer's entries, sorted by path as ``docker diff`` prints them.
+
+    ``ordered=False``: in no particular order, for a caller that shows a few
+    lines of a big layer and sorts only those (tables.py): a package install's
+    layer holds tens of thousands of paths."""
+    copy_info = {c.path: c for t in traces for c in t.copied_up}
+    touched = touched_paths(upper, traces)
+    below = lower_indexes(upper.entries.keys(), lowers)
+    entries = upper.items() if ordered else upper.entries.items()
+    return [_line(path, node, below.get(path), copy_info, path in touched) for path, node in entries if path != "/"]
+
+
+def _line(path: str, node: Node, below: int | None, copy_info: dict, mark: bool) -> DiffLine:
+    """One entry of the upper layer; ``below``: the index of the lower layer that shows ``path``."""
+    kind = type(node)
+    if kind is Whiteout:
+        return DiffLine("D", path, "whiteout", "whiteout", touched=mark)
+    name = "dir" if kind is Dir else "symlink" if kind is Symlink else "file"
+    if kind is Dir and node.opaque:
+        return DiffLine("C" if below is not None else "A", path, name, "opaque", touched=mark)
+    if below is None:
+        return DiffLine("A", path, name, "new", size=0 if kind is Dir else node.size, touched=mark)
+    if kind is Dir or path in copy_info:
+        # a directory in the upper layer over a lower one is always a copy-up
+        info = copy_info.get(path)
+        return DiffLine("C", path, name, "copied", from_layer=info.from_layer if info else below,
+                        size=info.size if info else 0, touched=mark)
+    # Changed, but no trace says how: a copy-up then a write, or a new
+    # file renamed over the old one (dpkg does that). Say only what is
+    # sure: this file hides the one below.
+    return DiffLine("C", path, name, "hides", from_layer=below, size=node.size, touched=mark)
 
 
 def ancestor_dirs(paths) -> set[str]:

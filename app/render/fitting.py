@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass
 
 from app.engine import Dir, File, Layer, Symlink, Whiteout
 
@@ -148,24 +151,49 @@ def plain(html_text: str) -> str:
     return html.unescape(html_text)
 
 
+@dataclass(frozen=True)
+class LayerCounts:
+    files: int      # regular files and symlinks
+    dirs: int       # directories, / aside
+    whiteouts: int
+
+
+_counts: "weakref.WeakKeyDictionary[Layer, LayerCounts]" = weakref.WeakKeyDictionary()
+
+
+def layer_counts(layer: Layer) -> LayerCounts:
+    """What a layer holds, by kind: one pass at C speed, kept for a frozen layer (every step draws them)."""
+    kept = _counts.get(layer) if layer.frozen else None
+    if kept is not None:
+        return kept
+    kinds = Counter(map(type, layer.entries.values()))
+    root = layer.entries.get("/")
+    counts = LayerCounts(kinds[File] + kinds[Symlink], kinds[Dir] - (1 if isinstance(root, Dir) else 0), kinds[Whiteout])
+    if layer.frozen:
+        _counts[layer] = counts
+    return counts
+
+
 def count_items(layer: Layer, lang: str) -> list[str]:
     """"1,234 files · 56 dirs": what a layer holds, without listing it."""
-    files = sum(1 for n in layer.entries.values() if isinstance(n, (File, Symlink)))
-    dirs = sum(1 for p, n in layer.entries.items() if isinstance(n, Dir) and p != "/")
+    counts = layer_counts(layer)
+    files, dirs, whiteouts = counts.files, counts.dirs, counts.whiteouts
     items = [plain(text(lang, "file_one" if files == 1 else "files", n=f"{files:,}"))]
     if dirs:
         items.append(plain(text(lang, "dir_one" if dirs == 1 else "dirs", n=f"{dirs:,}")))
     # a layer that deletes holds whiteouts: 0 B, and still a layer
-    whiteouts = sum(1 for n in layer.entries.values() if isinstance(n, Whiteout))
     if whiteouts:
         items.append(plain(text(lang, "whiteout_one" if whiteouts == 1 else "whiteouts", n=f"{whiteouts:,}")))
     return items
 
 
 def path_items(layer: Layer, limit: int = 4) -> list[str]:
-    """A few paths that say what a layer holds: its files if it has few, else its top dirs."""
-    files = [(p, n) for p, n in layer.entries.items() if isinstance(n, (File, Symlink))]
-    if 0 < len(files) <= 2:
+    """A few paths that say what a layer holds: its files if it has few, else its top dirs.
+
+    The top dirs come from the layer's child index of ``/`` (implicit parents
+    included), not from a walk of every path."""
+    if 0 < layer_counts(layer).files <= 2:
+        files = [(p, n) for p, n in layer.entries.items() if isinstance(n, (File, Symlink))]
         return [f"{clip_path(p, 28)} ({human_size(n.size)})" for p, n in sorted(files, key=lambda x: x[0])]
-    tops = sorted({"/" + p.split("/")[1] for p in layer.entries if p != "/"})
+    tops = sorted("/" + name for name in layer.children("/"))
     return tops[:limit] + (["…"] if len(tops) > limit else [])

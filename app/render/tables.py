@@ -27,6 +27,10 @@ from .style import (
 )
 
 
+def _by_path(line: DiffLine) -> str:
+    return line.path
+
+
 class Tables:
     """Mixed into the DOT writer: needs its ``scene``, ``story``, ``target``,
     ``stack``, ``t()`` and ``number_of()``."""
@@ -35,7 +39,7 @@ class Tables:
         """The writable layer's lines: this step's search, then docker diff."""
         is_target = self.target.container is c
         traces = self.scene.traces if is_target else []
-        lines = diff_lines(c.upper, c.image.layers, traces)
+        lines = diff_lines(c.upper, c.image.layers, traces, ordered=False)
         rows = []
         if is_target and self.target.upper_index in self.story.markers:
             rows.append(self.marker_row(self.target.upper_index, 1))
@@ -50,12 +54,12 @@ class Tables:
                 f'BGCOLOR="#FBE3D6">{"".join(rows)}</TABLE>')
 
     def diff_rows(self, lines: list[DiffLine], image: Image, colspan: int = 1) -> list[str]:
-        """docker-diff lines. Directories that are only parents of what changed
-        (copied up or created for it) fold into one line; touched lines come
-        first when the list must be cut."""
+        """docker-diff lines (in any order: the lines shown are sorted by path here).
+        Directories that are only parents of what changed (copied up or created
+        for it) fold into one line; touched lines come first when the list must be cut."""
         ancestors = ancestor_dirs(ln.path for ln in lines)
-        parents = [ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
-                   and not ln.touched and ln.path in ancestors]
+        parents = sorted((ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
+                          and not ln.touched and ln.path in ancestors), key=_by_path)
         folded = {id(ln) for ln in parents}
         lines = [ln for ln in lines if id(ln) not in folded]
         if len(lines) > MAX_DIFF_LINES:
@@ -69,10 +73,10 @@ class Tables:
             keep_ids = {id(ln) for ln in keep}
             keep += heapq.nsmallest(MAX_DIFF_LINES, (ln for ln in lines if id(ln) not in keep_ids), key=rank)
             keep_ids = {id(ln) for ln in keep[: MAX_DIFF_LINES - 1]}
-            shown = [ln for ln in lines if id(ln) in keep_ids]
+            shown = sorted((ln for ln in lines if id(ln) in keep_ids), key=_by_path)
             hidden = len(lines) - len(shown)
         else:
-            shown, hidden = lines, 0
+            shown, hidden = sorted(lines, key=_by_path), 0
         # ports for the story edges: the copy-up lands on the file copied up,
         # the write on the first line this step touched (one port per cell)
         copied = next((ln for ln in shown if ln.touched and ln.how == "copied"), None)
@@ -220,7 +224,7 @@ class Tables:
             body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{d}</TD></TR>')
         if new:
             lowers = img.layers[: row.layer]
-            lines = diff_lines(img.layers[row.layer], lowers, self.scene.traces)
+            lines = diff_lines(img.layers[row.layer], lowers, self.scene.traces, ordered=False)
             body += self.diff_rows(lines, img, colspan=2)
         if is_target_col and row.layer is not None:
             body += self.step_rows(row.layer)

@@ -19,6 +19,7 @@ from app.render.sizes import human_size
 
 from . import challenges, download, handout, import_page, inspect, pages, play, watch
 from .caching import init_caching
+from .front_cache import FrontCache
 from .markdown import render_markdown
 from .notes import translate_note
 from .query import current_lang, glosses_on, kept, presenting
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     Compress(app)
+    app.wsgi_app = FrontCache(app.wsgi_app, app.extensions["layerlab_caching"].pages)  # repeats before Flask
     prepare(app)
 
     @app.errorhandler(404)

@@ -13,6 +13,9 @@ htmx asks for the partial. So:
 - otherwise the rendered response is kept in a bounded per-process LRU keyed
   by the ETag (nothing is shared between workers), so a page is rendered once
   per worker until a file changes;
+- the response as sent (compressed per Accept-Encoding) is kept too, and
+  app/web/front_cache.py answers the same request again, or its 304, before
+  Flask runs, after one ``stat`` per lesson file says nothing changed;
 - a 200 says ``Cache-Control: public, max-age=60, stale-while-revalidate=600``,
   so browsers and CDNs keep it and revalidate cheaply.
 
@@ -31,6 +34,7 @@ from typing import Callable, Iterable
 
 from cachetools import LRUCache
 from flask import Flask, Response, current_app, make_response, request
+from werkzeug.datastructures import ETags
 
 from .fingerprints import file_hash, tree_hash
 from .query import kept
@@ -48,24 +52,46 @@ class StoredPage:
     status: int
     headers: list[tuple[str, str]]
 
+    @property
+    def weight(self) -> int:
+        return len(self.body) + 256
+
+
+FRONT_MARK = "layerlab.validity"  # the environ key the views leave their Validity under
+
+
+@dataclass(frozen=True)
+class Validity:
+    """What a page was computed from: the files it reads and their hashes then, and its ETag."""
+    files: tuple[Path, ...]
+    hashes: tuple[str, ...]
+    etag: str
+
+    def still_valid(self) -> bool:
+        return tuple(tree_hash(path) for path in self.files) == self.hashes
+
 
 class PageCache:
     """Rendered responses by ETag: an LRU bounded in bytes, one per process (waitress has threads)."""
 
     def __init__(self, max_bytes: int):
-        self.lru: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda page: len(page.body) + 256)
+        self.lru: LRUCache = LRUCache(maxsize=max_bytes, getsizeof=lambda page: page.weight)
         self.lock = threading.Lock()
 
     def get(self, etag: str) -> StoredPage | None:
         with self.lock:
             return self.lru.get(etag)
 
-    def put(self, etag: str, page: StoredPage) -> None:
+    def put(self, etag, page) -> None:
         with self.lock:
             try:
                 self.lru[etag] = page
             except ValueError:  # larger than the whole cache: served, not kept
                 pass
+
+    def drop(self, key) -> None:
+        with self.lock:
+            self.lru.pop(key, None)
 
 
 @dataclass
@@ -101,10 +127,13 @@ def cacheable(depends_on: Callable[..., Iterable[Path]] | None = None, args: tup
     def decorator(view):
         @functools.wraps(view)
         def wrapper(**view_args):
-            files = depends_on(**view_args) if depends_on else _lessons_root()
-            etag = page_etag(files, args)
-            matched = _matching_tag(etag)
+            files = tuple(depends_on(**view_args) if depends_on else _lessons_root())
+            hashes = tuple(tree_hash(path) for path in files)
+            etag = page_etag(files, args, hashes)
+            validity = Validity(files, hashes, etag)
+            matched = matching_tag(request.if_none_match, etag)
             if matched is not None:
+                request.environ[FRONT_MARK] = validity
                 return _not_modified(matched)
             state = _state()
             page = state.pages.get(etag)
@@ -114,27 +143,31 @@ def cacheable(depends_on: Callable[..., Iterable[Path]] | None = None, args: tup
                     return response  # errors and redirects are not kept: their pages say what is wrong
                 page = StoredPage(response.get_data(), response.status_code, list(response.headers.items()))
                 state.pages.put(etag, page)
+            request.environ[FRONT_MARK] = validity  # the response as sent may be kept (front_cache.py)
             return _with_headers(Response(page.body, status=page.status, headers=page.headers), etag)
         return wrapper
     return decorator
 
 
-def page_etag(files: Iterable[Path], args: tuple[str, ...] = ()) -> str:
-    """Everything the page is a function of, hashed; cheap (file hashes are kept by mtime and size)."""
+def page_etag(files: Iterable[Path], args: tuple[str, ...] = (), hashes: Iterable[str] | None = None) -> str:
+    """Everything the page is a function of, hashed; cheap (file hashes are kept by mtime and size).
+
+    ``hashes``: the files' tree hashes when the caller has them already."""
+    files = list(files)
+    hashes = list(hashes) if hashes is not None else [tree_hash(path) for path in files]
     parts = [_state().code, request.script_root, request.path]
     parts += [f"{name}={value}" for name, value in sorted(kept().items())]
     parts += [f"{name}={request.args.getlist(name)}" for name in args]
     parts += [f"{name}={request.headers.get(name) == 'true'}" for name in HTMX_HEADERS]
-    parts += [f"{path}:{tree_hash(path)}" for path in files]
+    parts += [f"{path}:{digest}" for path, digest in zip(files, hashes)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def _matching_tag(etag: str) -> str | None:
-    """The tag of If-None-Match that names this content, as the client sent it, if any.
+def matching_tag(tags: ETags, etag: str) -> str | None:
+    """The tag of If-None-Match (``tags``) that names this content, as the client sent it, if any.
 
     Weak comparison, as RFC 9110 asks for If-None-Match; ``"x:gzip"`` is Flask-Compress's
     name for ``"x"`` compressed."""
-    tags = request.if_none_match
     if tags.star_tag:
         return etag
     for tag in tags.as_set(include_weak=True):

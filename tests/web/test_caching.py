@@ -134,6 +134,9 @@ def test_compressed_responses_decompress_to_the_same_bytes(lessons, counted, enc
     assert packed.headers["Content-Encoding"] == encoding
     assert "Accept-Encoding" in packed.headers["Vary"]
     assert decompress(packed.data) == plain.data
+    kept = client.get(url, headers={"Accept-Encoding": encoding})  # the bytes as sent, kept per encoding
+    assert kept.data == packed.data and kept.headers["ETag"] == packed.headers["ETag"]
+    assert kept.headers["Content-Encoding"] == encoding and int(kept.headers["Content-Length"]) == len(kept.data)
     # each encoding is its own representation, and its ETag still revalidates
     assert packed.headers["ETag"] != plain.headers["ETag"]
     before = dict(counted)
@@ -189,3 +192,50 @@ def test_errors_are_not_cached(tmp_path):
     )
     response = client_for(tmp_path).get("/lessons/bad/1")
     assert response.status_code == 422 and "ETag" not in response.headers
+
+
+@pytest.fixture()
+def etags_computed(monkeypatch):
+    """How often a view's ETag was worked out (the real function, counted): zero when Flask did not run it."""
+    from app.web import caching
+    calls = []
+    real = caching.page_etag
+    monkeypatch.setattr(caching, "page_etag", lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+@pytest.mark.parametrize("url, headers", KINDS)
+def test_a_repeated_request_and_its_304_are_answered_before_the_view_runs(lessons, etags_computed, url, headers):
+    client = client_for(lessons)
+    first = client.get(url, headers=headers)
+    assert len(etags_computed) == 1
+    again = client.get(url, headers=headers)
+    revalidated = client.get(url, headers={**headers, "If-None-Match": first.headers["ETag"]})
+    assert len(etags_computed) == 1
+    assert again.status_code == 200 and again.data == first.data
+    assert dict(again.headers) == {k: v for k, v in first.headers.items() if k != "Date"}
+    assert revalidated.status_code == 304 and revalidated.data == b""
+    assert revalidated.headers["ETag"] == first.headers["ETag"]
+    assert revalidated.headers["Vary"] == first.headers["Vary"]
+    assert revalidated.headers["Cache-Control"] == first.headers["Cache-Control"]
+
+
+def test_a_new_lesson_file_changes_the_index_kept_before_flask(lessons):
+    """A file added to the folder changes no file's stat: the folder's mtime tells."""
+    client = client_for(lessons)
+    before = client.get("/")
+    assert client.get("/").headers["ETag"] == before.headers["ETag"]
+    (lessons / "02-base-images.yaml").write_bytes((LESSONS_DIR / "02-base-images.yaml").read_bytes())
+    after = client.get("/")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert b"base-images" in after.data and b"base-images" not in before.data
+    (lessons / "02-base-images.yaml").unlink()
+    assert client.get("/").headers["ETag"] == before.headers["ETag"]
+
+
+def test_a_post_and_a_head_are_never_answered_from_what_is_kept(lessons):
+    client = client_for(lessons)
+    client.get(STEP)
+    assert client.post(STEP).status_code == 405
+    head = client.head(STEP)
+    assert head.status_code == 200 and head.data == b""
