@@ -32,7 +32,13 @@ DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 @dataclass(eq=False)
 class BaseImage:
-    """A base image the build can start ``FROM``."""
+    """A base image the build can start ``FROM``.
+
+    Most are one rootfs layer. An official image built on debian:bookworm-slim
+    (python, nginx...) is several: bookworm-slim's very layer object first, so
+    that diagrams draw it once for every image on it, then one layer per RUN or
+    COPY of its Dockerfile. ``history`` names them as ``docker history`` does.
+    """
 
     ref: str  # canonical reference, e.g. "debian:bookworm"
     name: str
@@ -44,13 +50,35 @@ class BaseImage:
     config: dict = field(default_factory=dict)
     note: str = ""
     _source: tuple = field(default=(), repr=False)  # (kind, key) for the layer loader
+    # (created_by, comment) per layer, bottom first; empty for a one-layer image, whose
+    # row is the build's ``FROM ref``.
+    history: tuple = ()
+
+    def layers(self) -> tuple[Layer, ...]:
+        """The frozen layers, bottom first, the same objects on every call in this process."""
+        return _layers(self._source)
 
     def layer(self) -> Layer:
-        """The frozen rootfs layer, the same object on every call in this process."""
-        return _layer(self._source)
+        """The one rootfs layer of a one-layer image (use ``layers()`` for the others)."""
+        layers = self.layers()
+        if len(layers) != 1:
+            raise ValueError(f"{self.ref} has {len(layers)} layers: use layers()")
+        return layers[0]
+
+
+# Images stacked on debian:bookworm-slim: kind -> (key -> [(rows, contents)] of the layers above it).
+STACKED = {"python": python_images.layer_parts}
 
 
 @functools.cache
+def _layers(source: tuple) -> tuple[Layer, ...]:
+    kind, key = source
+    if kind in STACKED:
+        slim = _layers(("debian", "bookworm-slim"))[0]
+        return (slim,) + tuple(layer_from_rows(rows, contents) for rows, contents in STACKED[kind](key))
+    return (_layer(source),)
+
+
 def _layer(source: tuple) -> Layer:
     kind, key = source
     if kind == "debian":
@@ -64,12 +92,17 @@ def _layer(source: tuple) -> Layer:
         img = data_files.load(DEBIAN_DATA)["images"][variant]
         rows, contents = _debian_release(img["entries"], img["contents"], f"debian:{code}")
         return layer_from_rows(rows, contents)
-    if kind == "python":
-        return layer_from_rows(*python_images.tree(key))
     if kind == "placeholder":
         tree = _placeholder_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
     raise ValueError(source)
+
+
+def debian_layer_history() -> tuple[str, str]:
+    """bookworm-slim's row as the official images' ``docker history`` shows it (debuerreotype's)."""
+    meta = data_files.load(DEBIAN_DATA)["meta"]
+    return (f"# debian.sh --arch '{meta['architecture']}' out/ '{meta['suite']}' '@{meta['epoch']}'",
+            f"debuerreotype {meta['debuerreotype']}")
 
 
 # -- references ------------------------------------------------------------------------
@@ -172,11 +205,14 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
 
 def _python_image(key: str, name: str, tag: str) -> BaseImage:
     spec = python_images.spec(key)
-    rows, _ = python_images.tree(key)
+    parts = python_images.layer_parts(key)
+    slim = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
-        pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True, size=rows_size(rows),
+        pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True,
+        size=rows_size(slim["entries"]) + sum(rows_size(rows) for rows, _ in parts),
         config=spec["config"], note=spec["note"], _source=("python", key),
+        history=(debian_layer_history(), *python_images.history(key)),
     )
 
 
