@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from app.engine.layer import Layer
 
-from . import data_files, python_images
+from . import data_files, official_images, python_images
 from .package_names import debian_names
 from .trees import layer_from_rows, rows_size
 
@@ -66,8 +66,9 @@ class BaseImage:
         return layers[0]
 
 
-# Images stacked on debian:bookworm-slim: kind -> (key -> [(rows, contents)] of the layers above it).
-STACKED = {"python": python_images.layer_parts}
+# Images stacked on debian:bookworm-slim: kind -> the module that has, per key, the rows of the
+# layers above it (layer_parts), their history, and the image's config and note (spec).
+STACKED = {"python": python_images, "official": official_images}
 
 
 @functools.cache
@@ -75,7 +76,8 @@ def _layers(source: tuple) -> tuple[Layer, ...]:
     kind, key = source
     if kind in STACKED:
         slim = _layers(("debian", "bookworm-slim"))[0]
-        return (slim,) + tuple(layer_from_rows(rows, contents) for rows, contents in STACKED[kind](key))
+        parts = STACKED[kind].layer_parts(key)
+        return (slim,) + tuple(layer_from_rows(rows, contents) for rows, contents in parts)
     return (_layer(source),)
 
 
@@ -133,6 +135,9 @@ for _tag in ("latest", "1.36", "1", "musl", "glibc", "uclibc"):
 for _key in python_images.keys():  # the official python:3.X-slim images (approximate)
     for _tag in python_images.tags(_key):
         ALIASES[f"python:{_tag}"] = ("python", _key)
+for _key in official_images.keys():  # nginx... (approximate)
+    for _ref in official_images.tags(_key):
+        ALIASES[_ref] = ("official", _key)
 
 LATEST_NOTES = {
     "debian:latest": "debian:latest has meant trixie (Debian 13) since August 2025; "
@@ -166,8 +171,8 @@ def base_image(ref: str) -> BaseImage | None:
         return _debian_image(key, name, tag, extra)
     if kind == "debian-release":
         return _debian_release_image(key, name, tag)
-    if kind == "python":
-        return _python_image(key, name, tag)
+    if kind in STACKED:
+        return _stacked_image(kind, key, name, tag)
     return _approx_image(key, name, tag, extra)
 
 
@@ -203,16 +208,18 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
     )
 
 
-def _python_image(key: str, name: str, tag: str) -> BaseImage:
-    spec = python_images.spec(key)
-    parts = python_images.layer_parts(key)
+def _stacked_image(kind: str, key: str, name: str, tag: str) -> BaseImage:
+    """An official image on debian:bookworm-slim: its layer first, then the image's own."""
+    module = STACKED[kind]
+    spec = module.spec(key)
+    parts = module.layer_parts(key)
     slim = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
         pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True,
         size=rows_size(slim["entries"]) + sum(rows_size(rows) for rows, _ in parts),
-        config=spec["config"], note=spec["note"], _source=("python", key),
-        history=(debian_layer_history(), *python_images.history(key)),
+        config=spec["config"], note=spec["note"], _source=(kind, key),
+        history=(debian_layer_history(), *module.history(key)),
     )
 
 

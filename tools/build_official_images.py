@@ -1,0 +1,163 @@
+"""Build app/catalog/data/official-images.json.gz: official images stacked on debian:bookworm-slim.
+
+    python tools/build_official_images.py [--work DIR]
+
+Why the simulator builds them: an official image is debian:bookworm-slim plus the layers its
+Dockerfile makes. For each image, tools/official_images/NAME.Dockerfile is the official
+Dockerfile (../shared/conformance/real) instruction for instruction, with the steps that
+download from outside Debian (nginx.org's packages, a compiled tarball) done with Debian's own
+packages instead. The script
+
+1. asks this machine's apt (bookworm lists, with debian:bookworm-slim's dpkg status as the
+   installed set) what each of those RUNs installs, and fetches every .deb the package catalog
+   lacks with ``apt-get download`` into a temporary directory, read with ``dpkg-deb`` (the same
+   reader as tools/build_catalog.py); they join the catalog in this process only;
+2. builds the adapted Dockerfile in the simulator (real Debian data, nothing runs on the host);
+3. keeps each layer the build made as rows, with the official Dockerfile's ``created_by``
+   (its own RUN text) so that ``docker history`` reads as the real image's.
+
+COPY of the entrypoint scripts: their sizes are the ones listed in SPECS (recalled from the
+official repositories, contents not known: they read as zeros). Only paths, sizes and small
+text files are kept, gzipped JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_catalog import canonical, read_deb  # noqa: E402
+from build_python_images import layer_rows  # noqa: E402
+
+from app.build import ContextFile, build  # noqa: E402
+from app.catalog import data_files  # noqa: E402
+from app.dockerfile.instructions import Run, parse_dockerfile  # noqa: E402
+
+OUT = ROOT / "app/catalog/data/official-images.json.gz"
+REAL = ROOT.parent / "shared/conformance/real"
+RECIPES = ROOT / "tools/official_images"
+TOP_LINKS = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/lib": "/usr/lib", "/lib64": "/usr/lib64"}
+
+# key -> how it is built and what it is compared with. "packages": what the adapted RUNs install
+# (their apt closure is fetched when the catalog lacks it); "context": COPY sources and sizes.
+SPECS = {
+    "nginx": {
+        "official": "nginxinc__docker-nginx__mainline__debian__Dockerfile.Dockerfile",
+        "packages": ["nginx", "libnginx-mod-http-xslt-filter", "libnginx-mod-http-geoip",
+                     "libnginx-mod-http-image-filter", "gettext-base", "curl", "ca-certificates"],
+        "context": {"docker-entrypoint.sh": 1620, "10-listen-on-ipv6-by-default.sh": 2125,
+                    "15-local-resolvers.envsh": 389, "20-envsubst-on-templates.sh": 3018,
+                    "30-tune-worker-processes.sh": 4619},
+        # version -> (ENV value, tags); the files are the same Debian 1.22 build for each.
+        "version_env": "NGINX_VERSION",
+        "versions": {"1.27": ["1.27.4", ["1.27", "1.27.4", "1.27-bookworm", "1.27.4-bookworm", "mainline",
+                                          "mainline-bookworm", "1", "bookworm", "latest"]],
+                     "1.25": ["1.25.5", ["1.25", "1.25.5", "1.25-bookworm", "1.25.5-bookworm"]]},
+        "published": [192_000_000, "nginx:1.27 (bookworm, linux/amd64) as `docker images` showed it in "
+                                   "2024-25, about 192 MB, recalled (Docker Hub is not reachable here)"],
+        "note": "Debian's nginx {nginx} and its xslt, geoip and image-filter modules in place of nginx.org's "
+                "{version} packages (no njs module: bookworm has none), laid out as nginx.org's package "
+                "(conf.d/default.conf, /var/cache/nginx, no sites-enabled); the entrypoint scripts' sizes "
+                "are recalled, their contents unknown",
+    },
+}
+
+
+def apt_closure(names: list[str], status: Path) -> list[str]:
+    """What ``apt-get install --no-install-recommends NAMES`` installs on debian:bookworm-slim."""
+    out = subprocess.run(["apt-get", "install", "-s", "--no-install-recommends", "-o",
+                          f"Dir::State::status={status}", *names],
+                         check=True, capture_output=True, text=True).stdout
+    return [line.split()[1] for line in out.splitlines() if line.startswith("Inst ")]
+
+
+def add_missing_debs(names: list[str], work: Path) -> dict[str, str]:
+    """Fetch and read the .debs the package catalog lacks; they join it in this process."""
+    packages = data_files.load("debian-bookworm-packages.json.gz")["packages"]
+    missing = [n for n in names if n not in packages]
+    if missing:
+        subprocess.run(["apt-get", "-qq", "download", *missing], cwd=work, check=True)
+    added = {}
+    for name in missing:
+        info = read_deb(next(work.glob(f"{name}_*.deb")))
+        for row in info["files"]:
+            row[0] = canonical(row[0], TOP_LINKS)
+            if row[1] == "h":
+                row[6] = canonical(row[6], TOP_LINKS)
+        info.pop("_scripts", None)
+        packages[name] = info
+        added[name] = info["fields"]["Version"]
+    return added
+
+
+def official_created_by(official: Path, ours: str) -> list[str | None]:
+    """Per instruction of our recipe: the official instruction's RUN text as BuildKit writes it
+    (None: keep the build's own text, which is the official one for every other keyword)."""
+    theirs = parse_dockerfile(official.read_text(), official.name).stages[0].instructions
+    mine = parse_dockerfile(ours, "recipe").stages[0].instructions
+    if [type(i) for i in theirs] != [type(i) for i in mine]:
+        raise SystemExit(f"{official.name}: the recipe's instructions differ from the official ones")
+    return [f"RUN /bin/sh -c {t.command} # buildkit" if isinstance(t, Run) else None for t in theirs]
+
+
+def image_layers(key: str, spec: dict) -> tuple[list, dict]:
+    """Build the recipe; return its layers (rows, contents, created_by) and its config."""
+    recipe = (RECIPES / f"{key}.Dockerfile").read_text()
+    texts = official_created_by(REAL / spec["official"], recipe)
+    context = {name: ContextFile(b"\0" * size) for name, size in spec.get("context", {}).items()}
+    result = build(recipe, context, name=key)
+    for step in result.steps[1:]:
+        if step.error or step.not_simulated or step.uncertain:
+            raise SystemExit(f"{key}: {step.text[:60]} did not simulate cleanly: "
+                             f"{step.error} {step.not_simulated} {step.uncertain}")
+    image, layers, at = result.image, [], 1
+    made = [h.created_by for h in image.history if not h.empty_layer]
+    for step, text in zip(result.steps[1:], texts):
+        if not step.created_layer:
+            continue
+        rows, contents = layer_rows(image.layers[at])
+        contents = {p: t for p, t in contents.items() if t.strip("\0")}  # COPY sources: sizes only
+        layers.append({"created_by": text or made[at], "rows": rows, "contents": contents})
+        at += 1
+    return layers, dict(image.config)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, help="keep the .debs here (default: a temporary directory)")
+    args = parser.parse_args()
+    slim = data_files.load("debian-bookworm.json.gz")["images"]["bookworm-slim"]
+    images, added = {}, {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        status = work / "bookworm-slim.status"
+        status.write_text(slim["contents"]["/var/lib/dpkg/status"])
+        for spec in SPECS.values():
+            added.update(add_missing_debs(apt_closure(spec["packages"], status), work))
+    versions = {n: p["fields"]["Version"] for n, p in
+                data_files.load("debian-bookworm-packages.json.gz")["packages"].items()}
+    for key, spec in SPECS.items():
+        layers, config = image_layers(key, spec)
+        used = {n: versions[n] for n in spec["packages"]}
+        keep = ("version_env", "versions", "published", "note")
+        images[key] = {"layers": layers, "config": config, "packages": used, **{k: spec[k] for k in keep}}
+        print(f"{key}: {len(layers)} layers, {sum(r[5] for l in layers for r in l['rows'] if r[1] == 'f'):,} bytes")
+    meta = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fetched_debs": added}
+    with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
+        json.dump({"meta": meta, "images": images}, f, separators=(",", ":"))
+    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes; {len(added)} .debs fetched beyond the catalog)")
+
+
+if __name__ == "__main__":
+    main()
