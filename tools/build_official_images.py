@@ -48,6 +48,10 @@ REAL = ROOT.parent / "shared/conformance/real"
 RECIPES = ROOT / "tools/official_images"
 TOP_LINKS = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/lib": "/usr/lib", "/lib64": "/usr/lib64"}
 
+# httpd-foreground as docker-library/httpd ships it.
+HTTPD_FOREGROUND = ("#!/bin/sh\nset -e\n\n# Apache gets grumpy about PID files pre-existing\n"
+                    "rm -f /usr/local/apache2/logs/httpd.pid\n\nexec httpd -DFOREGROUND \"$@\"\n")
+
 # key -> how it is built and what it is compared with. "packages": what the adapted RUNs install
 # (their apt closure is fetched when the catalog lacks it); "context": COPY sources and sizes.
 SPECS = {
@@ -69,6 +73,44 @@ SPECS = {
                 "{version} packages (no njs module: bookworm has none), laid out as nginx.org's package "
                 "(conf.d/default.conf, /var/cache/nginx, no sites-enabled); the entrypoint scripts' sizes "
                 "are recalled, their contents unknown",
+    },
+    "httpd": {
+        "official": "docker-library__httpd__2.4__Dockerfile.Dockerfile",
+        "packages": ["ca-certificates", "libaprutil1-ldap", "libldap-common", "apache2-bin", "apache2-data"],
+        "context": {"httpd-foreground": HTTPD_FOREGROUND},
+        "version_env": "HTTPD_VERSION",
+        "versions": {"2.4": ["2.4.68", ["2.4", "2.4.68", "2", "2.4-bookworm", "2.4.68-bookworm", "latest"]]},
+        "published": [148_000_000, "httpd:2.4 (bookworm, linux/amd64) as `docker images` showed it in 2024-25, "
+                                   "about 148 MB, recalled (Docker Hub is not reachable here)"],
+        "note": "Debian's apache2-bin {apache2-bin} files in place of the compiled {version}, moved where "
+                "`make install --prefix=/usr/local/apache2` puts them (bin/httpd, modules, error, icons); "
+                "conf/httpd.conf, magic and mime.types have recalled sizes, contents unknown",
+    },
+    "redis": {
+        "official": "docker-library__redis__7.4-rc__debian__Dockerfile.Dockerfile",
+        "packages": ["tzdata", "gosu", "redis-server"],
+        "context": {"docker-entrypoint.sh": 1620},
+        "version_env": "REDIS_VERSION",
+        "versions": {"7": ["7.0.15", ["7", "7.0", "7.0.15", "7-bookworm", "7.0-bookworm", "7.0.15-bookworm"]]},
+        "published": [117_000_000, "redis:7.0 (linux/amd64) as `docker images` showed it in 2022-23 "
+                                   "tutorials, about 117 MB, recalled (Docker Hub is not reachable here)"],
+        "note": "Debian's redis-server and redis-tools {redis-server} files in place of the compiled ones, "
+                "moved to /usr/local/bin as `make install` puts them; Debian's gosu package in place of "
+                "tianon's release; the entrypoint script's size is recalled, its contents unknown",
+    },
+    "postgres": {
+        "official": "docker-library__postgres__14__bookworm__Dockerfile.Dockerfile",
+        "packages": ["gnupg", "less", "gosu", "locales", "libnss-wrapper", "xz-utils", "zstd",
+                     "postgresql-common", "postgresql-15"],
+        "context": {"docker-entrypoint.sh": 12105, "docker-ensure-initdb.sh": 1153},
+        "version_env": "PG_VERSION",
+        "versions": {"15": ["15.20-0+deb12u1", ["15", "15-bookworm", "15.20", "15.20-bookworm"]]},
+        "published": [425_000_000, "postgres:15 (bookworm, linux/amd64) as `docker images` showed it in "
+                                   "2024-25, about 425 MB, recalled (Docker Hub is not reachable here)"],
+        "note": "Debian bookworm's own postgresql-15 {postgresql-15} (real files) in place of "
+                "apt.postgresql.org's build of the same major version; Debian's gosu package in place of "
+                "tianon's release; the signing key and the entrypoint scripts have recalled sizes, "
+                "contents unknown",
     },
 }
 
@@ -114,7 +156,9 @@ def image_layers(key: str, spec: dict) -> tuple[list, dict]:
     """Build the recipe; return its layers (rows, contents, created_by) and its config."""
     recipe = (RECIPES / f"{key}.Dockerfile").read_text()
     texts = official_created_by(REAL / spec["official"], recipe)
-    context = {name: ContextFile(b"\0" * size) for name, size in spec.get("context", {}).items()}
+    context = {name: (ContextFile(value.encode(), mode=0o755) if isinstance(value, str)
+                      else ContextFile(None, value, 0o755))  # a size only: contents not known
+               for name, value in spec.get("context", {}).items()}
     result = build(recipe, context, name=key)
     for step in result.steps[1:]:
         if step.error or step.not_simulated or step.uncertain:
@@ -149,7 +193,7 @@ def main() -> None:
                 data_files.load("debian-bookworm-packages.json.gz")["packages"].items()}
     for key, spec in SPECS.items():
         layers, config = image_layers(key, spec)
-        used = {n: versions[n] for n in spec["packages"]}
+        used = {n: versions[n] for n in spec["packages"] if n in versions}
         keep = ("version_env", "versions", "published", "note")
         images[key] = {"layers": layers, "config": config, "packages": used, **{k: spec[k] for k in keep}}
         print(f"{key}: {len(layers)} layers, {sum(r[5] for l in layers for r in l['rows'] if r[1] == 'f'):,} bytes")
