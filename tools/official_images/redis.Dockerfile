@@ -2,8 +2,8 @@
 # Dockerfile instruction for instruction (tools/build_official_images.py checks that) on
 # bookworm-slim; gosu is Debian's gosu package (the official downloads tianon's release) and the
 # compiling RUN is Debian's redis-server and redis-tools 7.0 files moved to /usr/local/bin, where
-# `make install` puts them. REDIS_VERSION is the version of those files; the tarball's
-# checksum is not known here. docker history keeps the official RUNs' text.
+# `make install` puts them (redis-server the binary, redis-check-* and redis-sentinel links to
+# it). REDIS_VERSION is the version of those files; the tarball's checksum is not known here. docker history keeps the official RUNs' text.
 FROM debian:bookworm-slim
 RUN set -eux; \
 	groupadd -r -g 999 redis; \
@@ -27,11 +27,11 @@ RUN set -eux; \
 	apt-get update; \
 	apt-get install -y --no-install-recommends redis-server; \
 	rm -rf /var/lib/apt/lists/*; \
-	for f in redis-server redis-cli redis-benchmark redis-check-aof redis-check-rdb; do \
-		if [ -L /usr/bin/$f ]; then rm /usr/bin/$f; ln -s redis-server /usr/local/bin/$f; else mv /usr/bin/$f /usr/local/bin/$f; fi; \
-	done; \
-	ln -s redis-server /usr/local/bin/redis-sentinel; \
-	rm -rf /etc/redis /usr/bin/redis-sentinel
+	mv /usr/bin/redis-check-rdb /usr/local/bin/redis-server; \
+	rm /usr/bin/redis-server /usr/bin/redis-check-aof; \
+	mv /usr/bin/redis-cli /usr/bin/redis-benchmark /usr/local/bin/; \
+	for f in redis-check-aof redis-check-rdb redis-sentinel; do ln -s redis-server /usr/local/bin/$f; done; \
+	rm -rf /etc/redis
 RUN mkdir /data && chown redis:redis /data
 VOLUME /data
 WORKDIR /data
