@@ -1,14 +1,14 @@
-"""Build app/catalog/data/official-images.json.gz: official images stacked on debian:bookworm-slim.
+"""Build app/catalog/data/official-images.json.gz: official images stacked on debian:bookworm(-slim).
 
     python tools/build_official_images.py [--work DIR]
 
-Why the simulator builds them: an official image is debian:bookworm-slim plus the layers its
-Dockerfile makes. For each image, tools/official_images/NAME.Dockerfile is the official
+Why the simulator builds them: an official image is debian:bookworm-slim (golang: bookworm) plus
+the layers its Dockerfile makes. For each image, tools/official_images/NAME.Dockerfile is the official
 Dockerfile (../shared/conformance/real) instruction for instruction, with the steps that
 download from outside Debian (nginx.org's packages, a compiled tarball) done with Debian's own
 packages instead. The script
 
-1. asks this machine's apt (bookworm lists, with debian:bookworm-slim's dpkg status as the
+1. asks this machine's apt (bookworm lists, with the base image's dpkg status as the
    installed set) what each of those RUNs installs, and fetches every .deb the package catalog
    lacks with ``apt-get download`` into a temporary directory, read with ``dpkg-deb`` (the same
    reader as tools/build_catalog.py); they join the catalog in this process only;
@@ -112,11 +112,38 @@ SPECS = {
                 "tianon's release; the signing key and the entrypoint scripts have recalled sizes, "
                 "contents unknown",
     },
+    "golang": {
+        "official": "docker-library__golang__1.27__trixie__Dockerfile.Dockerfile",
+        "base": "bookworm",
+        "leading": 2,  # buildpack-deps:bookworm-scm's two RUNs, before the official final stage's
+        "packages": ["ca-certificates", "curl", "gnupg", "netbase", "wget", "git", "mercurial",
+                     "openssh-client", "subversion", "procps", "g++", "gcc", "libc6-dev", "make", "pkg-config"],
+        "backports": ["golang-1.22-go", "golang-1.22-src"],
+        "version_env": "GOLANG_VERSION",
+        "versions": {"1.22": ["1.22.12", ["1.22", "1.22.12", "1.22-bookworm", "1.22.12-bookworm"]]},
+        "published": [814_000_000, "golang:1.22 (bookworm, linux/amd64) as `docker images` showed it in "
+                                   "2024, about 814 MB, recalled (Docker Hub is not reachable here)"],
+        "note": "Debian's own Go {version} (bookworm-backports' golang-1.22-go and golang-1.22-src "
+                "{golang-1.22-go}) moved to /usr/local/go where the official tarball puts it; "
+                "buildpack-deps:bookworm-scm's two RUNs written out on debian:bookworm (real data)",
+    },
 }
+BACKPORTS = "deb http://deb.debian.org/debian bookworm-backports main\n"
+
+
+def backports_debs(names: list[str], work: Path) -> None:
+    """``apt-get download`` from bookworm-backports (an apt configuration of its own in ``work``)."""
+    lists = work / "backports-lists"
+    (lists / "partial").mkdir(parents=True, exist_ok=True)
+    (work / "backports.list").write_text(BACKPORTS)
+    opts = ["-o", f"Dir::Etc::SourceList={work / 'backports.list'}", "-o", "Dir::Etc::SourceParts=/nonexistent",
+            "-o", f"Dir::State::Lists={lists}"]
+    subprocess.run(["apt-get", "-qq", *opts, "update"], check=True)
+    subprocess.run(["apt-get", "-qq", *opts, "download", *names], cwd=work, check=True)
 
 
 def apt_closure(names: list[str], status: Path) -> list[str]:
-    """What ``apt-get install --no-install-recommends NAMES`` installs on debian:bookworm-slim."""
+    """What ``apt-get install --no-install-recommends NAMES`` installs on the image of that dpkg status."""
     out = subprocess.run(["apt-get", "install", "-s", "--no-install-recommends", "-o",
                           f"Dir::State::status={status}", *names],
                          check=True, capture_output=True, text=True).stdout
@@ -127,8 +154,9 @@ def add_missing_debs(names: list[str], work: Path) -> dict[str, str]:
     """Fetch and read the .debs the package catalog lacks; they join it in this process."""
     packages = data_files.load("debian-bookworm-packages.json.gz")["packages"]
     missing = [n for n in names if n not in packages]
-    if missing:
-        subprocess.run(["apt-get", "-qq", "download", *missing], cwd=work, check=True)
+    fetch = [n for n in missing if not any(work.glob(f"{n}_*.deb"))]  # backports' are there already
+    if fetch:
+        subprocess.run(["apt-get", "-qq", "download", *fetch], cwd=work, check=True)
     added = {}
     for name in missing:
         info = read_deb(next(work.glob(f"{name}_*.deb")))
@@ -142,31 +170,34 @@ def add_missing_debs(names: list[str], work: Path) -> dict[str, str]:
     return added
 
 
-def official_created_by(official: Path, ours: str) -> list[str | None]:
-    """Per instruction of our recipe: the official instruction's RUN text as BuildKit writes it
-    (None: keep the build's own text, which is the official one for every other keyword)."""
-    theirs = parse_dockerfile(official.read_text(), official.name).stages[0].instructions
-    mine = parse_dockerfile(ours, "recipe").stages[0].instructions
+def official_created_by(official: Path, ours: str, leading: int = 0) -> list[str | None]:
+    """Per instruction of our recipe's last stage: the official instruction's RUN text as BuildKit
+    writes it (None: keep the build's own text, which is the official one for every other keyword,
+    and for the ``leading`` instructions the official stage does not have)."""
+    theirs = parse_dockerfile(official.read_text(), official.name).stages[-1].instructions
+    mine = parse_dockerfile(ours, "recipe").stages[-1].instructions[leading:]
     if [type(i) for i in theirs] != [type(i) for i in mine]:
         raise SystemExit(f"{official.name}: the recipe's instructions differ from the official ones")
-    return [f"RUN /bin/sh -c {t.command} # buildkit" if isinstance(t, Run) else None for t in theirs]
+    return [None] * leading + [f"RUN /bin/sh -c {t.command} # buildkit" if isinstance(t, Run) else None
+                               for t in theirs]
 
 
 def image_layers(key: str, spec: dict) -> tuple[list, dict]:
     """Build the recipe; return its layers (rows, contents, created_by) and its config."""
     recipe = (RECIPES / f"{key}.Dockerfile").read_text()
-    texts = official_created_by(REAL / spec["official"], recipe)
+    texts = official_created_by(REAL / spec["official"], recipe, spec.get("leading", 0))
     context = {name: (ContextFile(value.encode(), mode=0o755) if isinstance(value, str)
                       else ContextFile(None, value, 0o755))  # a size only: contents not known
                for name, value in spec.get("context", {}).items()}
     result = build(recipe, context, name=key)
-    for step in result.steps[1:]:
-        if step.error or step.not_simulated or step.uncertain:
+    for step in result.steps:
+        if step.keyword != "FROM" and (step.error or step.not_simulated or step.uncertain):
             raise SystemExit(f"{key}: {step.text[:60]} did not simulate cleanly: "
                              f"{step.error} {step.not_simulated} {step.uncertain}")
     image, layers, at = result.image, [], 1
     made = [h.created_by for h in image.history if not h.empty_layer]
-    for step, text in zip(result.steps[1:], texts):
+    last = [step for step in result.steps if step.stage == result.steps[-1].stage]
+    for step, text in zip(last[1:], texts):
         if not step.created_layer:
             continue
         rows, contents = layer_rows(image.layers[at])
@@ -180,22 +211,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, help="keep the .debs here (default: a temporary directory)")
     args = parser.parse_args()
-    slim = data_files.load("debian-bookworm.json.gz")["images"]["bookworm-slim"]
+    debian = data_files.load("debian-bookworm.json.gz")["images"]
     images, added = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        status = work / "bookworm-slim.status"
-        status.write_text(slim["contents"]["/var/lib/dpkg/status"])
         for spec in SPECS.values():
-            added.update(add_missing_debs(apt_closure(spec["packages"], status), work))
+            base = spec.get("base", "bookworm-slim")
+            status = work / f"{base}.status"
+            status.write_text(debian[base]["contents"]["/var/lib/dpkg/status"])
+            if spec.get("backports"):
+                backports_debs(spec["backports"], work)
+            added.update(add_missing_debs(apt_closure(spec["packages"], status) + spec.get("backports", []), work))
     versions = {n: p["fields"]["Version"] for n, p in
                 data_files.load("debian-bookworm-packages.json.gz")["packages"].items()}
     for key, spec in SPECS.items():
         layers, config = image_layers(key, spec)
-        used = {n: versions[n] for n in spec["packages"] if n in versions}
+        used = {n: versions[n] for n in spec["packages"] + spec.get("backports", []) if n in versions}
         keep = ("version_env", "versions", "published", "note")
-        images[key] = {"layers": layers, "config": config, "packages": used, **{k: spec[k] for k in keep}}
+        images[key] = {"layers": layers, "config": config, "packages": used, **{k: spec[k] for k in keep},
+                       "base": spec.get("base", "bookworm-slim")}
         print(f"{key}: {len(layers)} layers, {sum(r[5] for l in layers for r in l['rows'] if r[1] == 'f'):,} bytes")
     meta = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fetched_debs": added}
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:

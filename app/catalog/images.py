@@ -66,8 +66,9 @@ class BaseImage:
         return layers[0]
 
 
-# Images stacked on debian:bookworm-slim: kind -> the module that has, per key, the rows of the
-# layers above it (layer_parts), their history, and the image's config and note (spec).
+# Images stacked on debian:bookworm(-slim): kind -> the module that has, per key, the Debian tree
+# it starts from (base), the rows of the layers above it (layer_parts), their history, and the
+# image's config and note (spec).
 STACKED = {"python": python_images, "official": official_images}
 
 
@@ -75,9 +76,9 @@ STACKED = {"python": python_images, "official": official_images}
 def _layers(source: tuple) -> tuple[Layer, ...]:
     kind, key = source
     if kind in STACKED:
-        slim = _layers(("debian", "bookworm-slim"))[0]
+        debian = _layers(("debian", STACKED[kind].base(key)))[0]
         parts = STACKED[kind].layer_parts(key)
-        return (slim,) + tuple(layer_from_rows(rows, contents) for rows, contents in parts)
+        return (debian,) + tuple(layer_from_rows(rows, contents) for rows, contents in parts)
     return (_layer(source),)
 
 
@@ -209,11 +210,11 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
 
 
 def _stacked_image(kind: str, key: str, name: str, tag: str) -> BaseImage:
-    """An official image on debian:bookworm-slim: its layer first, then the image's own."""
+    """An official image on debian:bookworm(-slim): that layer first, then the image's own."""
     module = STACKED[kind]
     spec = module.spec(key)
     parts = module.layer_parts(key)
-    slim = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
+    slim = data_files.load(DEBIAN_DATA)["images"][module.base(key)]
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
         pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True,

@@ -1,4 +1,4 @@
-"""Official images stacked on debian:bookworm-slim (nginx...), from data/official-images.json.gz
+"""Official images stacked on debian:bookworm-slim or bookworm (nginx, httpd, redis, postgres, golang), from data/official-images.json.gz
 (tools/build_official_images.py).
 
 Why they are built by the simulator: the tool builds each official Dockerfile instruction
@@ -40,6 +40,12 @@ def tags(key: str) -> list[str]:
     return [f"{name}:{tag}" for tag in image["versions"][key.split(":", 1)[1]][1]]
 
 
+def base(key: str) -> str:
+    """The Debian tree the image starts from: bookworm-slim, or bookworm (golang's buildpack-deps)."""
+    image, _, _ = _image(key)
+    return image.get("base", "bookworm-slim")
+
+
 @functools.cache
 def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
     """(rows, contents) of each layer the official Dockerfile makes on bookworm-slim."""
@@ -67,8 +73,11 @@ def spec(key: str) -> dict:
     config = dict(image["config"])
     config["Env"] = [f"{env_name}={version}" if e.startswith(f"{env_name}=") else e for e in config.get("Env", [])]
     generated = data_files.load(DATA)["meta"]["generated"][:10]
-    what = image["note"].format(version=version, **image["packages"])
+    what = image["note"].replace("{version}", version)
+    for package, package_version in image["packages"].items():  # "{nginx}" -> 1.22.1-9+deb12u11
+        what = what.replace("{" + package + "}", package_version)
+    base_name = image.get("base", "bookworm-slim")
     return {"config": config,
             "note": (f"approximate: {key} as its official Dockerfile builds it, instruction for instruction, "
-                     f"on debian:bookworm-slim (real data), by layerlab's simulator: {what} "
+                     f"on debian:{base_name} (real data), by layerlab's simulator: {what} "
                      f"(tools/build_official_images.py, {generated}).")}

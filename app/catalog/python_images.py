@@ -35,6 +35,11 @@ def tags(key: str) -> list[str]:
     return [f"{v}-{variant}{suffix}" for v in (xy, version) for suffix in ("", "-bookworm")]
 
 
+def base(key: str) -> str:
+    """The Debian tree the image starts from (every python:3.X-slim: bookworm-slim)."""
+    return "bookworm-slim"
+
+
 @functools.cache
 def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
     """(rows, contents) of the three layers the official Dockerfile puts on bookworm-slim:
