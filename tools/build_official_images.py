@@ -1,4 +1,4 @@
-"""Build app/catalog/data/official-images.json.gz: official images stacked on debian:bookworm(-slim).
+"""Build app/catalog/data/official-images.json(.gz): official images stacked on debian:bookworm(-slim).
 
     python tools/build_official_images.py [--work DIR]
 
@@ -44,6 +44,7 @@ from app.catalog import data_files  # noqa: E402
 from app.dockerfile.instructions import Run, parse_dockerfile  # noqa: E402
 
 OUT = ROOT / "app/catalog/data/official-images.json.gz"
+INDEX = ROOT / "app/catalog/data/official-images.json"
 REAL = ROOT.parent / "shared/conformance/real"
 RECIPES = ROOT / "tools/official_images"
 TOP_LINKS = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/lib": "/usr/lib", "/lib64": "/usr/lib64"}
@@ -233,10 +234,15 @@ def main() -> None:
                        "base": spec.get("base", "bookworm-slim")}
         print(f"{key}: {len(layers)} layers, {sum(r[5] for l in layers for r in l['rows'] if r[1] == 'f'):,} bytes")
     meta = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fetched_debs": added}
+    # Two files: what naming an image needs (tags, config, history, note), read when the catalog
+    # is imported, and the layers' rows, read only when a build uses one of these images.
+    index = {key: {k: v for k, v in image.items() if k != "layers"} |
+             {"history": [layer["created_by"] for layer in image["layers"]]} for key, image in images.items()}
+    INDEX.write_text(json.dumps({"meta": meta, "images": index}, indent=1, sort_keys=True) + "\n")
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
-        json.dump({"meta": meta, "images": images}, f, separators=(",", ":"))
-    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes; {len(added)} .debs fetched beyond the catalog)")
-
+        json.dump({"meta": meta, "layers": {key: image["layers"] for key, image in images.items()}}, f,
+                  separators=(",", ":"))
+    print(f"wrote {INDEX} and {OUT} ({OUT.stat().st_size:,} bytes; {len(added)} .debs fetched beyond the catalog)")
 
 if __name__ == "__main__":
     main()

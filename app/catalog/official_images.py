@@ -16,11 +16,12 @@ import functools
 from . import data_files
 from .python_images import with_parents
 
-DATA = "official-images.json.gz"
+INDEX = "official-images.json"  # tags, config, history, notes: small, read at import
+DATA = "official-images.json.gz"  # the layers' rows: read when a build uses one of the images
 
 
 def _images() -> dict:
-    return data_files.load(DATA)["images"] if data_files.exists(DATA) else {}
+    return data_files.load(INDEX)["images"] if data_files.exists(INDEX) else {}
 
 
 def keys() -> list[str]:
@@ -49,14 +50,14 @@ def base(key: str) -> str:
 @functools.cache
 def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
     """(rows, contents) of each layer the official Dockerfile makes on bookworm-slim."""
-    image, _, _ = _image(key)
-    return tuple((with_parents(layer["rows"]), layer["contents"]) for layer in image["layers"])
+    layers = data_files.load(DATA)["layers"][key.split(":", 1)[0]]
+    return tuple((with_parents(layer["rows"]), layer["contents"]) for layer in layers)
 
 
 def history(key: str) -> tuple[tuple[str, str], ...]:
     """(created_by, comment) of those layers, as the official image's history has them."""
     image, _, _ = _image(key)
-    return tuple((layer["created_by"], "buildkit.dockerfile.v0") for layer in image["layers"])
+    return tuple((created_by, "buildkit.dockerfile.v0") for created_by in image["history"])
 
 
 def published(key: str) -> tuple[int, str]:
@@ -72,7 +73,7 @@ def spec(key: str) -> dict:
     env_name = image["version_env"]
     config = dict(image["config"])
     config["Env"] = [f"{env_name}={version}" if e.startswith(f"{env_name}=") else e for e in config.get("Env", [])]
-    generated = data_files.load(DATA)["meta"]["generated"][:10]
+    generated = data_files.load(INDEX)["meta"]["generated"][:10]
     what = image["note"].replace("{version}", version)
     for package, package_version in image["packages"].items():  # "{nginx}" -> 1.22.1-9+deb12u11
         what = what.replace("{" + package + "}", package_version)
