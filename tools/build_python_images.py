@@ -49,8 +49,12 @@ OUT = ROOT / "app/catalog/data/python-images.json.gz"
 # The runtime libraries python:3.X-slim keeps (ldd of /usr/local on the real image).
 RUNTIME_LIBS = ["libsqlite3-0", "libssl3", "libreadline8", "libncursesw6", "libgdbm6",
                 "libgdbm-compat4", "libnsl2", "libtirpc3", "libexpat1"]
-APT_RUN = ("RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates netbase "
-           + " ".join(RUNTIME_LIBS) + " && rm -rf /var/lib/apt/lists/*")
+APT_RUN = ("RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates netbase"
+           " && rm -rf /var/lib/apt/lists/*")
+# The big RUN's apt-mark manual keeps these (installed, with CPython's build deps purged after).
+LIBS_RUN = ("RUN apt-get update && apt-get install -y --no-install-recommends " + " ".join(RUNTIME_LIBS)
+            + " && rm -rf /var/lib/apt/lists/*")
+OFFICIAL = ROOT.parent / "shared/conformance/real/docker-library__python__3.14__slim-trixie__Dockerfile.Dockerfile"
 CPYTHON_PACKAGES = ["python3.11-minimal", "libpython3.11-minimal", "libpython3.11-stdlib", "python3.11",
                     "libpython3.11", "libpython3.11-dev"]
 # The versions the official images carried when this was written (their ENV PYTHON_VERSION).
@@ -78,13 +82,25 @@ def layer_rows(layer) -> tuple[list, dict]:
     return rows, contents
 
 
-def runtime_deps_layer() -> dict:
-    result = build(f"FROM debian:bookworm-slim\n{APT_RUN}\n")
-    step = result.steps[-1]
-    if step.error or step.not_simulated:
-        raise SystemExit(f"the apt RUN did not simulate cleanly: {step.error} {step.not_simulated}")
-    rows, contents = layer_rows(result.image.layers[-1])
-    return {"entries": rows, "contents": contents, "run": APT_RUN}
+def apt_layers() -> tuple[dict, dict]:
+    """The runtime RUN's layer and the libraries the CPython RUN keeps (its own layer's part)."""
+    result = build(f"FROM debian:bookworm-slim\n{APT_RUN}\n{LIBS_RUN}\n")
+    for step in result.steps[1:]:
+        if step.error or step.not_simulated:
+            raise SystemExit(f"{step.text} did not simulate cleanly: {step.error} {step.not_simulated}")
+    deps, libs = (dict(zip(("entries", "contents"), layer_rows(layer))) for layer in result.image.layers[-2:])
+    return deps, libs
+
+
+def official_history() -> list[str]:
+    """``created_by`` of the official Dockerfile's three RUNs as BuildKit writes them; the 3.14
+    Dockerfile's text, with bookworm's ``rm -rf /var/lib/apt/lists/*`` for trixie's dist-clean."""
+    from app.dockerfile.instructions import Run, parse_dockerfile
+
+    stage = parse_dockerfile(OFFICIAL.read_text(), OFFICIAL.name).stages[0]
+    runs = [i.command for i in stage.instructions if isinstance(i, Run)]
+    return [f"RUN /bin/sh -c {cmd.replace('apt-get dist-clean', 'rm -rf /var/lib/apt/lists/*')} # buildkit"
+            for cmd in runs]
 
 
 def download(names: list[str], work: Path) -> list[Path]:
@@ -151,15 +167,15 @@ def pip_rows(xy: str) -> list:
                  if not rel.endswith(".pyc") and "__pycache__" not in rel]
         rows.append([f"/usr/local/lib/python{xy}/ensurepip/_bundled/{entry['wheel']}", "f", 0o644, 0, 0,
                      int(entry["wheel_size"]), None, 0])
-    for script in ("pip", "pip3", f"pip{xy}"):
+    for script in ("pip3", f"pip{xy}"):  # ensurepip's; the last RUN links pip -> pip3
         rows.append([f"/usr/local/bin/{script}", "f", 0o755, 0, 0, 234, None, 0])
     return rows
 
 
 def symlink_rows(xy: str) -> list:
+    """The links ``make install`` makes (python3 -> python3.X ...)."""
     links = {"python3": f"python{xy}", "pydoc3": f"pydoc{xy}", "python3-config": f"python{xy}-config",
-             "idle3": f"idle{xy}", "python": "python3", "pydoc": "pydoc3", "idle": "idle3",
-             "python-config": "python3-config"}
+             "idle3": f"idle{xy}"}
     rows = [[f"/usr/local/bin/{name}", "l", 0o777, 0, 0, 0, target, 0] for name, target in links.items()]
     rows.append([f"/usr/local/bin/idle{xy}", "f", 0o755, 0, 0, 97, None, 0])
     rows += [[f"/usr/local/lib/libpython{xy}.so", "l", 0o777, 0, 0, 0, f"libpython{xy}.so.1.0", 0],
@@ -167,8 +183,14 @@ def symlink_rows(xy: str) -> list:
     return rows
 
 
+def last_run_rows() -> list:
+    """The official Dockerfile's last RUN: idle, pip, pydoc, python, python-config -> their 3 names."""
+    return [[f"/usr/local/bin/{src.replace('3', '')}", "l", 0o777, 0, 0, 0, src, 0]
+            for src in ("idle3", "pip3", "pydoc3", "python3", "python3-config")]
+
+
 def main() -> None:
-    deps = runtime_deps_layer()
+    deps, libs = apt_layers()
     packages = data_files.load("debian-bookworm-packages.json.gz")["packages"]
     with tempfile.TemporaryDirectory() as tmp:
         tz_rows, tz_contents, tz_version = tzdata_rows(Path(tmp))
@@ -180,12 +202,14 @@ def main() -> None:
         images[f"{xy}-slim"] = {
             "python_version": version,
             "cpython": cpython_rows(debs, xy) + pip_rows(xy) + symlink_rows(xy),
+            "links": last_run_rows(),
         }
     meta = {"generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "tzdata": tz_version, "cpython_from": {n: packages[n]["fields"]["Version"] for n in CPYTHON_PACKAGES},
-            "pip": data_files.load("pypi-cp311.json.gz")["packages"]["pip"]["version"]}
+            "pip": data_files.load("pypi-cp311.json.gz")["packages"]["pip"]["version"],
+            "history": official_history()}
     with gzip.open(OUT, "wt", encoding="utf-8", compresslevel=9) as f:
-        json.dump({"meta": meta, "runtime_deps": deps, "images": images}, f, separators=(",", ":"))
+        json.dump({"meta": meta, "runtime_deps": deps, "kept_libs": libs, "images": images}, f, separators=(",", ":"))
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes)")
 
 

@@ -38,15 +38,26 @@ def base_image(ref: str, name: str) -> Base:
         notes.append(f"{ref}: approximate data ({base.note})")
     config = dict(base.config or {})
     config.setdefault("Env", [f"PATH={DEFAULT_PATH}"])
+    layers = base.layers()
     image = Image(
         name=name,
-        layers=(base.layer(),),
-        history=(HistoryEntry(f"FROM {ref}", comment=base.note or ""),),
+        layers=layers,
+        history=_history(ref, base),
         config=config,
         base=ref,
-        base_layers=1,
+        base_layers=len(layers),
         os_release=base.pretty_name,
         approximate=base.approximate,
         distro=base.distro or None,
     )
     return Base(image, notes, uncertain)
+
+
+def _history(ref: str, base: catalog.BaseImage) -> tuple[HistoryEntry, ...]:
+    """One row per base layer: ``FROM ref`` for a one-layer image; an official image's own rows
+    (``docker history`` lists them under the build's), its note on the top one."""
+    if not base.history:
+        return (HistoryEntry(f"FROM {ref}", comment=base.note or ""),)
+    rows = [HistoryEntry(created_by, comment=comment) for created_by, comment in base.history]
+    rows[-1] = HistoryEntry(rows[-1].created_by, comment=base.note or rows[-1].comment)
+    return tuple(rows)

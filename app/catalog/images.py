@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from app.engine.layer import Layer
 
-from . import data_files, node_images, python_images
+from . import data_files, node_images, official_images, python_images
 from .package_names import debian_names
 from .trees import layer_from_rows, rows_size
 
@@ -32,7 +32,13 @@ DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 
 @dataclass(eq=False)
 class BaseImage:
-    """A base image the build can start ``FROM``."""
+    """A base image the build can start ``FROM``.
+
+    Most are one rootfs layer. An official image built on debian:bookworm-slim
+    (python, nginx...) is several: bookworm-slim's very layer object first, so
+    that diagrams draw it once for every image on it, then one layer per RUN or
+    COPY of its Dockerfile. ``history`` names them as ``docker history`` does.
+    """
 
     ref: str  # canonical reference, e.g. "debian:bookworm"
     name: str
@@ -44,13 +50,38 @@ class BaseImage:
     config: dict = field(default_factory=dict)
     note: str = ""
     _source: tuple = field(default=(), repr=False)  # (kind, key) for the layer loader
+    # (created_by, comment) per layer, bottom first; empty for a one-layer image, whose
+    # row is the build's ``FROM ref``.
+    history: tuple = ()
+
+    def layers(self) -> tuple[Layer, ...]:
+        """The frozen layers, bottom first, the same objects on every call in this process."""
+        return _layers(self._source)
 
     def layer(self) -> Layer:
-        """The frozen rootfs layer, the same object on every call in this process."""
-        return _layer(self._source)
+        """The one rootfs layer of a one-layer image (use ``layers()`` for the others)."""
+        layers = self.layers()
+        if len(layers) != 1:
+            raise ValueError(f"{self.ref} has {len(layers)} layers: use layers()")
+        return layers[0]
+
+
+# Images stacked on debian:bookworm(-slim): kind -> the module that has, per key, the Debian tree
+# it starts from (base), the rows of the layers above it (layer_parts), their history, and the
+# image's config and note (spec).
+STACKED = {"python": python_images, "node": node_images, "official": official_images}
 
 
 @functools.cache
+def _layers(source: tuple) -> tuple[Layer, ...]:
+    kind, key = source
+    if kind in STACKED:
+        debian = _layers(("debian", STACKED[kind].base(key)))[0]
+        parts = STACKED[kind].layer_parts(key)
+        return (debian,) + tuple(layer_from_rows(rows, contents) for rows, contents in parts)
+    return (_layer(source),)
+
+
 def _layer(source: tuple) -> Layer:
     kind, key = source
     if kind == "debian":
@@ -64,14 +95,17 @@ def _layer(source: tuple) -> Layer:
         img = data_files.load(DEBIAN_DATA)["images"][variant]
         rows, contents = _debian_release(img["entries"], img["contents"], f"debian:{code}")
         return layer_from_rows(rows, contents)
-    if kind == "python":
-        return layer_from_rows(*python_images.tree(key))
-    if kind == "node":
-        return layer_from_rows(*node_images.tree(key))
     if kind == "placeholder":
         tree = _placeholder_tree(key)
         return layer_from_rows(tree["entries"], tree["contents"])
     raise ValueError(source)
+
+
+def debian_layer_history() -> tuple[str, str]:
+    """bookworm-slim's row as the official images' ``docker history`` shows it (debuerreotype's)."""
+    meta = data_files.load(DEBIAN_DATA)["meta"]
+    return (f"# debian.sh --arch '{meta['architecture']}' out/ '{meta['suite']}' '@{meta['epoch']}'",
+            f"debuerreotype {meta['debuerreotype']}")
 
 
 # -- references ------------------------------------------------------------------------
@@ -105,6 +139,9 @@ for _key in python_images.keys():  # the official python:3.X-slim images (approx
 for _key in node_images.keys():  # the official node:X-slim images (approximate)
     for _tag in node_images.tags(_key):
         ALIASES[f"node:{_tag}"] = ("node", _key)
+for _key in official_images.keys():  # nginx... (approximate)
+    for _ref in official_images.tags(_key):
+        ALIASES[_ref] = ("official", _key)
 
 LATEST_NOTES = {
     "debian:latest": "debian:latest has meant trixie (Debian 13) since August 2025; "
@@ -138,8 +175,8 @@ def base_image(ref: str) -> BaseImage | None:
         return _debian_image(key, name, tag, extra)
     if kind == "debian-release":
         return _debian_release_image(key, name, tag)
-    if kind in ("python", "node"):
-        return _official_image(kind, key, name, tag)
+    if kind in STACKED:
+        return _stacked_image(kind, key, name, tag)
     return _approx_image(key, name, tag, extra)
 
 
@@ -175,15 +212,18 @@ def _debian_image(key: str, name: str, tag: str, extra: str) -> BaseImage:
     )
 
 
-def _official_image(kind: str, key: str, name: str, tag: str) -> BaseImage:
-    """A docker-library image built over bookworm-slim (python:3.X-slim, node:X-slim)."""
-    module = {"python": python_images, "node": node_images}[kind]
+def _stacked_image(kind: str, key: str, name: str, tag: str) -> BaseImage:
+    """An official image on debian:bookworm(-slim): that layer first, then the image's own."""
+    module = STACKED[kind]
     spec = module.spec(key)
-    rows, _ = module.tree(key)
+    parts = module.layer_parts(key)
+    slim = data_files.load(DEBIAN_DATA)["images"][module.base(key)]
     return BaseImage(
         ref=f"{name}:{tag}", name=name, tag=tag, distro="debian",
-        pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True, size=rows_size(rows),
+        pretty_name="Debian GNU/Linux 12 (bookworm)", approximate=True,
+        size=rows_size(slim["entries"]) + sum(rows_size(rows) for rows, _ in parts),
         config=spec["config"], note=spec["note"], _source=(kind, key),
+        history=(debian_layer_history(), *module.history(key)),
     )
 
 

@@ -20,6 +20,7 @@ class KnownImage:
     approximate: bool
     pretty_name: str
     note: str
+    layers: int  # how many layers: 1, or bookworm-slim's + the official Dockerfile's
 
 
 def known_images() -> list[KnownImage]:
@@ -31,5 +32,6 @@ def known_images() -> list[KnownImage]:
     for refs in groups.values():
         refs.sort(key=lambda ref: ref.endswith(":latest"))  # a versioned tag names it best
         image = base_image(refs[0])
-        out.append(KnownImage(tuple(refs), image.size, image.approximate, image.pretty_name, image.note))
+        out.append(KnownImage(tuple(refs), image.size, image.approximate, image.pretty_name, image.note,
+                              max(1, len(image.history))))
     return out

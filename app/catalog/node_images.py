@@ -19,7 +19,6 @@ from . import data_files
 from .trees import with_parents
 
 DATA = "node-images.json.gz"
-DEBIAN_DATA = "debian-bookworm.json.gz"
 PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
@@ -36,19 +35,46 @@ def tags(key: str) -> list[str]:
     return [f"{v}-{d}{variant}" for v in (major, minor, version) for d in ("", "bookworm-")]
 
 
+def base(key: str) -> str:
+    """The Debian tree the image starts from (every node:X-slim: bookworm-slim)."""
+    return "bookworm-slim"
+
+
+USER_PATHS = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/home/node")
+ENTRYPOINT_PATH = "/usr/local/bin/docker-entrypoint.sh"
+
+
 @functools.cache
-def tree(key: str) -> tuple[list, dict]:
-    """Rows and contents: bookworm-slim with the simulated RUNs' changes, then node, then yarn."""
+def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
+    """(rows, contents) of the four layers docker-node's Dockerfile puts on bookworm-slim:
+    the user ``node``; node's RUN (what its apt-get install and purge leave, node in
+    /usr/local); yarn's RUN; the COPY of docker-entrypoint.sh. The two RUNs' Debian
+    changes were simulated together, so they all sit in node's layer."""
     data = data_files.load(DATA)
-    slim = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
-    debian = data["debian"]
-    removed = set(debian["removed"])
-    by_path: dict[str, list] = {}
-    for row in slim["entries"] + debian["entries"] + data["images"][key]["node"] + data["yarn"]:
-        if row[0] not in removed:
-            by_path[row[0]] = row
-    contents = {p: t for p, t in {**slim["contents"], **debian["contents"]}.items() if p not in removed}
-    return with_parents(list(by_path.values())), contents
+    debian, contents = data["debian"]["entries"], data["debian"]["contents"]
+    is_user = lambda row: row[0].startswith(USER_PATHS)  # noqa: E731
+    user = [row for row in debian if is_user(row)]
+    node = [row for row in debian if not is_user(row)] + data["images"][key]["node"]
+    yarn = [row for row in data["yarn"] if row[0] != ENTRYPOINT_PATH]
+    entry = [row for row in data["yarn"] if row[0] == ENTRYPOINT_PATH]
+    return tuple((with_parents(rows), {r[0]: contents[r[0]] for r in rows if r[0] in contents})
+                 for rows in (user, node, yarn, entry))
+
+
+def history(key: str) -> tuple[tuple[str, str], ...]:
+    """(created_by, comment) of those four layers as BuildKit writes them; the two long RUNs are
+    shortened where the "…" stands (their full text is docker-node's Dockerfile)."""
+    version, yarn = data_files.load(DATA)["images"][key]["node_version"], data_files.load(DATA)["meta"]["yarn"]
+    return tuple((text, "buildkit.dockerfile.v0") for text in (
+        "RUN /bin/sh -c groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell /bin/bash "
+        "--create-home node # buildkit",
+        f"RUN /bin/sh -c ARCH= OPENSSL_ARCH= && dpkgArch=\"$(dpkg --print-architecture)\" … && tar -xJf "
+        f"\"node-v{version}-linux-$ARCH.tar.xz\" -C /usr/local --strip-components=1 --no-same-owner … "
+        "&& apt-get purge -y --auto-remove … && node --version && npm --version && rm -rf /tmp/* # buildkit",
+        f"RUN /bin/sh -c set -ex   && savedAptMark=\"$(apt-mark showmanual)\" … && tar -xzf "
+        f"yarn-v{yarn}.tar.gz -C /opt/ … && yarn --version   && rm -rf /tmp/* # buildkit",
+        "COPY docker-entrypoint.sh /usr/local/bin/ # buildkit",
+    ))
 
 
 def spec(key: str) -> dict:

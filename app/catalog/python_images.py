@@ -1,11 +1,12 @@
 """The official ``python:3.X-slim`` images, from data/python-images.json.gz
 (tools/build_python_images.py).
 
-Why a tree of three parts: docker-library builds python:3.X-slim as
-debian:bookworm-slim (the catalog's real tree), one RUN of apt-get
-(ca-certificates, netbase, tzdata and the libraries CPython links: the
-simulator's own build of that RUN on real Debian data, tzdata from its real
-.deb) and CPython compiled into /usr/local. That last part cannot be compiled
+Why four layers: docker-library builds python:3.X-slim as debian:bookworm-slim
+(the catalog's real tree, the very same layer object), one RUN of apt-get
+(ca-certificates, netbase, tzdata: the simulator's own build of that RUN on
+real Debian data, tzdata from its real .deb), one RUN that compiles CPython
+into /usr/local and keeps the libraries it links (those are the simulator's
+apt build too), and a RUN of short links (python -> python3). CPython cannot be compiled
 here: it is Debian's own CPython 3.11.2 file list relocated to where
 ``make install`` puts it, with pip's files from its real wheel, so the image
 is flagged approximate and says so in its note.
@@ -35,22 +36,26 @@ def tags(key: str) -> list[str]:
     return [f"{v}-{variant}{suffix}" for v in (xy, version) for suffix in ("", "-bookworm")]
 
 
-@functools.cache
-def tree(key: str) -> tuple[list, dict]:
-    """Rows and contents: bookworm-slim, then the apt RUN's layer, then CPython in /usr/local.
+def base(key: str) -> str:
+    """The Debian tree the image starts from (every python:3.X-slim: bookworm-slim)."""
+    return "bookworm-slim"
 
-    A path a later part also has (dpkg's status, ld.so.cache) keeps its place in the
-    order and takes the later part's row, as the upper layer of a union would show it.
-    """
+
+@functools.cache
+def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
+    """(rows, contents) of the three layers the official Dockerfile puts on bookworm-slim:
+    the runtime apt RUN, CPython's RUN (the libraries it keeps, then ``make install``),
+    and the RUN of the short links (python -> python3 ...)."""
     data = data_files.load(DATA)
-    slim = data_files.load(DEBIAN_DATA)["images"]["bookworm-slim"]
-    deps = data["runtime_deps"]
-    by_path: dict[str, list] = {}
-    for row in slim["entries"] + deps["entries"] + data["images"][key]["cpython"]:
-        by_path[row[0]] = row
-    rows = with_parents(list(by_path.values()))
-    contents = {**slim["contents"], **deps["contents"]}
-    return rows, contents
+    deps, libs, image = data["runtime_deps"], data["kept_libs"], data["images"][key]
+    return ((with_parents(deps["entries"]), deps["contents"]),
+            (with_parents(libs["entries"] + image["cpython"]), libs["contents"]),
+            (with_parents(image["links"]), {}))
+
+
+def history(key: str) -> tuple[tuple[str, str], ...]:
+    """(created_by, comment) of those three layers, as the official image's history has them."""
+    return tuple((text, "buildkit.dockerfile.v0") for text in data_files.load(DATA)["meta"]["history"])
 
 
 def spec(key: str) -> dict:

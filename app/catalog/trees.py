@@ -63,7 +63,9 @@ def rows_size(rows: Iterable[Row]) -> int:
 
 
 def with_parents(rows: list) -> list:
-    """Rows with a directory row before each path whose parent no row names."""
+    """Rows with a directory row before each path whose parent no row names; a path listed
+    twice keeps its first place and its last row, as a tar read back would."""
+    rows = list({r[0]: r for r in rows}.values())
     known = {r[0] for r in rows}
     out = []
     for row in rows:

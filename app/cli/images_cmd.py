@@ -18,7 +18,7 @@ def _images(args: argparse.Namespace) -> int:
     images = known_images()
     if args.json:
         print(json.dumps([{"refs": list(i.refs), "size": i.size, "approximate": i.approximate,
-                           "os": i.pretty_name, "note": i.note} for i in images], indent=2))
+                           "os": i.pretty_name, "note": i.note, "layers": i.layers} for i in images], indent=2))
         return 0
     width = max(len(i.refs[0]) for i in images)
     print(f"{'IMAGE':<{width}}  {'SIZE':>9}  {'DATA':<11}  ALSO NAMED")
@@ -26,8 +26,10 @@ def _images(args: argparse.Namespace) -> int:
         data = "approximate" if i.approximate else "real"
         print(f"{i.refs[0]:<{width}}  {human_size(i.size):>9}  {data:<11}  {' '.join(i.refs[1:])}")
     print("\nreal: rebuilt from Debian's own packages (tools/build_catalog.py); approximate: a hand-made "
-          "tree of the published size, or (python) real Debian parts with CPython's files relocated "
-          "from Debian's own python3.11 (--json: each image's note; app/catalog/data/README.md).\n"
+          "tree of the published size, or an official image (python, nginx, httpd, redis, postgres) "
+          "built on debian:bookworm-slim's own layer from its official Dockerfile with Debian's packages "
+          "standing in for what it compiles or downloads (--json: each image's note and layers; "
+          "app/catalog/data/README.md).\n"
           "Any other FROM gets a placeholder base, and `layerlab check` warns about it.")
     return 0
 

@@ -32,8 +32,15 @@ class Row:
         return self.layer is None
 
     @property
-    def is_rootfs(self) -> bool:
+    def from_base(self) -> bool:
+        """A layer of the base image (FROM's), as pulled, not built here."""
         return self.layer is not None and self.layer < self.image.base_layers
+
+    @property
+    def is_rootfs(self) -> bool:
+        """The bottom layer of a base: the distribution's tree (an official image's
+        later base layers are its own RUNs)."""
+        return self.from_base and self.layer == 0
 
 
 @dataclass

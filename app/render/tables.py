@@ -166,7 +166,7 @@ class Tables:
         new = (self.scene.new_layer and is_target_col and row.layer is not None
                and self.target.container is None and row.layer == len(img.layers) - 1)
         # FROM: the base image's layer is reused as stored, not built here
-        reused = new and row.is_rootfs
+        reused = new and row.from_base
         new = new and not reused
         this_step = (is_target_col and self.target.container is None
                      and row is self.this_step_row(column))
@@ -182,7 +182,7 @@ class Tables:
         else:
             layer = img.layers[row.layer]
             size = esc(human_size(layer.size))
-            border, bg, style = "#9ABFE0", ("#D6E6F5" if row.is_rootfs else "#EAF2FA"), ""
+            border, bg, style = "#9ABFE0", ("#D6E6F5" if row.from_base else "#EAF2FA"), ""
         penwidth = 1
         details: list[str] = []
         if this_step:

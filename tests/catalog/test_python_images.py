@@ -9,6 +9,7 @@ import pytest
 from app.build import ContextFile
 from app.catalog import base_image
 from app.catalog.pip import catalog
+from app.engine.layer import Layer
 from app.runtime import Runtime
 
 # Published sizes the catalog is held to (app/catalog/data/README.md says where they come from).
@@ -32,12 +33,37 @@ def test_slim_image_is_within_15_percent_of_its_published_size(ref):
     assert abs(image.size - PUBLISHED[ref]) <= 0.15 * PUBLISHED[ref], (image.size, PUBLISHED[ref])
 
 
+def merged(image) -> Layer:
+    """The image's layers flattened, upper rows winning, as a container would see them."""
+    out = Layer()
+    for layer in image.layers():
+        for path, node in layer.items():
+            out.put(path, node)
+    return out
+
+
+def test_slim_image_is_four_layers_on_the_very_layer_of_bookworm_slim():
+    image = base_image("python:3.12-slim")
+    layers = image.layers()
+    assert len(layers) == 4 and layers[0] is base_image("debian:bookworm-slim").layer()
+    assert image.size == sum(layer.size for layer in layers)
+    assert [h[0].split(";")[0] for h in image.history] == [
+        "# debian.sh --arch 'amd64' out/ 'bookworm' '@1795824000'", "RUN /bin/sh -c set -eux", "RUN /bin/sh -c set -eux",
+        "RUN /bin/sh -c set -eux"]
+    assert "ca-certificates" in image.history[1][0] and "make install" in image.history[2][0]
+    assert "/usr/local/bin/python3" in layers[2] and "/usr/share/ca-certificates" in layers[1]
+    assert sorted(p for p in layers[3] if p.startswith("/usr/local/bin/")) == [
+        f"/usr/local/bin/{n}" for n in ("idle", "pip", "pydoc", "python", "python-config")]
+    with pytest.raises(ValueError):
+        image.layer()
+
+
 def test_slim_image_has_cpython_in_usr_local_on_bookworm_slim():
     image = base_image("python:3.12.12-slim-bookworm")
-    layer = image.layer()
+    layer = merged(image)
     assert layer.get("/usr/local/bin/python3").target == "python3.12"
     assert layer.get("/usr/local/bin/python").target == "python3"
-    assert layer.get("/usr/local/bin/pip").type == "file"
+    assert layer.get("/usr/local/bin/pip").target == "pip3" and layer.get("/usr/local/bin/pip3").type == "file"
     assert "/usr/local/lib/python3.12/os.py" in layer and "/usr/local/lib/python3.12/site-packages/pip" in layer
     assert "/usr/local/lib/python3.12/test" not in layer  # the official Dockerfile deletes tests
     assert not any(p.endswith(".pyc") for p in layer)  # ... and byte code
