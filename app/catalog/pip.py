@@ -165,19 +165,14 @@ def _install_projects(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[s
             return 1
         ctx.out(f"Obtaining file://{project.root}\n" if editable else f"Processing {project.root}\n")
         projects.append(project)
-    named = [s for s in specs if not is_local(s)]
-    deps = [d for p in projects for d in p.dependencies]
-    status = install(ctx, ops, scheme, named + deps, cache, requested=len(named)) if named or deps else 0
-    if status:
-        return status
-    for project in projects:
-        if editable:
-            install_editable(ctx, ops, scheme, project, SCRIPT)
-        else:
+    if not editable:
+        for project in projects:
             ctx.not_simulated(f"pip install {project.root}", "layerlab simulates a project folder "
                               "installed with -e only: its own files are not in this layer")
-    ctx.out("Successfully installed " + " ".join(f"{p.name}-{p.version}" for p in projects) + "\n")
-    return 0
+    named = [s for s in specs if not is_local(s)]
+    deps = [d for p in projects for d in p.dependencies]
+    return install(ctx, ops, scheme, named + deps, cache, requested=len(named),
+                   projects=tuple(projects) if editable else ())
 
 
 def _present(ops: PackageFiles, prog: str) -> bool:
@@ -303,7 +298,8 @@ def resolve(specs: list[str], requested: int | None = None) -> tuple[list[Choice
 
 # -- installing ------------------------------------------------------------------------------
 def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache: bool,
-            requested: int | None = None) -> int:
+            requested: int | None = None, projects: tuple = ()) -> int:
+    """``projects``: local projects installed after these (pip names them on the same lines)."""
     order, problem = resolve(specs, requested)
     if problem:
         ctx.err(problem + "\n")
@@ -322,12 +318,16 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
             digest = hashlib.sha224(wheel.encode()).hexdigest()
             ops.add_sized(f"/root/.cache/pip/http/{'/'.join(digest[:5])}/{digest[5:]}", size)
         todo.append(choice)
-    if todo:
-        ctx.out(f"Installing collected packages: {', '.join(c.name for c in todo)}\n")
+    names = [c.name for c in todo] + [p.name for p in projects]
+    if names:
+        ctx.out(f"Installing collected packages: {', '.join(names)}\n")
     for choice in todo:
         _install_one(ctx, ops, scheme, choice)
-    if todo:
-        ctx.out("Successfully installed " + " ".join(f"{c.name}-{c.version}" for c in todo) + "\n")
+    for project in projects:
+        install_editable(ctx, ops, scheme, project, SCRIPT)
+    if names:
+        ctx.out("Successfully installed " + " ".join(f"{c.name}-{c.version}" for c in todo + list(projects))
+                + "\n")
         if scheme.system if scheme.warn_root is None else scheme.warn_root:  # root outside a venv
             ctx.err(ROOT_WARNING)
     return 0
