@@ -32,7 +32,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -43,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_catalog import (INST, MIRROR, RUN_BOOKKEEPING, SUITE, attribute_outputs,  # noqa: E402
-                           canonical, read_deb, sources_deb822, write_gz)
+                           canonical, read_deb, read_upper, sources_deb822, write_gz)
 
 from app.catalog import data_files  # noqa: E402
 
@@ -118,20 +117,7 @@ def real_install(root: Path, work: Path, line: str) -> dict:
             sh("umount", merged / "proc")
     finally:
         sh("umount", merged)
-    out = {}
-    upper = base / "upper"
-    for p in upper.rglob("*"):
-        st = p.lstat()
-        rel = "/" + str(p.relative_to(upper))
-        if p.is_symlink():
-            out[rel] = ["l", 0o777, 0, os.readlink(p)]
-        elif p.is_dir():
-            out[rel] = ["d", st.st_mode & 0o7777, 0, None]
-        elif p.is_file():
-            out[rel] = ["f", st.st_mode & 0o7777, st.st_size, None]
-        else:
-            out[rel] = ["w", 0, 0, None]
-    return out
+    return read_upper(base / "upper")
 
 
 def known_paths(main: dict, new: dict) -> tuple[set[str], dict]:

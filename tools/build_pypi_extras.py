@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_pypi_catalog import OUT as MAIN, PLATFORMS, PYTHON, read_wheel  # noqa: E402
+from build_pypi_catalog import OUT as MAIN, PLATFORMS, PYTHON, read_wheel, write_catalog  # noqa: E402
 from packaging.utils import canonicalize_name  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,11 +66,7 @@ def main() -> int:
             if name not in have:
                 packages[name] = entry
     data = {"python": PYTHON, "platforms": PLATFORMS, "requested": reqs, "packages": packages}
-    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    OUT.write_bytes(gzip.compress(raw, 9, mtime=0))
-    total = sum(size for p in packages.values() for _, size in p["files"])
-    print(f"{OUT.relative_to(ROOT)}: {len(packages)} packages, {total} bytes installed, "
-          f"{OUT.stat().st_size} bytes of data")
+    write_catalog(OUT, data)
     return 0
 
 
