@@ -319,8 +319,15 @@ def real_install_outputs(rootfs: Path, work: Path, pkgs: list[str], recommends: 
                        check=True, stdout=subprocess.DEVNULL)
     finally:
         run("umount", base / "merged")
+    out = read_upper(base / "upper")
+    shutil.rmtree(base)
+    (work / "ovl" / f"{tag}.json").write_text(json.dumps(out, indent=0, sort_keys=True))
+    return out
+
+
+def read_upper(upper: Path) -> dict:
+    """{path: [kind, mode, size, target]} of an overlayfs upper directory (kind w: a whiteout)."""
     out = {}
-    upper = base / "upper"
     for p in upper.rglob("*"):
         st = p.lstat()
         rel = "/" + str(p.relative_to(upper))
@@ -332,8 +339,6 @@ def real_install_outputs(rootfs: Path, work: Path, pkgs: list[str], recommends: 
             out[rel] = ["f", st.st_mode & 0o7777, st.st_size, None]
         else:  # whiteout (char 0/0)
             out[rel] = ["w", 0, 0, None]
-    shutil.rmtree(base)
-    (work / "ovl" / f"{tag}.json").write_text(json.dumps(out, indent=0, sort_keys=True))
     return out
 
 

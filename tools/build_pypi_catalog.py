@@ -172,12 +172,18 @@ def main() -> int:
         data = {"python": PYTHON, "platforms": PLATFORMS, "requested": PACKAGES,
                 "externally_managed_error": externally_managed_error(work), "packages": packages,
                 "measured_target": {"flask": measure_target("flask", work)}}
-    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
-    OUT.write_bytes(gzip.compress(raw, 9, mtime=0))
-    total = sum(size for p in packages.values() for _, size in p["files"])
-    print(f"{OUT.relative_to(ROOT)}: {len(packages)} packages, {total} bytes installed, "
-          f"{OUT.stat().st_size} bytes of data")
+    write_catalog(OUT, data)
     return 0
+
+
+def write_catalog(out: Path, data: dict) -> None:
+    """The gzipped JSON (no mtime: the same data gives the same bytes), and what it holds."""
+    raw = json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+    out.write_bytes(gzip.compress(raw, 9, mtime=0))
+    packages = data["packages"]
+    total = sum(size for p in packages.values() for _, size in p["files"])
+    print(f"{out.relative_to(ROOT)}: {len(packages)} packages, {total} bytes installed, "
+          f"{out.stat().st_size} bytes of data")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ from debian.deb822 import Deb822, PkgRelation
 from . import data_files
 
 PACKAGES_DATA = "debian-bookworm-packages.json.gz"
+# Packages added later without rebuilding the main file (tools/build_catalog_extras.py):
+# read after it, and never in place of a package it has.
+EXTRA_PACKAGES_DATA = "debian-bookworm-extra-packages.json.gz"
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,27 @@ class Package:
 class DebianCatalog:
     """All packages the catalog knows, by name, with a Provides index."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, extras: dict | None = None):
         self.meta = data["meta"]
         self.requested: list[str] = data["requested"]
         self.apt_closures: dict = data["apt_closures"]
-        generated = data.get("generated_files", {})
         self.packages: dict[str, Package] = {}
+        self._add(data)
+        # apt's answers for the extra file's install lines, keyed by the line
+        self.extra_closures: dict = (extras or {}).get("apt_closures", {})
+        if extras:
+            self._add(extras)
+        self.providers: dict[str, list[str]] = {}
+        for pkg in self.packages.values():
+            for virtual in pkg.provides:
+                self.providers.setdefault(virtual, []).append(pkg.name)
+
+    def _add(self, data: dict) -> None:
+        """The packages of one data file; a name already known is kept as it is."""
+        generated = data.get("generated_files", {})
         for name, p in data["packages"].items():
+            if name in self.packages:
+                continue
             f = p["fields"]
             self.packages[name] = Package(
                 name=name, version=f.get("Version", ""), architecture=f.get("Architecture", "all"),
@@ -83,10 +100,6 @@ class DebianCatalog:
                 files=p["files"], control_members=p["control_members"],
                 deb_name=p["deb_name"], deb_size=p["deb_size"], generated=generated.get(name, []),
             )
-        self.providers: dict[str, list[str]] = {}
-        for pkg in self.packages.values():
-            for virtual in pkg.provides:
-                self.providers.setdefault(virtual, []).append(pkg.name)
 
     def get(self, name: str) -> Package | None:
         return self.packages.get(name.split(":")[0])
@@ -125,7 +138,8 @@ def placeholder_package(name: str, origin: str) -> Package:
 
 @functools.cache
 def catalog() -> DebianCatalog:
-    return DebianCatalog(data_files.load(PACKAGES_DATA))
+    extras = data_files.load(EXTRA_PACKAGES_DATA) if data_files.exists(EXTRA_PACKAGES_DATA) else None
+    return DebianCatalog(data_files.load(PACKAGES_DATA), extras)
 
 
 @dataclass

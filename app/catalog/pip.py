@@ -17,6 +17,7 @@ a venv's pip uses DIR/lib/python3.11/site-packages; ``--user`` ~/.local.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 from dataclasses import dataclass
@@ -27,8 +28,12 @@ from packaging.utils import canonicalize_name
 
 from . import data_files
 from .package_files import PackageFiles
+from .pip_project import install_editable, is_local, read_project
 
 DATA = "pypi-cp311.json.gz"
+# Wheels added later without re-resolving the main file (tools/build_pypi_extras.py): read
+# after it, and never in place of a package it has.
+EXTRA_DATA = "pypi-cp311-extra.json.gz"
 PY = "3.11"
 MANAGED = f"/usr/lib/python{PY}/EXTERNALLY-MANAGED"
 PLACEHOLDER_SIZE = 100_000  # a stand-in package's bytes: a guess, and flagged as one
@@ -46,8 +51,13 @@ VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url
                  "--trusted-host", "--progress-bar", "--timeout", "--retries"}
 
 
+@functools.cache
 def catalog() -> dict:
-    return data_files.load(DATA)
+    """The main file, its ``packages`` joined by the extra file's (the main file's win)."""
+    main = data_files.load(DATA)
+    if not data_files.exists(EXTRA_DATA):
+        return main
+    return {**main, "packages": {**data_files.load(EXTRA_DATA)["packages"], **main["packages"]}}
 
 
 @dataclass
@@ -139,7 +149,30 @@ class PipTool:
             ctx.err("ERROR: You must give at least one requirement to install (see \"pip help install\")\n")
             return 1
         cache = "--no-cache-dir" not in flags and not ctx.env.get("PIP_NO_CACHE_DIR")
+        if any(is_local(s) for s in specs):
+            return _install_projects(ctx, ops, scheme, specs, bool(flags & {"-e", "--editable"}), cache)
         return install(ctx, ops, scheme, specs, cache)
+
+
+def _install_projects(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], editable: bool,
+                      cache: bool) -> int:
+    """``pip install [-e] DIR``: the project's dependencies from the wheel data, then the project."""
+    projects = []
+    for spec in (s for s in specs if is_local(s)):
+        project, error = read_project(ops, ctx.cwd, spec)
+        if project is None:
+            ctx.err(error)
+            return 1
+        ctx.out(f"Obtaining file://{project.root}\n" if editable else f"Processing {project.root}\n")
+        projects.append(project)
+    if not editable:
+        for project in projects:
+            ctx.not_simulated(f"pip install {project.root}", "layerlab simulates a project folder "
+                              "installed with -e only: its own files are not in this layer")
+    named = [s for s in specs if not is_local(s)]
+    deps = [d for p in projects for d in p.dependencies]
+    return install(ctx, ops, scheme, named + deps, cache, requested=len(named),
+                   projects=tuple(projects) if editable else ())
 
 
 def _present(ops: PackageFiles, prog: str) -> bool:
@@ -219,8 +252,11 @@ class Choice:
     why: str = ""
 
 
-def resolve(specs: list[str]) -> tuple[list[Choice], str | None]:
-    """The packages to install, dependencies first (pip's install order), or an error message."""
+def resolve(specs: list[str], requested: int | None = None) -> tuple[list[Choice], str | None]:
+    """The packages to install, dependencies first (pip's install order), or an error message.
+
+    ``requested``: only the first N specs were named on the command line (the others are a
+    project's dependencies: pip writes no REQUESTED file for them)."""
     packages = catalog()["packages"]
     chosen: dict[str, Choice] = {}
     order: list[Choice] = []
@@ -253,16 +289,18 @@ def resolve(specs: list[str]) -> tuple[list[Choice], str | None]:
         order.append(chosen[name])
         return None
 
-    for spec in specs:
-        problem = visit(spec, True)
+    for k, spec in enumerate(specs):
+        problem = visit(spec, requested is None or k < requested)
         if problem:
             return [], problem
     return order, None
 
 
 # -- installing ------------------------------------------------------------------------------
-def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache: bool) -> int:
-    order, problem = resolve(specs)
+def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache: bool,
+            requested: int | None = None, projects: tuple = ()) -> int:
+    """``projects``: local projects installed after these (pip names them on the same lines)."""
+    order, problem = resolve(specs, requested)
     if problem:
         ctx.err(problem + "\n")
         return 1
@@ -280,12 +318,16 @@ def install(ctx: Any, ops: PackageFiles, scheme: Scheme, specs: list[str], cache
             digest = hashlib.sha224(wheel.encode()).hexdigest()
             ops.add_sized(f"/root/.cache/pip/http/{'/'.join(digest[:5])}/{digest[5:]}", size)
         todo.append(choice)
-    if todo:
-        ctx.out(f"Installing collected packages: {', '.join(c.name for c in todo)}\n")
+    names = [c.name for c in todo] + [p.name for p in projects]
+    if names:
+        ctx.out(f"Installing collected packages: {', '.join(names)}\n")
     for choice in todo:
         _install_one(ctx, ops, scheme, choice)
-    if todo:
-        ctx.out("Successfully installed " + " ".join(f"{c.name}-{c.version}" for c in todo) + "\n")
+    for project in projects:
+        install_editable(ctx, ops, scheme, project, SCRIPT)
+    if names:
+        ctx.out("Successfully installed " + " ".join(f"{c.name}-{c.version}" for c in todo + list(projects))
+                + "\n")
         if scheme.system if scheme.warn_root is None else scheme.warn_root:  # root outside a venv
             ctx.err(ROOT_WARNING)
     return 0
