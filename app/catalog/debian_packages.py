@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from debian.deb822 import Deb822, PkgRelation
 
@@ -46,8 +47,10 @@ class Package:
     contents: dict = field(default_factory=dict)  # texts of some of ``files`` (placeholders)
     placeholder: bool = False  # exists in the distribution, not in the catalog (see placeholder_package)
 
-    @property
+    @cached_property
     def fields(self) -> Deb822:
+        """The control file parsed, once per package (a build resolves hundreds; the catalog lives as long as
+        the process). Read only: callers never change it."""
         return Deb822(self.control_text)
 
     @property

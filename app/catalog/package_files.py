@@ -79,25 +79,32 @@ class PackageFiles:
         ``make_parents``: rows may lack their directories (files maintainer
         scripts made): create missing ones first, as the script's mkdir did.
         """
-        count = nbytes = 0
-        known_dirs: set[str] = set()
         with self.fs.batch("unpack") as summary:
-            for path, node in nodes_from_rows(rows, contents):
-                parent = posixpath.dirname(path)
-                if make_parents and parent not in known_dirs:
-                    if not self.exists(parent):
-                        self.fs.mkdir(parent, parents=True)
-                    known_dirs.add(parent)
-                if isinstance(node, Dir) and keep_existing_dirs and self.exists(path):
-                    continue  # dpkg leaves an existing directory alone
-                self.fs.add_node(path, node)
-                count += 1
-                if isinstance(node, File):
-                    nbytes += node.inode.size
-                elif isinstance(node, Symlink):
-                    nbytes += node.size
+            if make_parents:
+                count, nbytes = self._add_one_by_one(rows, contents, keep_existing_dirs)
+            else:  # one engine call for the whole package (app/engine/bulk.py)
+                added = self.fs.add_nodes(nodes_from_rows(rows, contents), keep_existing_dirs=keep_existing_dirs)
+                count, nbytes = len(added), sum(_stored_bytes(node) for node in added)
             summary.bytes_written = nbytes
             summary.note = f"{label}: {count} entries, {nbytes} bytes"
+        return count, nbytes
+
+    def _add_one_by_one(self, rows: Iterable[list], contents: dict[str, str] | None,
+                        keep_existing_dirs: bool) -> tuple[int, int]:
+        """Rows that may lack their directories: each missing parent made first, as the script's mkdir did."""
+        count = nbytes = 0
+        known_dirs: set[str] = set()
+        for path, node in nodes_from_rows(rows, contents):
+            parent = posixpath.dirname(path)
+            if parent not in known_dirs:
+                if not self.exists(parent):
+                    self.fs.mkdir(parent, parents=True)
+                known_dirs.add(parent)
+            if isinstance(node, Dir) and keep_existing_dirs and self.exists(path):
+                continue  # dpkg leaves an existing directory alone
+            self.fs.add_node(path, node)
+            count += 1
+            nbytes += _stored_bytes(node)
         return count, nbytes
 
     def remove_paths(self, paths: Iterable[str], label: str) -> int:
@@ -118,3 +125,10 @@ class PackageFiles:
                     self.fs.rmdir(path)
             summary.note = f"{label}: {removed} files removed"
         return removed
+
+
+def _stored_bytes(node: Any) -> int:
+    """What an entry adds to an unpack's byte count: a file's size, a symlink's target."""
+    if isinstance(node, File):
+        return node.inode.size
+    return node.size if isinstance(node, Symlink) else 0

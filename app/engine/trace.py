@@ -62,6 +62,16 @@ class Trace:
     error: str | None = None  # errno name, e.g. "ENOENT", when the operation failed
     note: str = ""
 
+    def absorb(self, trace: "Trace | None") -> None:
+        """Add what ``trace`` did to this summary (no de-duplication: thousands of files)."""
+        if trace is None:
+            return
+        self.copied_up.extend(trace.copied_up)
+        self.whiteouts.extend(trace.whiteouts)
+        self.opaque_dirs.extend(trace.opaque_dirs)
+        self.changes.extend(trace.changes)
+        self.bytes_written += trace.bytes_written
+
     def change(self, letter: Literal["A", "C", "D"], path: str) -> None:
         if not any(c.path == path and c.letter == letter for c in self.changes):
             self.changes.append(Change(letter, path))

@@ -17,7 +17,7 @@ directories, and every changing call.
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
+from typing import Callable, Iterable
 
 from .errors import (
     AlreadyExists,
@@ -31,6 +31,7 @@ from .errors import (
     NotFound,
     PermissionDenied,
 )
+from . import bulk
 from .layer import Dir, File, Inode, Node, Symlink, Whiteout, parent_of
 from .lookup import UnionLookup, _fail, _Loc
 from .trace import CopyUp, Trace
@@ -110,8 +111,10 @@ class UnionFS(UnionLookup):
                         "names starting with .wh. are whiteouts in an image layer; "
                         "such a file cannot exist in an image")
 
-    def _create(self, loc: _Loc, node: Node, trace: Trace, inherit: bool = True) -> None:
-        """Put a new object at a missing path (over a whiteout if there is one)."""
+    def _create(self, loc: _Loc, node: Node, trace: Trace, inherit: bool = True, parents_ready: bool = False) -> None:
+        """Put a new object at a missing path (over a whiteout if there is one).
+
+        ``parents_ready``: the caller knows every ancestor is in the upper layer already (bulk.py)."""
         self._check_name(loc.path, trace)
         parent = loc.parent_stack[0][1] if loc.parent_stack else None
         if inherit and isinstance(parent, Dir) and parent.mode & 0o2000:
@@ -121,7 +124,8 @@ class UnionFS(UnionLookup):
             meta.gid = parent.gid
             if isinstance(node, Dir):
                 node.mode |= 0o2000
-        self._copy_up_parents(loc.path, trace)
+        if not parents_ready:
+            self._copy_up_parents(loc.path, trace)
         if isinstance(node, Dir) and isinstance(self.upper.entries.get(loc.path), Whiteout):
             node.opaque = True  # rm -rf d && mkdir d: hide what is below
             trace.opaque_dirs.append(loc.path)
@@ -394,14 +398,29 @@ class UnionFS(UnionLookup):
         traces into one summary which never shows them (a package unpacked).
         """
         trace = Trace("add", path)
-        loc = self._resolve(path, trace, False, record=probes)
+        self._add_at(self._resolve(path, trace, False, record=probes), node, trace)
+        return trace
+
+    def add_nodes(self, items: Iterable[tuple[str, Node]], *, keep_existing_dirs: bool = False,
+                  op: str = "add") -> tuple[list[Node], Trace]:
+        """``add_node`` for each of many (path, node) pairs, in order, with one summary trace.
+
+        What a package unpack does (thousands of files); the result is exactly that of
+        calling ``add_node(path, node, probes=False)`` for each, merged, only faster (bulk.py).
+        ``keep_existing_dirs``: a directory whose path exists already is skipped (dpkg).
+        Returns the nodes added and the trace (path "/"); an FSError carries the summary so far."""
+        return bulk.add_nodes(self, items, keep_existing_dirs, op)
+
+    def _add_at(self, loc: _Loc, node: Node, trace: Trace, parents_ready: bool = False) -> None:
+        """The body of ``add_node`` once the path is resolved (without following a last symlink)."""
         old = loc.node
         if old is None:
-            self._create(loc, node, trace)  # (which checks the name first)
-            return trace
+            self._create(loc, node, trace, parents_ready=parents_ready)  # (which checks the name first)
+            return
         self._check_name(loc.path, trace)
         if isinstance(old, Dir) and isinstance(node, Dir):
-            self._copy_up_parents(loc.path, trace)
+            if not parents_ready:
+                self._copy_up_parents(loc.path, trace)
             cur = self.upper.entries.get(loc.path)
             node.opaque = node.opaque or (isinstance(cur, Dir) and cur.opaque)
             self.upper.put(loc.path, node)
@@ -411,4 +430,3 @@ class UnionFS(UnionLookup):
             # (so a directory replacing a lower file comes out opaque).
             self._remove(loc, trace)
             self._create(loc, node, trace)
-        return trace

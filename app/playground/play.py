@@ -55,6 +55,8 @@ class PlayedState:
     build_frames: int = 0
     command_frames: list[int] = field(default_factory=list)  # the last frame each command made
     cached: list[bool | None] | None = None  # after an edit: per build frame, CACHED or built again (rebuild.py)
+    cache_hits: int = 0  # build-cache lookups this play found (and missed): where the time went, for tests and
+    cache_misses: int = 0  # the sandbox's routing (a follow-up on the worker that built the image misses none)
 
     @property
     def frames(self) -> list[lesson_player.Frame]:
@@ -87,6 +89,7 @@ def play_state(state: State, cache: BuildCache | None = None, previous: State | 
     lesson = lesson_of(state)
     player = lesson_player.Player(lesson)
     cache = CACHE if cache is None else cache
+    hits, misses = cache.hits, cache.misses
     player.runtime = Runtime(cache=cache)
     if previous is not None:
         player.runtime.cache_keys_seen |= rebuild.keys_of(previous, cache, context_of(previous))
@@ -102,7 +105,8 @@ def play_state(state: State, cache: BuildCache | None = None, previous: State | 
     commands = _Commands(player, state.tag)
     frame_numbers = [commands.apply(line) for line in state.commands]
     played = lesson_player.PlayedLesson(lesson, player.frames, player.builds)
-    return PlayedState(state, played, build_frames=build_frames, command_frames=frame_numbers, cached=marks)
+    return PlayedState(state, played, build_frames=build_frames, command_frames=frame_numbers, cached=marks,
+                       cache_hits=cache.hits - hits, cache_misses=cache.misses - misses)
 
 
 class _Commands:

@@ -21,6 +21,7 @@ from pathlib import Path
 from app.lessons import Lesson, LessonError
 
 from . import jobs
+from .affinity import prefixes
 from .limits import Limits
 from .pool import LimitExceeded, SandboxError, WorkerDied, run, shutdown, start_in_background
 
@@ -38,8 +39,8 @@ def build(text: str, context: dict, *, filename: str, name: str, target: str | N
           limits: Limits | None = None, build_args: dict[str, str] | None = None, context_partial: bool = False):
     """Build a Dockerfile in a worker; the build's result, or its error raised here."""
     return run(jobs.build_dockerfile, text, context, filename, name, target, build_args, context_partial,
-               limits=limits,
-               where=(filename, 1), description=f"building {filename} did not finish")
+               limits=limits, where=(filename, 1), description=f"building {filename} did not finish",
+               affinity=prefixes(("build", name), text.split("\n"), (sorted(context.items()), target, build_args)))
 
 
 def save_image(image, name: str, limit: int, limits: Limits | None = None) -> bytes:
@@ -94,6 +95,12 @@ _states: OrderedDict = OrderedDict()
 STATES_KEPT = 64
 
 
+def state_prefixes(state) -> list[str]:
+    """A playground state's input prefixes: the tag, the Dockerfile line by line, the context (not the
+    commands, which build nothing); so a follow-up state goes to the worker whose cache holds its image."""
+    return prefixes(("playground", state.tag), state.dockerfile.split("\n"), (state.context,))
+
+
 def play_state(state, limits: Limits | None = None, previous=None):
     """Play a playground state in a worker; the last STATES_KEPT results (and failures) are kept.
 
@@ -105,7 +112,8 @@ def play_state(state, limits: Limits | None = None, previous=None):
     else:
         try:
             value = run(jobs.play_playground, state, previous, limits=limits, where=("Dockerfile", 1),
-                        description="building and running this playground did not finish")
+                        description="building and running this playground did not finish",
+                        affinity=state_prefixes(state))
         except LessonError as exc:
             value = exc
         _states[key] = value

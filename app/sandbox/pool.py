@@ -8,6 +8,10 @@ kills and replaces a worker whose task runs past its timeout); workers come
 from a forkserver, so they start from a clean process, not a copy of a
 multithreaded web server.
 
+The pool is one single-worker pebble pool per worker ("slots"), so that a job can
+be sent to the worker that already built its image (affinity.py): a worker's build
+cache lives in its memory only.
+
 Per job: RLIMIT_CPU is set to the worker's CPU time so far plus the limit
 (the kernel sends SIGXCPU, whose default action ends the worker); the wall
 time is pebble's timeout; the result is pickled in the worker and refused if it
@@ -26,17 +30,21 @@ import signal
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from pebble import ProcessExpired, ProcessPool
 
 from app.lessons import LessonError, Problem
 
+from .affinity import Routes
 from .limits import Limits
 
-_pool: ProcessPool | None = None
+_pools: list[ProcessPool] = []  # one single-worker pool per slot
+_waiting: list[int] = []  # jobs in flight per slot (scheduled, not yet done)
 _pool_key: tuple | None = None
-_lock = threading.Lock()
+_lock = threading.Lock()  # starting and stopping the slots
+_waiting_lock = threading.Lock()  # the counts only: a done callback never waits for a pool being stopped
+ROUTES = Routes()
 
 
 def _forget_inherited_forkserver() -> None:
@@ -134,22 +142,53 @@ def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: 
     return kind, payload
 
 
-def _get_pool(limits: Limits) -> ProcessPool:
-    global _pool, _pool_key
+def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int]]:
+    """This process's slots, started (or started again) for these limits, and their jobs in flight."""
+    global _pools, _waiting, _pool_key
     key = (limits.workers, limits.memory_mb, os.getpid())
     with _lock:
-        if _pool is not None and _pool_key[2] != os.getpid():
-            _pool = None  # inherited through a fork (gunicorn --preload): its threads stayed in the parent
-        if _pool is None or _pool_key != key or not _pool.active:
-            if _pool is not None:
-                _pool.stop()
-                _pool.join()
+        if _pools and _pool_key[2] != os.getpid():
+            _pools = []  # inherited through a fork (gunicorn --preload): their threads stayed in the parent
+            ROUTES.clear()
+        if not _pools or _pool_key != key or not all(pool.active for pool in _pools):
+            _stop_pools()
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["app.sandbox.jobs", "app.sandbox.warm_worker"])
-            _pool = ProcessPool(max_workers=limits.workers, initializer=_start_worker,
-                                initargs=(limits.memory_mb,), context=context)
+            _pools = [ProcessPool(max_workers=1, initializer=_start_worker, initargs=(limits.memory_mb,),
+                                  context=context) for _ in range(limits.workers)]
+            _waiting = [0] * limits.workers
             _pool_key = key
-        return _pool
+        return _pools, _waiting
+
+
+def _stop_pools() -> None:
+    """Stop this process's slots (the caller holds ``_lock``); their routes go with them."""
+    global _pools
+    if _pools and _pool_key[2] == os.getpid():
+        for pool in _pools:
+            pool.stop()
+        for pool in _pools:
+            pool.join()
+    _pools = []
+    ROUTES.clear()
+
+
+def _schedule(limits: Limits, affinity: Sequence[str], *args: Any):
+    """Send ``_in_worker(*args)`` to the slot the routes choose; count it in flight until it is done."""
+    pools, waiting = _get_pools(limits)
+    with _waiting_lock:
+        slot = ROUTES.choose(affinity, waiting) if len(pools) > 1 else 0
+        waiting[slot] += 1
+    if affinity:
+        ROUTES.remember(affinity, slot)
+    future = pools[slot].schedule(_in_worker, args=args, timeout=limits.wall_seconds)
+
+    def done(_future) -> None:
+        with _waiting_lock:
+            waiting[slot] -= 1  # the list of the pools it was sent to, even if those were replaced since
+
+    future.add_done_callback(done)
+    return future
 
 
 def start_in_background(limits: Limits | None = None) -> threading.Thread:
@@ -158,7 +197,7 @@ def start_in_background(limits: Limits | None = None) -> threading.Thread:
     A fresh web worker calls this at its first request, so that the pool is up by
     the time a student opens a lesson step, instead of that step waiting for it.
     Never in a process that forks afterwards (gunicorn's --preload master): the
-    pool belongs to the process that starts it (see ``_get_pool``).
+    pool belongs to the process that starts it (see ``_get_pools``).
     """
     thread = threading.Thread(target=_warm_up, args=(limits or Limits.from_env(),), name="sandbox-warm-up",
                               daemon=True)
@@ -168,7 +207,7 @@ def start_in_background(limits: Limits | None = None) -> threading.Thread:
 
 def _warm_up(limits: Limits) -> None:
     try:
-        for future in [_get_pool(limits).schedule(int, args=("1",)) for _ in range(limits.workers)]:
+        for future in [pool.schedule(int, args=("1",)) for pool in _get_pools(limits)[0]]:
             future.result()
     except Exception:  # noqa: BLE001 - the first job will start the pool itself and report the problem
         pass
@@ -177,25 +216,22 @@ def _warm_up(limits: Limits) -> None:
 @atexit.register
 def shutdown() -> None:
     """Stop the workers (at exit, or when a test wants a fresh pool)."""
-    global _pool
     with _lock:
-        if _pool is not None and _pool_key[2] == os.getpid():
-            _pool.stop()
-            _pool.join()
-        _pool = None
+        _stop_pools()
 
 
 def run(function: Callable, *args: Any, limits: Limits | None = None,
-        description: str = "the job did not finish", where: tuple[str, int] = ("<job>", 1)) -> Any:
+        description: str = "the job did not finish", where: tuple[str, int] = ("<job>", 1),
+        affinity: Sequence[str] = ()) -> Any:
     """``function(*args)`` in a worker under ``limits``; its result, or its error raised here.
 
     ``function`` must be importable by name (a module-level function); ``description``
     says what did not finish, for the message of a LimitExceeded; ``where`` is the
-    file and line that message is reported at.
+    file and line that message is reported at; ``affinity`` the digests of the job's
+    input prefixes (``affinity.prefixes``), so that it goes to the worker that built most of it.
     """
     limits = limits or Limits.from_env()
-    future = _get_pool(limits).schedule(
-        _in_worker, args=(function, args, limits.cpu_seconds, limits.output_bytes), timeout=limits.wall_seconds)
+    future = _schedule(limits, affinity, function, args, limits.cpu_seconds, limits.output_bytes)
     file, line = where
     try:
         kind, payload = future.result()

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Generic, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Generic, Iterable, Iterator, TypeVar
 
 from app.engine import FSError, LimitExceeded, Trace
 
@@ -68,11 +68,7 @@ def _valued(result: "tuple[T, Trace]") -> Recorded[T]:
 
 def merge_trace(into: Trace, trace: Trace) -> None:
     """Add what ``trace`` did to the summary ``into`` (no de-duplication: thousands of files)."""
-    into.copied_up.extend(trace.copied_up)
-    into.whiteouts.extend(trace.whiteouts)
-    into.opaque_dirs.extend(trace.opaque_dirs)
-    into.changes.extend(trace.changes)
-    into.bytes_written += trace.bytes_written
+    into.absorb(trace)
 
 
 class RecordingFS:
@@ -228,6 +224,10 @@ class RecordingFS:
     def open_rw(self, path: str) -> None:
         """Open for writing without changing the bytes: the copy-up a real open(O_RDWR) makes."""
         self._run(lambda: _changed(self._union.open_rw(path)))
+
+    def add_nodes(self, items: "Iterable[tuple[str, Node]]", keep_existing_dirs: bool = False) -> "list[Node]":
+        """``add_node`` for many pairs (a package unpacked) as one engine call and one trace; the nodes added."""
+        return self._run(lambda: _valued(self._union.add_nodes(items, keep_existing_dirs=keep_existing_dirs)))
 
     def add_node(self, path: str, node: "Node", bytes_written: int | None = None,
                  note: str | None = None) -> None:
