@@ -390,6 +390,21 @@ def attribute_outputs(outputs: dict, owners: dict, known: set[str],
     return per
 
 
+def file_owners(packages: dict) -> tuple[set[str], dict]:
+    """Every path the packages ship, and its owner: file path -> package, "dir#dir" -> [packages
+    shipping that directory] (maintainer scripts' outputs are attributed by it)."""
+    owners: dict = {}
+    known: set[str] = set()
+    for name, info in packages.items():
+        for row in info["files"]:
+            known.add(row[0])
+            if row[1] == "d":
+                owners.setdefault(row[0] + "#dir", []).append(name)
+            else:
+                owners[row[0]] = name
+    return known, owners
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--work", default="/var/tmp/layerlab", type=Path)
@@ -455,16 +470,8 @@ def main() -> None:
 
     generated: dict[str, list] = {}
     if not opts.skip_postinst:
-        owners: dict = {}  # file path -> package; "dir#dir" -> [packages shipping that dir]
-        known: set[str] = set()
+        known, owners = file_owners(packages)
         scripts = {name: info["_scripts"] for name, info in packages.items()}
-        for name, info in packages.items():
-            for row in info["files"]:
-                known.add(row[0])
-                if row[1] == "d":
-                    owners.setdefault(row[0] + "#dir", []).append(name)
-                else:
-                    owners[row[0]] = name
     lists: list[list] = []
     if not opts.skip_postinst:
         others = [p for p in PACKAGES if not p.startswith("emacs")]

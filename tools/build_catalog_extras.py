@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_catalog import (INST, MIRROR, RUN_BOOKKEEPING, SUITE, attribute_outputs,  # noqa: E402
+from build_catalog import (INST, MIRROR, RUN_BOOKKEEPING, SUITE, attribute_outputs, file_owners,  # noqa: E402
                            canonical, read_deb, read_upper, sources_deb822, write_gz)
 
 from app.catalog import data_files  # noqa: E402
@@ -122,15 +122,7 @@ def real_install(root: Path, work: Path, line: str) -> dict:
 
 def known_paths(main: dict, new: dict) -> tuple[set[str], dict]:
     """Every path a package of either file ships or a script of the main file made; owners."""
-    known: set[str] = set()
-    owners: dict = {}
-    for name, info in {**main["packages"], **new}.items():
-        for row in info["files"]:
-            known.add(row[0])
-            if row[1] == "d":
-                owners.setdefault(row[0] + "#dir", []).append(name)
-            else:
-                owners[row[0]] = name
+    known, owners = file_owners({**main["packages"], **new})
     for rows in main.get("generated_files", {}).values():
         known.update(r[0] for r in rows)
     return known, owners

@@ -49,12 +49,14 @@ PACKAGES = ["flask", "requests", "django", "fastapi", "numpy", "gunicorn", "uvic
 SITE = "/usr/local/lib/python3.11/site-packages/"  # the path the .pyc files name
 
 
-def download(work: Path) -> list[Path]:
+def download(work: Path, requirements: list[str] | None = None) -> list[Path]:
+    """Wheels of ``requirements`` (default: PACKAGES) and their dependencies, for CPython 3.11 on
+    manylinux x86_64, as pip would pick them there."""
     wheels = work / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
            "--python-version", PYTHON, "--implementation", "cp", "--abi", "cp311",
-           *[f"--platform={p}" for p in PLATFORMS], "-d", str(wheels), *PACKAGES]
+           *[f"--platform={p}" for p in PLATFORMS], "-d", str(wheels), *(requirements or PACKAGES)]
     subprocess.run(cmd, check=True)
     return sorted(wheels.glob("*.whl"))
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_pypi_catalog import OUT as MAIN, PLATFORMS, PYTHON, read_wheel, write_catalog  # noqa: E402
+from build_pypi_catalog import OUT as MAIN, PLATFORMS, PYTHON, download, read_wheel, write_catalog  # noqa: E402
 from packaging.utils import canonicalize_name  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,16 +35,6 @@ OUT = ROOT / "app/catalog/data/pypi-cp311-extra.json.gz"
 def requirements(pyproject: Path) -> list[str]:
     deps = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
     return [d.split("#")[0].strip() for d in deps]
-
-
-def download(work: Path, reqs: list[str]) -> list[Path]:
-    wheels = work / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:",
-           "--python-version", PYTHON, "--implementation", "cp", "--abi", "cp311",
-           *[f"--platform={p}" for p in PLATFORMS], "-d", str(wheels), *reqs]
-    subprocess.run(cmd, check=True)
-    return sorted(wheels.glob("*.whl"))
 
 
 def main() -> int:
