@@ -24,12 +24,12 @@ import heapq
 import weakref
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter, is_, neg
+from operator import attrgetter, is_, le, neg, not_
 from typing import NamedTuple, Sequence
 
 from app.engine import Dir, File, Layer, Symlink, Trace, Whiteout
 
-from .diff import DiffLine, ancestor_dirs, diff_line, lower_indexes, touched_paths
+from .diff import DiffLine, diff_line, lower_indexes, touched_paths
 from .style import MAX_COPY_LINES, MAX_DIFF_LINES
 
 FIRST_PARENTS = 12
@@ -38,14 +38,14 @@ FIRST_PARENTS = 12
 
 class LayerIndex(NamedTuple):
     """What a layer holds, by kind, for picking lines: independent of any step."""
-    paths: frozenset[str]        # every entry but /
+    count: int                   # entries but /
     dirs: frozenset[str]         # Dir entries (opaque ones too)
     plain_dirs: frozenset[str]   # Dir entries that are not opaque
     opaque: frozenset[str]
     whiteouts: frozenset[str]
     parents: frozenset[str]      # proper ancestors of entries (implicit ones too), / aside
-    by_size: list[tuple[int, str]]   # (-size, path) of every entry but /, in no order
-    size_paths: list[str]        # the paths of ``by_size``, in its order
+    sizes: list[int]             # every entry's size but /'s (ints: no tuple per entry) ...
+    size_paths: list[str]        # ... and its path, in the same order
 
 
 _indexes: "weakref.WeakKeyDictionary[Layer, LayerIndex]" = weakref.WeakKeyDictionary()
@@ -58,22 +58,22 @@ def _of_type(paths: list, nodes: list, types: list, kind: type) -> tuple[list, l
 
 def _build_index(layer: Layer) -> LayerIndex:
     """One pass per kind, all in C (map, compress, attrgetter): no Python code runs per entry."""
-    entries = dict(layer.entries)
-    entries.pop("/", None)
-    paths, nodes = list(entries), list(entries.values())
+    paths, nodes = list(layer.entries), list(layer.entries.values())
+    if "/" in layer.entries:
+        at = paths.index("/")
+        del paths[at], nodes[at]
     types = list(map(type, nodes))
     file_paths, files = _of_type(paths, nodes, types, File)
     link_paths, links = _of_type(paths, nodes, types, Symlink)
     dir_paths, dirs = _of_type(paths, nodes, types, Dir)
     whiteouts = list(compress(paths, map(is_, types, repeat(Whiteout))))
     opaque = frozenset(compress(dir_paths, map(attrgetter("opaque"), dirs)))
-    link_sizes = map(len, map(str.encode, map(attrgetter("target"), links)))
-    by_size = list(zip(map(neg, map(attrgetter("inode.size"), files)), file_paths))
-    by_size += zip(map(neg, link_sizes), link_paths)
-    by_size += zip(repeat(0), dir_paths + whiteouts)
+    sizes = list(map(attrgetter("inode.size"), files))
+    sizes += map(len, map(str.encode, map(attrgetter("target"), links)))
+    sizes += repeat(0, len(dir_paths) + len(whiteouts))
     all_dirs = frozenset(dir_paths)
-    return LayerIndex(frozenset(paths), all_dirs, all_dirs - opaque, opaque, frozenset(whiteouts),
-                      frozenset(ancestor_dirs(paths)), by_size, file_paths + link_paths + dir_paths + whiteouts)
+    return LayerIndex(len(paths), all_dirs, all_dirs - opaque, opaque, frozenset(whiteouts),
+                      frozenset(layer.parent_dirs() - {"/"}), sizes, file_paths + link_paths + dir_paths + whiteouts)
 
 
 def layer_index(layer: Layer) -> LayerIndex:
@@ -99,12 +99,33 @@ def _ranked(lines, count: int) -> list[DiffLine]:
     return heapq.nsmallest(count, lines, key=lambda ln: (not ln.touched, -ln.size, ln.path))
 
 
-def _biggest(index: LayerIndex, among: set[str], count: int) -> list[str]:
-    """The ``count`` biggest paths of ``among`` (ties by path): a C-level filter, then a heap."""
-    if count <= 0 or not among:
+def _biggest(index: LayerIndex, picks, count: int) -> list[str]:
+    """The ``count`` biggest paths where ``picks`` (one bool per entry of the index) is true,
+    ties by path: C-level filters over the layer's sizes; tuples only for the sizes that can win."""
+    picks = list(picks)
+    sizes = list(compress(index.sizes, picks))
+    if count <= 0 or not sizes:
         return []
-    keep = map(among.__contains__, index.size_paths)
-    return [path for _, path in heapq.nsmallest(count, compress(index.by_size, keep))]
+    paths = compress(index.size_paths, picks)
+    if len(sizes) > count:
+        least = heapq.nlargest(count, sizes)[-1]
+        wins = list(map(le, repeat(least), sizes))
+        sizes, paths = compress(sizes, wins), compress(paths, wins)
+    return [path for _, path in sorted(zip(map(neg, sizes), paths))[:count]]
+
+
+def _biggest_touched(index: LayerIndex, touched: set[str], count: int, but: set[str]) -> list[str]:
+    """The ``count`` biggest of ``touched`` not in the (small) ``but``."""
+    best = _biggest(index, map(touched.__contains__, index.size_paths), count + len(but & touched))
+    return [path for path in best if path not in but][:count]
+
+
+def _biggest_untouched(index: LayerIndex, touched: set[str], count: int, but: set[str]) -> list[str]:
+    """The ``count`` biggest paths in neither ``touched`` nor ``but`` (asked only when few were touched)."""
+    if count <= 0:
+        return []
+    skip = touched | but
+    return _biggest(index, map(not_, map(skip.__contains__, index.size_paths)), count)
 
 
 def drawn_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = ()) -> Drawn:
@@ -114,15 +135,15 @@ def drawn_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] =
     touched = touched_paths(upper, traces, index.dirs)
     # where a lower layer shows the path: needed for dirs (folded or copied up) and copy-ups
     # here, for the few other lines drawn below
-    below = lower_indexes(index.dirs | (copy_info.keys() & index.paths), lowers)
+    below = lower_indexes(index.dirs | (copy_info.keys() & upper.entries.keys()), lowers)
     folded = (index.plain_dirs & index.parents) - touched
-    shown_count = len(index.paths) - len(folded)
+    shown_count = index.count - len(folded)
 
     def line(path: str) -> DiffLine:
         return diff_line(path, upper.entries[path], below.get(path), copy_info, path in touched)
 
     lowered = below.keys()
-    copied = ((index.plain_dirs & lowered) - folded) | ((copy_info.keys() & lowered & index.paths) - index.dirs - index.whiteouts)
+    copied = ((index.plain_dirs & lowered) - folded) | ((copy_info.keys() & lowered & upper.entries.keys()) - index.dirs - index.whiteouts)
     specials = {how: [line(p) for p in paths] for how, paths in
                 (("copied", copied), ("whiteout", index.whiteouts), ("opaque", index.opaque))}
     if shown_count > MAX_DIFF_LINES:
@@ -130,19 +151,20 @@ def drawn_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] =
         for how in ("copied", "whiteout", "opaque"):
             keep += _ranked(specials[how], MAX_COPY_LINES - 1)
         kept = {ln.path for ln in keep}
-        plain = index.paths - folded - copied - index.whiteouts - index.opaque
-        best = _biggest(index, plain & touched, MAX_DIFF_LINES)
-        best += _biggest(index, plain - touched, MAX_DIFF_LINES - len(best)) if len(best) < MAX_DIFF_LINES else []
+        special = folded | copied | index.whiteouts | index.opaque
+        best = _biggest_touched(index, touched, MAX_DIFF_LINES, special)
+        best += _biggest_untouched(index, touched, MAX_DIFF_LINES - len(best), special)
         below.update(lower_indexes(best, lowers))
         rest = [ln for lines in specials.values() for ln in lines if ln.path not in kept]
         keep += _ranked(rest + [line(p) for p in best], MAX_DIFF_LINES)
         shown = sorted(keep[: MAX_DIFF_LINES - 1], key=attrgetter("path"))
     else:
-        below.update(lower_indexes(index.paths - folded, lowers))
-        shown = sorted((line(p) for p in index.paths - folded), key=attrgetter("path"))
+        rest = set(index.size_paths) - folded
+        below.update(lower_indexes(rest, lowers))
+        shown = sorted(map(line, rest), key=attrgetter("path"))
     parents = {}
     for letter, group in (("C", folded & lowered), ("A", folded - lowered)):
         if group:
             parents[letter] = (len(group), heapq.nsmallest(FIRST_PARENTS, group))
-    return Drawn(len(index.paths), shown, shown_count - len(shown), parents)
+    return Drawn(index.count, shown, shown_count - len(shown), parents)
 
