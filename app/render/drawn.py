@@ -24,13 +24,17 @@ import heapq
 import weakref
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import attrgetter, is_, le, neg, not_
-from typing import NamedTuple, Sequence
+from operator import attrgetter, is_, is_not, le, neg
+from typing import AbstractSet, NamedTuple, Sequence
 
 from app.engine import Dir, File, Layer, Symlink, Trace, Whiteout
 
 from .diff import DiffLine, diff_line, lower_indexes, touched_paths
 from .style import MAX_COPY_LINES, MAX_DIFF_LINES
+
+BIGGEST = 64
+"""Paths kept in size order per layer: a step picks its few biggest lines from these
+unless fewer than nine of them are its candidates (then it filters all of them)."""
 
 FIRST_PARENTS = 12
 """Folded parent dirs named per letter: more than a 24-unit ``fit`` can ever show."""
@@ -46,6 +50,7 @@ class LayerIndex(NamedTuple):
     parents: frozenset[str]      # proper ancestors of entries (implicit ones too), / aside
     sizes: list[int]             # every entry's size but /'s (ints: no tuple per entry) ...
     size_paths: list[str]        # ... and its path, in the same order
+    biggest: list[str]           # the first ``BIGGEST`` paths by (size desc, path): most steps pick from these
 
 
 _indexes: "weakref.WeakKeyDictionary[Layer, LayerIndex]" = weakref.WeakKeyDictionary()
@@ -64,6 +69,8 @@ def _build_index(layer: Layer) -> LayerIndex:
         del paths[at], nodes[at]
     types = list(map(type, nodes))
     file_paths, files = _of_type(paths, nodes, types, File)
+    others = list(map(is_not, types, repeat(File)))   # the few that are not files, for the other kinds
+    paths, nodes, types = list(compress(paths, others)), list(compress(nodes, others)), list(compress(types, others))
     link_paths, links = _of_type(paths, nodes, types, Symlink)
     dir_paths, dirs = _of_type(paths, nodes, types, Dir)
     whiteouts = list(compress(paths, map(is_, types, repeat(Whiteout))))
@@ -72,8 +79,10 @@ def _build_index(layer: Layer) -> LayerIndex:
     sizes += map(len, map(str.encode, map(attrgetter("target"), links)))
     sizes += repeat(0, len(dir_paths) + len(whiteouts))
     all_dirs = frozenset(dir_paths)
-    return LayerIndex(len(paths), all_dirs, all_dirs - opaque, opaque, frozenset(whiteouts),
-                      frozenset(layer.parent_dirs() - {"/"}), sizes, file_paths + link_paths + dir_paths + whiteouts)
+    size_paths = file_paths + link_paths + dir_paths + whiteouts
+    return LayerIndex(len(size_paths), all_dirs, all_dirs - opaque, opaque, frozenset(whiteouts),
+                      frozenset(layer.parent_dirs() - {"/"}), sizes, size_paths,
+                      _top(sizes, size_paths, BIGGEST))
 
 
 def layer_index(layer: Layer) -> LayerIndex:
@@ -99,24 +108,31 @@ def _ranked(lines, count: int) -> list[DiffLine]:
     return heapq.nsmallest(count, lines, key=lambda ln: (not ln.touched, -ln.size, ln.path))
 
 
-def _biggest(index: LayerIndex, picks, count: int) -> list[str]:
-    """The ``count`` biggest paths where ``picks`` (one bool per entry of the index) is true,
-    ties by path: C-level filters over the layer's sizes; tuples only for the sizes that can win."""
-    picks = list(picks)
-    sizes = list(compress(index.sizes, picks))
-    if count <= 0 or not sizes:
-        return []
-    paths = compress(index.size_paths, picks)
+def _top(sizes: list[int], paths, count: int) -> list[str]:
+    """The ``count`` biggest of ``paths`` (``sizes`` in the same order), ties by path: a size
+    cut in C first, tuples only for the sizes that can win."""
     if len(sizes) > count:
-        least = heapq.nlargest(count, sizes)[-1]
+        least = heapq.nlargest(count, sizes)[-1] if count > 0 else 0
         wins = list(map(le, repeat(least), sizes))
         sizes, paths = compress(sizes, wins), compress(paths, wins)
     return [path for _, path in sorted(zip(map(neg, sizes), paths))[:count]]
 
 
+def _biggest(index: LayerIndex, among: AbstractSet[str], inside: bool, count: int) -> list[str]:
+    """The ``count`` biggest paths inside ``among`` (or outside it), ties by path: from the
+    layer's first ``BIGGEST`` when enough of them qualify, else filtered from every entry in C."""
+    if count <= 0:
+        return []
+    first = list(compress(index.biggest, map(is_, map(among.__contains__, index.biggest), repeat(inside))))
+    if len(first) >= count or len(index.biggest) == index.count:
+        return first[:count]
+    picks = list(map(is_, map(among.__contains__, index.size_paths), repeat(inside)))
+    return _top(list(compress(index.sizes, picks)), compress(index.size_paths, picks), count)
+
+
 def _biggest_touched(index: LayerIndex, touched: set[str], count: int, but: set[str]) -> list[str]:
     """The ``count`` biggest of ``touched`` not in the (small) ``but``."""
-    best = _biggest(index, map(touched.__contains__, index.size_paths), count + len(but & touched))
+    best = _biggest(index, touched, True, count + len(but & touched))
     return [path for path in best if path not in but][:count]
 
 
@@ -124,8 +140,7 @@ def _biggest_untouched(index: LayerIndex, touched: set[str], count: int, but: se
     """The ``count`` biggest paths in neither ``touched`` nor ``but`` (asked only when few were touched)."""
     if count <= 0:
         return []
-    skip = touched | but
-    return _biggest(index, map(not_, map(skip.__contains__, index.size_paths)), count)
+    return _biggest(index, touched | but, False, count)
 
 
 def drawn_lines(upper: Layer, lowers: Sequence[Layer], traces: Sequence[Trace] = ()) -> Drawn:

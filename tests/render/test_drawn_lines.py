@@ -49,14 +49,15 @@ def plain_pick(upper: Layer, lowers: list[Layer], traces: list[Trace]):
 
 
 def _random_step(rng: random.Random):
-    """A lower layer, an upper one over it (frozen), and a step's traces touching part of it."""
+    """A lower layer, an upper one over it (frozen), and a step's traces touching part of it;
+    some layers bigger than the index's BIGGEST, some steps touching only a few paths."""
     names = [f"/d{i}" for i in range(rng.randint(1, 4))]
     lower = Layer()
     upper = Layer()
     for top in names:
         lower.put(top, Dir())
         upper.put(top, Dir(opaque=rng.random() < 0.15))
-    for n in range(rng.randint(0, 60)):
+    for n in range(rng.choice([rng.randint(0, 60), rng.randint(60, 160)])):
         parent = rng.choice(names) + ("/sub" if rng.random() < 0.4 else "")
         path = f"{parent}/f{n}"
         roll = rng.random()
@@ -71,7 +72,8 @@ def _random_step(rng: random.Random):
         if rng.random() < 0.3:
             lower.put(path, File(Inode(b"y" * rng.randint(0, 3))))
     paths = [p for p in upper.entries if p != "/"]
-    touched = rng.sample(paths, k=rng.randint(0, len(paths))) if paths else []
+    few = rng.randint(0, 20)   # a few touched in a big layer: its biggest are mostly not candidates
+    touched = rng.sample(paths, k=min(len(paths), rng.choice([few, rng.randint(0, len(paths))])))
     copies = [CopyUp(p, 0, rng.randint(0, 4)) for p in touched if p in lower.entries and rng.random() < 0.5]
     traces = [Trace("run", touched[0] if touched else "/", copied_up=copies,
                     whiteouts=[p for p in touched if isinstance(upper.get(p), Whiteout)],
