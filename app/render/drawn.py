@@ -85,6 +85,11 @@ def _build_index(layer: Layer) -> LayerIndex:
                       _top(sizes, size_paths, BIGGEST))
 
 
+def kept_index(layer: Layer) -> LayerIndex | None:
+    """The index of a frozen layer if one was built already (never builds one)."""
+    return _indexes.get(layer) if layer.frozen else None
+
+
 def layer_index(layer: Layer) -> LayerIndex:
     """The index of ``layer``: kept for a frozen layer (its entries never change), fresh otherwise."""
     if not layer.frozen:

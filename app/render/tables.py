@@ -172,6 +172,8 @@ class Tables:
                 details.append(font(f"<B>{tag}</B>", "#B07800", 10))
             if row.is_metadata:
                 details.append(font(self.t("metadata_only"), GREY_TEXT, 10))
+        # the new layer's lines first: their index also counts the layer's entries (fitting.layer_counts)
+        drawn = drawn_lines(img.layers[row.layer], img.layers[: row.layer], self.scene.traces) if new else None
         hit = self.cache_mark(row, is_target_col)
         if hit is not None:
             border, penwidth = (BLUE, 2) if hit else (ORANGE, 2)
@@ -199,9 +201,7 @@ class Tables:
                 f'<TD ALIGN="RIGHT" WIDTH="90">{font(size)}</TD></TR>']
         for d in details:
             body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{d}</TD></TR>')
-        if new:
-            lowers = img.layers[: row.layer]
-            drawn = drawn_lines(img.layers[row.layer], lowers, self.scene.traces)
+        if drawn is not None:
             body += self.diff_rows(drawn, img, colspan=2)
         if is_target_col and row.layer is not None:
             body += self.step_rows(row.layer)

@@ -16,6 +16,7 @@ import random
 from app.engine import Change, CopyUp, Dir, File, Inode, Layer, Symlink, Trace, Whiteout
 from app.render.diff import ancestor_dirs, diff_lines
 from app.render.drawn import drawn_lines, layer_index
+from app.render.fitting import layer_counts
 from app.render.style import MAX_COPY_LINES, MAX_DIFF_LINES
 
 CASES = int(os.environ.get("LAYERLAB_DRAWN_CASES", "60"))
@@ -108,3 +109,12 @@ def test_a_frozen_layers_index_is_kept_and_an_unfrozen_one_is_read_again():
     assert layer_index(layer) is layer_index(layer)
     assert layer_index(twin).size_paths == ["/a"]   # an equal-looking layer has its own index
     assert sorted(zip(layer_index(layer).size_paths, layer_index(layer).sizes)) == [("/a", 2), ("/b", 1), ("/c", 3)]
+
+
+def test_counts_read_from_a_kept_index_are_the_counted_ones():
+    rng = random.Random(5)
+    for _ in range(10):
+        _, upper, traces = _random_step(rng)
+        counted = layer_counts(Layer(dict(upper.entries)))   # writable twin: counted by kind, no index
+        drawn_lines(upper, [], traces)
+        assert layer_counts(upper) == counted
