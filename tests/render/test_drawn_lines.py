@@ -118,3 +118,4 @@ def test_counts_read_from_a_kept_index_are_the_counted_ones():
         counted = layer_counts(Layer(dict(upper.entries)))   # writable twin: counted by kind, no index
         drawn_lines(upper, [], traces)
         assert layer_counts(upper) == counted
+
