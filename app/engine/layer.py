@@ -187,6 +187,11 @@ class Layer:
         """Names stored directly under ``path`` in this layer (whiteouts included)."""
         return self._children.get(path, set())
 
+    def parent_dirs(self) -> set[str]:
+        """Paths something is stored under in this layer (implicit parents too, / too):
+        the child index's keys, without a walk of every path."""
+        return {path for path, kids in self._children.items() if kids}
+
     def __contains__(self, path: str) -> bool:
         return path in self.entries
 

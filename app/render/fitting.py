@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from app.engine import Dir, File, Layer, Symlink, Whiteout
 
+from .drawn import kept_index
 from .labels import esc, text
 from .sizes import human_size
 from .style import GREY_TEXT
@@ -166,9 +167,16 @@ def layer_counts(layer: Layer) -> LayerCounts:
     kept = _counts.get(layer) if layer.frozen else None
     if kept is not None:
         return kept
-    kinds = Counter(map(type, layer.entries.values()))
-    root = layer.entries.get("/")
-    counts = LayerCounts(kinds[File] + kinds[Symlink], kinds[Dir] - (1 if isinstance(root, Dir) else 0), kinds[Whiteout])
+    index = kept_index(layer)
+    if index is not None and type(layer.entries.get("/", Dir())) is Dir:
+        # drawn.py sorted this layer's entries by kind already (a new layer's lines come first)
+        whiteouts = len(index.whiteouts)
+        counts = LayerCounts(index.count - len(index.dirs) - whiteouts, len(index.dirs), whiteouts)
+    else:
+        kinds = Counter(map(type, layer.entries.values()))
+        root = layer.entries.get("/")
+        counts = LayerCounts(kinds[File] + kinds[Symlink], kinds[Dir] - (1 if isinstance(root, Dir) else 0),
+                             kinds[Whiteout])
     if layer.frozen:
         _counts[layer] = counts
     return counts

@@ -66,9 +66,15 @@ def visible(value: object) -> str:
     """Text with every byte a student can see: invalid UTF-8 (kept by the
     engine as surrogate escapes) and control characters written as ``ls -b``
     writes them (``\\377``, ``\\001``, ``\\n``), so Graphviz never rejects a
-    label and the SVG is always well-formed XML."""
+    label and the SVG is always well-formed XML.
+
+    Nearly every label is printable as it is: ``str.isprintable`` (C, and
+    stricter than the test below) says so without a Python step per character."""
+    text_value = str(value)
+    if text_value.isprintable():
+        return text_value
     out = []
-    for ch in str(value):
+    for ch in text_value:
         code = ord(ch)
         if 0xDC80 <= code <= 0xDCFF:            # a byte that was not UTF-8
             out.append(f"\\{code - 0xDC00:03o}")

@@ -11,6 +11,8 @@ target's stack (0 = bottom, ``upper`` = the writable layer) and label keys;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain, compress
+from operator import attrgetter, not_
 from typing import Sequence
 
 from app.engine import File, Layer, Symlink, Trace, Whiteout
@@ -139,7 +141,7 @@ def _tell_change(story: Story, single: Trace | None, traces: Sequence[Trace], la
     """The write into the container layer (what it did, hidden files), or the read's answer."""
     whiteouts = [w for t in traces for w in t.whiteouts]
     opaques = [o for t in traces for o in t.opaque_dirs]
-    changes = [c for t in traces for c in t.changes]
+    changes = list(chain.from_iterable(t.changes for t in traces))
     final = layers[upper] if upper < len(layers) else None
     for w in whiteouts:
         if final is not None and not isinstance(final.get(w), Whiteout):
@@ -159,21 +161,27 @@ def _tell_change(story: Story, single: Trace | None, traces: Sequence[Trace], la
 
 def _write_key(single: Trace | None, changes: list, whiteouts: list, opaques: list, copies: list) -> str:
     """What the write edge says: the first change on the operation's path tells what it did to
-    it; for many paths (a RUN), the changes that are not just parent dirs."""
-    if single is not None:
-        main = {next((c.letter for c in changes if c.path == single.path), "")}
-    else:
-        ancestors = ancestor_dirs(c.path for c in changes)
-        main = {c.letter for c in changes if c.path not in ancestors}
+    it; for many paths (a RUN), the changes that are not just parent dirs (looked at only when
+    it matters: a RUN's tens of thousands of changes)."""
     if copies:
         return "edge_write"
-    if single is not None and single.path in opaques:
-        return "edge_opaque"
-    if main == {"D"} and whiteouts:
+    if single is not None:
+        if single.path in opaques:
+            return "edge_opaque"
+        main = {next((c.letter for c in changes if c.path == single.path), "")}
+        if main == {"D"} and whiteouts:
+            return "edge_whiteout"
+        return "edge_new" if main == {"A"} else "edge_write"
+    if whiteouts and _leaf_letters(changes) == {"D"}:
         return "edge_whiteout"
-    if single is not None and main == {"A"}:
-        return "edge_new"
     return "edge_write"
+
+
+def _leaf_letters(changes: list) -> set[str]:
+    """The letters of the changes whose path is no other change's parent dir (C-level passes)."""
+    paths = list(map(attrgetter("path"), changes))
+    ancestors = ancestor_dirs(paths)
+    return set(compress(map(attrgetter("letter"), changes), map(not_, map(ancestors.__contains__, paths))))
 
 
 def _holds(layer: Layer, path: str) -> bool:

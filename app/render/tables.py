@@ -10,25 +10,21 @@ every box keeps its width.
 
 from __future__ import annotations
 
-import heapq
 import html
 
 from app.engine import Container, Image
 
-from .diff import OPAQUE_MARKER, DiffLine, ancestor_dirs, diff_lines, whiteout_name
+from .diff import OPAQUE_MARKER, DiffLine, whiteout_name
+from .drawn import Drawn, drawn_lines
 from .fitting import clip, clip_middle, clip_path, count_items, fit, font, instruction, path_items, shorten_digests, text_units
 from .labels import esc
 from .sizes import human_size
 from .stack import Row
 from .tooltips import plain
 from .style import (
-    BLUE, DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES, MAX_DIFF_LINES,
+    BLUE, DIFF_UNITS, GREEN, GREY_TEXT, INSTRUCTION_CHARS, LETTER_COLOUR, MAX_COPY_LINES,
     ORANGE, PURPLE, TOUCHED_BG, VERMILLION, WIDTH,
 )
-
-
-def _by_path(line: DiffLine) -> str:
-    return line.path
 
 
 class Tables:
@@ -39,12 +35,12 @@ class Tables:
         """The writable layer's lines: this step's search, then docker diff."""
         is_target = self.target.container is c
         traces = self.scene.traces if is_target else []
-        lines = diff_lines(c.upper, c.image.layers, traces, ordered=False)
+        drawn = drawn_lines(c.upper, c.image.layers, traces)
         rows = []
         if is_target and self.target.upper_index in self.story.markers:
             rows.append(self.marker_row(self.target.upper_index, 1))
-        rows += self.diff_rows(lines, c.image)
-        if not lines:
+        rows += self.diff_rows(drawn, c.image)
+        if not drawn.total:
             rows.append(self.cell(font(self.t("container_empty"))))
         return rows
 
@@ -53,30 +49,11 @@ class Tables:
         return (f'<TABLE BORDER="1" COLOR="#FBE3D6" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" WIDTH="{WIDTH}" '
                 f'BGCOLOR="#FBE3D6">{"".join(rows)}</TABLE>')
 
-    def diff_rows(self, lines: list[DiffLine], image: Image, colspan: int = 1) -> list[str]:
-        """docker-diff lines (in any order: the lines shown are sorted by path here).
-        Directories that are only parents of what changed (copied up or created
-        for it) fold into one line; touched lines come first when the list must be cut."""
-        ancestors = ancestor_dirs(ln.path for ln in lines)
-        parents = sorted((ln for ln in lines if ln.kind == "dir" and ln.how in ("copied", "new")
-                          and not ln.touched and ln.path in ancestors), key=_by_path)
-        folded = {id(ln) for ln in parents}
-        lines = [ln for ln in lines if id(ln) not in folded]
-        if len(lines) > MAX_DIFF_LINES:
-            # what matters first: this step's lines, then copy-ups, deletions
-            # and opaque dirs (the overlayfs mechanics), then the biggest files
-            # (a few of each, biggest first), then the biggest of the rest
-            rank = lambda ln: (not ln.touched, -ln.size, ln.path)  # noqa: E731
-            keep = []
-            for how in ("copied", "whiteout", "opaque"):
-                keep += heapq.nsmallest(MAX_COPY_LINES - 1, (ln for ln in lines if ln.how == how), key=rank)
-            keep_ids = {id(ln) for ln in keep}
-            keep += heapq.nsmallest(MAX_DIFF_LINES, (ln for ln in lines if id(ln) not in keep_ids), key=rank)
-            keep_ids = {id(ln) for ln in keep[: MAX_DIFF_LINES - 1]}
-            shown = sorted((ln for ln in lines if id(ln) in keep_ids), key=_by_path)
-            hidden = len(lines) - len(shown)
-        else:
-            shown, hidden = sorted(lines, key=_by_path), 0
+    def diff_rows(self, drawn: Drawn, image: Image, colspan: int = 1) -> list[str]:
+        """docker-diff lines as drawn.py picked them: the lines shown (sorted by path),
+        the directories that are only parents of what changed folded into one line
+        per letter, and how many lines were left out."""
+        shown = drawn.shown
         # ports for the story edges: the copy-up lands on the file copied up,
         # the write on the first line this step touched (one port per cell)
         copied = next((ln for ln in shown if ln.touched and ln.how == "copied"), None)
@@ -84,13 +61,13 @@ class Tables:
         ports = {id(copied): "copied", id(touched): "touched"}
         rows = [self.diff_row(ln, image, colspan, ports.get(id(ln), "")) for ln in shown]
         for letter in ("C", "A"):
-            group = [ln.path + "/" for ln in parents if ln.letter == letter]
-            if group:
+            if letter in drawn.parents:
+                count, first = drawn.parents[letter]
                 key = "parents_copied" if letter == "C" else "parents_new"
-                rows.append(self.cell(f"{self.letter(letter)}  {fit(group, 24)}  "
-                                      f"{font(self.t(key, n=len(group)), GREY_TEXT, 10)}", colspan))
-        if hidden:
-            rows.append(self.cell(font(self.t("more", n=f"{hidden:,}")), colspan))
+                rows.append(self.cell(f"{self.letter(letter)}  {fit([p + '/' for p in first], 24)}  "
+                                      f"{font(self.t(key, n=count), GREY_TEXT, 10)}", colspan))
+        if drawn.hidden:
+            rows.append(self.cell(font(self.t("more", n=f"{drawn.hidden:,}")), colspan))
         return rows
 
     @staticmethod
@@ -195,6 +172,8 @@ class Tables:
                 details.append(font(f"<B>{tag}</B>", "#B07800", 10))
             if row.is_metadata:
                 details.append(font(self.t("metadata_only"), GREY_TEXT, 10))
+        # the new layer's lines first: their index also counts the layer's entries (fitting.layer_counts)
+        drawn = drawn_lines(img.layers[row.layer], img.layers[: row.layer], self.scene.traces) if new else None
         hit = self.cache_mark(row, is_target_col)
         if hit is not None:
             border, penwidth = (BLUE, 2) if hit else (ORANGE, 2)
@@ -222,10 +201,8 @@ class Tables:
                 f'<TD ALIGN="RIGHT" WIDTH="90">{font(size)}</TD></TR>']
         for d in details:
             body.append(f'<TR><TD ALIGN="LEFT" COLSPAN="2">{d}</TD></TR>')
-        if new:
-            lowers = img.layers[: row.layer]
-            lines = diff_lines(img.layers[row.layer], lowers, self.scene.traces, ordered=False)
-            body += self.diff_rows(lines, img, colspan=2)
+        if drawn is not None:
+            body += self.diff_rows(drawn, img, colspan=2)
         if is_target_col and row.layer is not None:
             body += self.step_rows(row.layer)
         return (f'<TABLE BORDER="{penwidth}" COLOR="{border}"{style} CELLBORDER="0" CELLSPACING="0" '
