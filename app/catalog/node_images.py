@@ -52,9 +52,8 @@ def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
     changes were simulated together, so they all sit in node's layer."""
     data = data_files.load(DATA)
     debian, contents = data["debian"]["entries"], data["debian"]["contents"]
-    is_user = lambda row: row[0].startswith(USER_PATHS)  # noqa: E731
-    user = [row for row in debian if is_user(row)]
-    node = [row for row in debian if not is_user(row)] + data["images"][key]["node"]
+    user = [row for row in debian if row[0].startswith(USER_PATHS)]
+    node = [row for row in debian if not row[0].startswith(USER_PATHS)] + data["images"][key]["node"]
     yarn = [row for row in data["yarn"] if row[0] != ENTRYPOINT_PATH]
     entry = [row for row in data["yarn"] if row[0] == ENTRYPOINT_PATH]
     return tuple((with_parents(rows), {r[0]: contents[r[0]] for r in rows if r[0] in contents})
@@ -64,7 +63,8 @@ def layer_parts(key: str) -> tuple[tuple[list, dict], ...]:
 def history(key: str) -> tuple[tuple[str, str], ...]:
     """(created_by, comment) of those four layers as BuildKit writes them; the two long RUNs are
     shortened where the "…" stands (their full text is docker-node's Dockerfile)."""
-    version, yarn = data_files.load(DATA)["images"][key]["node_version"], data_files.load(DATA)["meta"]["yarn"]
+    data = data_files.load(DATA)
+    version, yarn = data["images"][key]["node_version"], data["meta"]["yarn"]
     return tuple((text, "buildkit.dockerfile.v0") for text in (
         "RUN /bin/sh -c groupadd --gid 1000 node   && useradd --uid 1000 --gid node --shell /bin/bash "
         "--create-home node # buildkit",
