@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.cli.export_cmd import export_site
 
@@ -57,8 +58,9 @@ def test_walk_two_lessons_from_file_url_with_nothing_from_outside(site, page):
 def test_the_language_switch_and_the_step_dots_work_offline(site, page):
     page.goto((site / "lessons" / "multi-stage" / "2.html").as_uri())
     page.click("#langs a[hreflang=zh]")
-    assert page.url.endswith("/multi-stage/2.zh.html")
+    page.wait_for_url("**/multi-stage/2.zh.html")
     page.click(".dots li:nth-child(1) a")
-    assert page.url.endswith("/multi-stage/1.zh.html")
-    assert page.locator("#diagram svg").is_visible()
+    page.wait_for_url("**/multi-stage/1.zh.html")
+    # the click returns when the URL changes, before the new page has drawn: wait for it, not race it
+    expect(page.locator("#diagram svg")).to_be_visible()
 

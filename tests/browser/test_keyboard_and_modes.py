@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -112,7 +113,7 @@ def test_presentation_mode_by_key_and_by_url(page, server):
     assert "present=1" in page.locator('.pager a[rel="next"]').get_attribute("href")
     page.keyboard.press("p")
     page.wait_for_function("!location.search.includes('present')")
-    assert page.locator("header.topbar").is_visible()
+    expect(page.locator("header.topbar")).to_be_visible()
 
 
 def test_print_shows_one_step_per_page_without_controls(page, server):

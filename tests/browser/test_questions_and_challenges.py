@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ def test_answer_wrong_then_right_solve_a_challenge_and_keep_the_progress(page, s
     lesson = page.locator('[data-progress-lesson="container-layer"] .progress-mark')
     lesson.wait_for(state="visible")
     assert lesson.text_content() == "1 of 2 questions right"
-    assert page.locator('[data-progress-challenge="keep-a-secret"] .progress-mark').is_visible()
+    expect(page.locator('[data-progress-challenge="keep-a-secret"] .progress-mark')).to_be_visible()
     assert page.locator('[data-progress-challenge="shrink-clean-up"] .progress-mark').is_hidden()
     assert axe(page) == []
     page.get_by_role("button", name="Reset my progress").click()
