@@ -248,7 +248,7 @@ class Layer:
         while path != "/":
             parent = parent_of(path)
             kids = self._children.setdefault(parent, set())
-            name = posixpath.basename(path)
+            name = path[path.rfind("/") + 1:]  # posixpath.basename, without its call (29,000 files a build)
             if name in kids:
                 break
             kids.add(name)
@@ -288,3 +288,10 @@ class Layer:
     def freeze(self) -> "Layer":
         self.frozen = True
         return self
+
+    def __getstate__(self) -> dict:
+        """Pickled without the lookup caches: ``_union_cache`` is keyed by the ids of layers in this
+        process, which name other objects (or none) in the process that unpickles it."""
+        state = dict(self.__dict__)
+        state["_union_cache"], state["_frozen_items"] = {}, None
+        return state
