@@ -14,8 +14,9 @@ cache lives in its memory only.
 
 Per job: RLIMIT_CPU is set to the worker's CPU time so far plus the limit
 (the kernel sends SIGXCPU, whose default action ends the worker); the wall
-time is pebble's timeout; the result is pickled in the worker and refused if it
-is larger than the output limit. Per worker: RLIMIT_AS, set once at start.
+time is pebble's timeout; the result is pickled in the worker (what the caller
+already holds by reference, shared.py) and refused if it is larger than the output
+limit. Per worker: RLIMIT_AS, set once at start.
 """
 
 from __future__ import annotations
@@ -36,11 +37,13 @@ from pebble import ProcessExpired, ProcessPool
 
 from app.lessons import LessonError, Problem
 
+from . import shared
 from .affinity import Routes
 from .limits import Limits
 
 _pools: list[ProcessPool] = []  # one single-worker pool per slot
 _waiting: list[int] = []  # jobs in flight per slot (scheduled, not yet done)
+_imports: list[shared.Imports] = []  # per slot: the objects its worker sent, held for its next answers
 _pool_key: tuple | None = None
 _lock = threading.Lock()  # starting and stopping the slots
 _waiting_lock = threading.Lock()  # the counts only: a done callback never waits for a pool being stopped
@@ -124,27 +127,30 @@ def _unpack_error(packed: tuple) -> BaseException:
     return exc
 
 
-def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: int) -> tuple[str, Any]:
-    """Runs in the worker: the job, then its result pickled and measured before it goes back."""
+def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: int,
+               epoch: str | None = None, known: frozenset[int] = frozenset()) -> tuple[str, str | None, Any]:
+    """Runs in the worker: the job, then its result pickled (what the caller holds by reference,
+    shared.py) and measured before it goes back: (kind, this worker's epoch, payload)."""
     _limit_cpu(cpu_seconds)
+    sent_from = None
     try:
         result = function(*args)
-        kind, payload = "ok", pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+        kind, (sent_from, payload) = "ok", shared.dumps(result, epoch, known)
     except MemoryError:
-        return "memory", None
+        return "memory", None, None
     except Exception as exc:  # noqa: BLE001 - every error goes back to the caller, typed
         try:
             kind, payload = "error", pickle.dumps(_pack_error(exc), pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - an error that cannot travel: its text does
             kind, payload = "error", pickle.dumps(_pack_error(RuntimeError(repr(exc))))
     if len(payload) > output_bytes:
-        return "output", len(payload)
-    return kind, payload
+        return "output", None, len(payload)
+    return kind, sent_from, payload
 
 
 def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int]]:
     """This process's slots, started (or started again) for these limits, and their jobs in flight."""
-    global _pools, _waiting, _pool_key
+    global _pools, _waiting, _imports, _pool_key
     key = (limits.workers, limits.memory_mb, os.getpid())
     with _lock:
         if _pools and _pool_key[2] != os.getpid():
@@ -157,6 +163,7 @@ def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int]]:
             _pools = [ProcessPool(max_workers=1, initializer=_start_worker, initargs=(limits.memory_mb,),
                                   context=context) for _ in range(limits.workers)]
             _waiting = [0] * limits.workers
+            _imports = [shared.Imports() for _ in range(limits.workers)]
             _pool_key = key
         return _pools, _waiting
 
@@ -174,21 +181,26 @@ def _stop_pools() -> None:
 
 
 def _schedule(limits: Limits, affinity: Sequence[str], *args: Any):
-    """Send ``_in_worker(*args)`` to the slot the routes choose; count it in flight until it is done."""
+    """Send ``_in_worker(*args)`` to the slot the routes choose; count it in flight until it is done.
+
+    Returns the future, the slot's table of what its worker sent (shared.py) and what that table
+    held when the job left, which the caller keeps until it has read the answer."""
     pools, waiting = _get_pools(limits)
+    imports = _imports
     with _waiting_lock:
         slot = ROUTES.choose(affinity, waiting) if len(pools) > 1 else 0
         waiting[slot] += 1
     if affinity:
         ROUTES.remember(affinity, slot)
-    future = pools[slot].schedule(_in_worker, args=args, timeout=limits.wall_seconds)
+    epoch, held = imports[slot].held()
+    future = pools[slot].schedule(_in_worker, args=(*args, epoch, frozenset(held)), timeout=limits.wall_seconds)
 
     def done(_future) -> None:
         with _waiting_lock:
             waiting[slot] -= 1  # the list of the pools it was sent to, even if those were replaced since
 
     future.add_done_callback(done)
-    return future
+    return future, imports[slot], held
 
 
 def start_in_background(limits: Limits | None = None) -> threading.Thread:
@@ -231,10 +243,10 @@ def run(function: Callable, *args: Any, limits: Limits | None = None,
     input prefixes (``affinity.prefixes``), so that it goes to the worker that built most of it.
     """
     limits = limits or Limits.from_env()
-    future = _schedule(limits, affinity, function, args, limits.cpu_seconds, limits.output_bytes)
+    future, imports, held = _schedule(limits, affinity, function, args, limits.cpu_seconds, limits.output_bytes)
     file, line = where
     try:
-        kind, payload = future.result()
+        kind, epoch, payload = future.result()
     except FutureTimeout:
         raise LimitExceeded("wall", limits.wall_seconds, description, file, line) from None
     except ProcessExpired as exc:
@@ -248,7 +260,10 @@ def run(function: Callable, *args: Any, limits: Limits | None = None,
         raise LimitExceeded("memory", limits.memory_mb, description, file, line)
     if kind == "output":
         raise LimitExceeded("output", limits.output_mb, description, file, line)
-    value = pickle.loads(payload)
     if kind == "error":
-        raise _unpack_error(value)
-    return value
+        raise _unpack_error(pickle.loads(payload))
+    try:
+        return imports.loads(epoch, payload, held)
+    except pickle.UnpicklingError as exc:  # a reference this process cannot resolve: never a 500
+        imports.clear()
+        raise WorkerDied(f"the worker's answer could not be read ({exc}): {description}", file, line) from None
