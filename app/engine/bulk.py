@@ -38,23 +38,32 @@ def add_nodes(fs: "UnionFS", items: Iterable[tuple[str, Node]], keep_existing_di
     added: list[Node] = []
     parents: dict[str, tuple[str, Stack]] = {}  # a parent path as written -> (its physical path, its stack)
     for path, node in items:
-        trace = Trace("add", path)
+        trace = summary
         parent, _, name = path.rpartition("/")
         plain = path.startswith("/") and name not in ("", ".", "..")
         known = parents.get(parent or "/") if plain else None
         try:
+            if not known:
+                trace = Trace("add", path)
             loc = _child_of(fs, known, name) if known else fs._resolve(path, trace, False, record=False)
             if keep_existing_dirs and isinstance(node, Dir) and _exists(fs, loc, path):
                 if known and plain and isinstance(loc.node, Dir) and loc.stack[0][0] == fs.upper_index:
                     parents[path] = (loc.path, loc.stack)  # in the upper layer, and so are its ancestors
                 continue  # dpkg leaves an existing directory alone
             replaces = loc.node is not None
-            fs._add_at(loc, node, trace, parents_ready=known is not None)
+            if known and not replaces:  # the common case: a new name in a known directory, straight in
+                fs._create(loc, node, summary, parents_ready=True, fresh=True)
+            else:
+                if trace is summary:
+                    trace = Trace("add", path)
+                fs._add_at(loc, node, trace, parents_ready=known is not None)
         except FSError as exc:
-            summary.absorb(exc.trace)
+            if exc.trace is not summary:
+                summary.absorb(exc.trace)
             exc.trace = summary
             raise
-        summary.absorb(trace)
+        if trace is not summary:
+            summary.absorb(trace)
         added.append(node)
         if replaces:  # a path replaced, or a directory's attributes: a remembered stack may show the old
             parents.clear()

@@ -105,7 +105,7 @@ class _LowerIndex:
         parent = parent_of(path)
         kids = self.kids.get(parent)
         if kids is not None:
-            return kids.get(posixpath.basename(path), ())
+            return kids.get(path[path.rfind("/") + 1:], ())  # the basename
         pstack = self.stack(parent)
         found = _scan(self.lowers, path, pstack) if pstack and isinstance(pstack[0][1], Dir) else ()
         self.stacks[path] = found

@@ -34,7 +34,7 @@ from .errors import (
 from . import bulk
 from .layer import Dir, File, Inode, Node, Symlink, Whiteout, parent_of
 from .lookup import UnionLookup, _fail, _Loc
-from .trace import CopyUp, Trace
+from .trace import Change, CopyUp, Trace
 
 WHITEOUT_PREFIX = ".wh."
 
@@ -106,15 +106,18 @@ class UnionFS(UnionLookup):
         return copy
 
     def _check_name(self, path: str, trace: Trace) -> None:
-        if posixpath.basename(path).startswith(WHITEOUT_PREFIX):
+        if path[path.rfind("/") + 1:].startswith(WHITEOUT_PREFIX):  # the basename (a call less per file)
             raise _fail(PermissionDenied, path, trace,
                         "names starting with .wh. are whiteouts in an image layer; "
                         "such a file cannot exist in an image")
 
-    def _create(self, loc: _Loc, node: Node, trace: Trace, inherit: bool = True, parents_ready: bool = False) -> None:
+    def _create(self, loc: _Loc, node: Node, trace: Trace, inherit: bool = True, parents_ready: bool = False,
+                fresh: bool = False) -> None:
         """Put a new object at a missing path (over a whiteout if there is one).
 
-        ``parents_ready``: the caller knows every ancestor is in the upper layer already (bulk.py)."""
+        ``parents_ready``: the caller knows every ancestor is in the upper layer already (bulk.py).
+        ``fresh``: ``trace`` is a bulk add's summary, which records each new path without looking
+        for it among the thousands before (what a trace of its own, absorbed, would add)."""
         self._check_name(loc.path, trace)
         parent = loc.parent_stack[0][1] if loc.parent_stack else None
         if inherit and isinstance(parent, Dir) and parent.mode & 0o2000:
@@ -130,7 +133,11 @@ class UnionFS(UnionLookup):
             node.opaque = True  # rm -rf d && mkdir d: hide what is below
             trace.opaque_dirs.append(loc.path)
         self.upper.put(loc.path, node)
-        trace.change("C" if self._lower_positive(loc) else "A", loc.path)
+        letter = "C" if self._lower_positive(loc) else "A"
+        if fresh:
+            trace.changes.append(Change(letter, loc.path))
+        else:
+            trace.change(letter, loc.path)
 
     def _remove(self, loc: _Loc, trace: Trace) -> None:
         """Delete the object at ``loc``: a whiteout if a lower layer has the
