@@ -29,6 +29,7 @@ import pickle
 import resource
 import signal
 import threading
+from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
@@ -148,8 +149,9 @@ def _in_worker(function: Callable, args: tuple, cpu_seconds: int, output_bytes: 
     return kind, sent_from, payload
 
 
-def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int]]:
-    """This process's slots, started (or started again) for these limits, and their jobs in flight."""
+def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int], list[shared.Imports]]:
+    """This process's slots, started (or started again) for these limits, their jobs in flight and
+    their tables of what each worker sent."""
     global _pools, _waiting, _imports, _pool_key
     key = (limits.workers, limits.memory_mb, os.getpid())
     with _lock:
@@ -165,7 +167,7 @@ def _get_pools(limits: Limits) -> tuple[list[ProcessPool], list[int]]:
             _waiting = [0] * limits.workers
             _imports = [shared.Imports() for _ in range(limits.workers)]
             _pool_key = key
-        return _pools, _waiting
+        return _pools, _waiting, _imports
 
 
 def _stop_pools() -> None:
@@ -185,8 +187,7 @@ def _schedule(limits: Limits, affinity: Sequence[str], *args: Any):
 
     Returns the future, the slot's table of what its worker sent (shared.py) and what that table
     held when the job left, which the caller keeps until it has read the answer."""
-    pools, waiting = _get_pools(limits)
-    imports = _imports
+    pools, waiting, imports = _get_pools(limits)
     with _waiting_lock:
         slot = ROUTES.choose(affinity, waiting) if len(pools) > 1 else 0
         waiting[slot] += 1
@@ -200,7 +201,7 @@ def _schedule(limits: Limits, affinity: Sequence[str], *args: Any):
             waiting[slot] -= 1  # the list of the pools it was sent to, even if those were replaced since
 
     future.add_done_callback(done)
-    return future, imports[slot], held
+    return future, pools[slot], imports[slot], (epoch, held)
 
 
 def start_in_background(limits: Limits | None = None) -> threading.Thread:
@@ -232,6 +233,28 @@ def shutdown() -> None:
         _stop_pools()
 
 
+class _PoolStopped(Exception):
+    """The pool a job went to was stopped (``shutdown``, a restart for other limits) before it answered."""
+
+
+POLL_SECONDS = 1.0
+
+
+def _answer(future, pool: ProcessPool):
+    """The job's answer; pebble leaves the future of a job in flight unresolved when its pool stops,
+    so the wait looks at the pool once a second instead of waiting forever."""
+    while True:
+        try:
+            return future.result(timeout=POLL_SECONDS)
+        except CancelledError:  # a job not started yet when its pool stopped
+            raise _PoolStopped() from None
+        except FutureTimeout:
+            if future.done():  # the job's own wall limit: pebble set the TimeoutError
+                raise
+            if not pool.active:
+                raise _PoolStopped() from None
+
+
 def run(function: Callable, *args: Any, limits: Limits | None = None,
         description: str = "the job did not finish", where: tuple[str, int] = ("<job>", 1),
         affinity: Sequence[str] = ()) -> Any:
@@ -243,10 +266,13 @@ def run(function: Callable, *args: Any, limits: Limits | None = None,
     input prefixes (``affinity.prefixes``), so that it goes to the worker that built most of it.
     """
     limits = limits or Limits.from_env()
-    future, imports, held = _schedule(limits, affinity, function, args, limits.cpu_seconds, limits.output_bytes)
+    future, pool, imports, (sent_epoch, held) = _schedule(limits, affinity, function, args, limits.cpu_seconds,
+                                                          limits.output_bytes)
     file, line = where
     try:
-        kind, epoch, payload = future.result()
+        kind, epoch, payload = _answer(future, pool)
+    except _PoolStopped:
+        raise WorkerDied(f"the sandbox stopped before the job finished: {description}", file, line) from None
     except FutureTimeout:
         raise LimitExceeded("wall", limits.wall_seconds, description, file, line) from None
     except ProcessExpired as exc:
@@ -263,7 +289,7 @@ def run(function: Callable, *args: Any, limits: Limits | None = None,
     if kind == "error":
         raise _unpack_error(pickle.loads(payload))
     try:
-        return imports.loads(epoch, payload, held)
+        return imports.loads(epoch, payload, sent_epoch, held)
     except pickle.UnpicklingError as exc:  # a reference this process cannot resolve: never a 500
         imports.clear()
         raise WorkerDied(f"the worker's answer could not be read ({exc}): {description}", file, line) from None

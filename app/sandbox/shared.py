@@ -13,8 +13,9 @@ full with its number, which the web process then keeps. Shareable: what cannot c
 a frozen ``Layer``, a ``BuildStep`` (the build cache hands the same step to every build, see
 app/build/cache.py) and the lists such a step holds (a frame of a lesson shares its step's traces).
 
-Both tables are bounded LRUs of ``KEPT`` objects; the web process's holds what it received (so
-its memory is bounded by what the worker's build cache holds). A worker that is replaced starts a new *epoch*
+The worker's table is a bounded LRU of ``KEPT`` objects, held weakly; the web process's holds
+what it received weakly too, so each side's memory is what it keeps anyway (the worker's build
+cache, the web process's kept pages). A worker that is replaced starts a new *epoch*
 (a random name), and the web process drops what it kept from the old one: numbers never cross
 epochs, so a number always means the object it meant when it was sent.
 """
@@ -34,7 +35,7 @@ from app.build.results import BuildStep
 from app.engine import Layer
 from app.lessons.player import Frame
 
-KEPT = 4096  # objects per table: about eight times what a playground state refers to, times the 512-step cache
+KEPT = 4096  # objects in a worker's table: some eight times what the 512 steps of its build cache refer to
 
 
 class Exports:
@@ -143,18 +144,18 @@ def dumps(value: object, epoch: str | None, known: frozenset[int]) -> tuple[str,
 
 
 # -- the web process's side -----------------------------------------------------------
-_reading = threading.local()  # the table and the held objects of the answer this thread unpickles
+_reading = threading.local()  # the table, epoch and held objects of the answer this thread unpickles
 
 
 def _received(token: int, cls: type, state: dict) -> object:
     obj = cls.__new__(cls)
     obj.__dict__.update(state)
-    _reading.table.keep(token, obj)
+    _reading.table.keep(token, obj, _reading.epoch)
     return obj
 
 
 def _held(token: int) -> object:
-    return _reading.table.resolve(token, _reading.held)
+    return _reading.table.resolve(token, _reading.epoch, _reading.held)
 
 
 def _frame_with(state: dict, borrowed: dict) -> Frame:
@@ -166,11 +167,15 @@ def _frame_with(state: dict, borrowed: dict) -> Frame:
 
 
 class Imports:
-    """The web process's table for one worker: token -> object received, for that worker's epoch."""
+    """The web process's table for one worker: token -> object received, for that worker's epoch.
+
+    Held weakly: an object stays as long as a kept answer (a page's cache) holds it, and a job in
+    flight holds the snapshot it was sent with (``held``). So the table never keeps more than the
+    answers the web process keeps anyway."""
 
     def __init__(self) -> None:
         self.epoch: str | None = None
-        self._objects: OrderedDict[int, object] = OrderedDict()
+        self._objects: weakref.WeakValueDictionary[int, object] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
 
     def held(self) -> tuple[str | None, dict[int, object]]:
@@ -179,37 +184,43 @@ class Imports:
         with self._lock:
             return self.epoch, dict(self._objects)
 
-    def loads(self, epoch: str, payload: bytes, held: dict[int, object]) -> object:
-        """An answer of the worker of ``epoch``, its numbers resolved from ``held`` and this table."""
-        with self._lock:
-            if epoch != self.epoch:
-                self.epoch, self._objects = epoch, OrderedDict()
-                held = {}
-        _reading.table, _reading.held = self, held
+    def loads(self, epoch: str, payload: bytes, sent_epoch: str | None, held: dict[int, object]) -> object:
+        """An answer of the worker of ``epoch`` to a job sent with ``held``, taken under ``sent_epoch``.
+
+        An answer from another epoch than the job was sent under comes from a worker that replaced
+        the old one: the table moves to it. An answer of the epoch it was sent under, when the table
+        has moved on meanwhile, comes from a worker already replaced: it reads from its own snapshot
+        and leaves the table alone. Numbers are only ever resolved within their own epoch."""
+        if epoch != sent_epoch:
+            held = {}  # the snapshot names the old worker's objects
+            with self._lock:
+                if self.epoch != epoch:
+                    self.epoch, self._objects = epoch, weakref.WeakValueDictionary()
+        _reading.table, _reading.epoch, _reading.held = self, epoch, held
         try:
             return pickle.loads(payload)
         except (KeyError, AttributeError, TypeError) as exc:
             raise pickle.UnpicklingError(f"the answer could not be read: {exc!r}") from None
         finally:
-            _reading.table = _reading.held = None
+            _reading.table = _reading.epoch = _reading.held = None
 
-    def resolve(self, token: int, held: dict[int, object]) -> object:
-        with self._lock:
-            if token in self._objects:
-                self._objects.move_to_end(token)
-                return self._objects[token]
-        if held and token in held:
-            self.keep(token, held[token])
+    def resolve(self, token: int, epoch: str, held: dict[int, object]) -> object:
+        if token in held:
             return held[token]
-        raise pickle.UnpicklingError(f"the worker referred to object {token}, which this process does not hold")
-
-    def keep(self, token: int, obj: object) -> None:
         with self._lock:
-            self._objects[token] = obj
-            self._objects.move_to_end(token)
-            while len(self._objects) > KEPT:
-                self._objects.popitem(last=False)
+            found = self._objects.get(token) if epoch == self.epoch else None
+        if found is None:
+            raise pickle.UnpicklingError(f"the worker referred to object {token}, which this process does not hold")
+        return found
+
+    def keep(self, token: int, obj: object, epoch: str) -> None:
+        with self._lock:
+            if epoch == self.epoch:  # an answer of a worker replaced since keeps nothing for the new one
+                self._objects[token] = obj
 
     def clear(self) -> None:
         with self._lock:
-            self.epoch, self._objects = None, OrderedDict()
+            self.epoch, self._objects = None, weakref.WeakValueDictionary()
+
+    def __len__(self) -> int:
+        return len(self._objects)

@@ -7,13 +7,14 @@ and the diagrams, which must equal those of a play in this process."""
 from __future__ import annotations
 
 import gc
+import io
 import pickle
 import weakref
 
 import pytest
 
 from app import sandbox
-from app.engine import Layer
+from app.engine import Dir, Layer
 from app.lessons.player import Frame
 from app.playground import State
 from app.playground.play import play_state
@@ -34,10 +35,10 @@ def _send_twice(value):
     value read from each)."""
     imports = shared.Imports()
     epoch, first = shared.dumps(value, None, frozenset())
-    one = imports.loads(epoch, first, {})
+    one = imports.loads(epoch, first, None, {})
     known_epoch, held = imports.held()
     epoch, second = shared.dumps(value, known_epoch, frozenset(held))
-    two = imports.loads(epoch, second, held)
+    two = imports.loads(epoch, second, known_epoch, held)
     return first, second, one, two
 
 
@@ -81,7 +82,7 @@ def test_a_writable_layer_is_sent_in_full_every_time():
 def test_another_epoch_gets_everything_in_full(built):
     imports = shared.Imports()
     epoch, first = shared.dumps(built, None, frozenset())
-    imports.loads(epoch, first, {})
+    kept = imports.loads(epoch, first, None, {})
     _, held = imports.held()
     _, again = shared.dumps(built, "another worker", frozenset(held))
     assert len(again) == len(first)
@@ -90,13 +91,14 @@ def test_another_epoch_gets_everything_in_full(built):
 def test_a_reference_this_process_does_not_hold_is_refused(built):
     imports = shared.Imports()
     epoch, first = shared.dumps(built, None, frozenset())
-    imports.loads(epoch, first, {})
+    kept = imports.loads(epoch, first, None, {})
     known_epoch, held = imports.held()
     _, second = shared.dumps(built, known_epoch, frozenset(held))
     imports.clear()
     imports.epoch = epoch  # the same worker, but the table forgot what it held
     with pytest.raises(pickle.UnpicklingError):
-        imports.loads(epoch, second, {})
+        imports.loads(epoch, second, epoch, {})
+    assert kept is not None
 
 
 def test_pickled_layers_leave_their_lookup_caches_behind(built):
@@ -147,3 +149,76 @@ def test_a_part_of_a_step_replaced_since_is_not_borrowed(built):
     table.token(step)
     step.traces = list(old)
     assert table.owner(old) is None and table.owner(step.traces) is None
+
+
+def _answer(worker: shared.Exports, value, known: dict) -> bytes:
+    """``value`` as the worker with table ``worker`` answers a job that named ``known``."""
+    buffer = io.BytesIO()
+    shared._Pickler(buffer, worker, frozenset(known)).dump(value)
+    return buffer.getvalue()
+
+
+def _layer(name: str) -> Layer:
+    layer = Layer()
+    layer.put("/" + name, Dir())
+    return layer.freeze()
+
+
+def test_a_late_answer_of_a_replaced_worker_reads_its_own_snapshot_and_keeps_nothing():
+    """Worker 1 is replaced by worker 2 while an answer of worker 1 is still on its way. Both number
+    their objects from 1, so a number of worker 1 kept for worker 2 would name the wrong layer."""
+    one, two, imports = shared.Exports(), shared.Exports(), shared.Imports()
+    a, b, c = _layer("a-of-worker-1"), _layer("b-of-worker-2"), _layer("c-of-worker-1")
+    got_a = imports.loads(one.epoch, _answer(one, a, {}), None, {})
+    sent_epoch, snapshot = imports.held()  # a job sent to worker 1, which holds a as number 1 ...
+    assert sent_epoch == one.epoch and snapshot == {1: got_a}
+    other_epoch, other_snapshot = imports.held()  # ... and another, answered by worker 2, its replacement
+    got_b = imports.loads(two.epoch, _answer(two, b, {}), other_epoch, other_snapshot)
+    assert imports.epoch == two.epoch and imports.held()[1] == {1: got_b}
+    late = imports.loads(one.epoch, _answer(one, [a, c], snapshot), sent_epoch, snapshot)
+    assert late[0] is got_a and _entries(late[1]) == _entries(c)
+    assert imports.epoch == two.epoch and imports.held()[1] == {1: got_b}  # worker 2's table, untouched
+    known_epoch, held = imports.held()
+    again = imports.loads(two.epoch, _answer(two, [b], held), known_epoch, held)
+    assert again[0] is got_b
+
+
+def test_the_web_process_s_table_keeps_only_what_its_kept_answers_hold(built):
+    imports = shared.Imports()
+    epoch, first = shared.dumps(built, None, frozenset())
+    answer = imports.loads(epoch, first, None, {})
+    assert len(imports) == len(built.steps) + len({id(layer) for layer in built.image.layers}) > 0
+    del answer
+    gc.collect()
+    assert len(imports) == 0
+
+
+def test_a_job_in_flight_when_the_pool_stops_is_a_problem_not_a_hang():
+    """pebble leaves the future of a job in flight unresolved when its pool stops; the page must not
+    wait for it forever (pytest-timeout would end this test if it did; the job's thread is a daemon,
+    so a hang fails the test instead of holding the test process)."""
+    import threading
+    import time
+
+    import hostile_jobs as jobs
+    from app.sandbox import WorkerDied
+    from app.sandbox import pool as sandbox_pool
+    limits = sandbox.Limits(workers=1, wall_seconds=120)
+    sandbox.run(jobs.answer, limits=limits)  # the pool is up
+    outcome: list = []
+
+    def job() -> None:
+        try:
+            outcome.append(sandbox.run(jobs.sleep, 60, limits=limits, description="sleeping", where=("x.yaml", 2)))
+        except Exception as exc:  # noqa: BLE001 - the test looks at it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=job, daemon=True)
+    thread.start()
+    while sandbox_pool._waiting[0] == 0 and thread.is_alive():  # until the job is in flight
+        time.sleep(0.05)
+    sandbox.shutdown()
+    thread.join()
+    assert isinstance(outcome[0], WorkerDied), outcome
+    assert "the sandbox stopped before the job finished: sleeping" in str(outcome[0])
+    assert sandbox.run(jobs.answer, limits=limits) == 42  # and the next job starts a new pool
