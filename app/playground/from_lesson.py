@@ -3,15 +3,16 @@
 The state holds the image the step is about (the one being built, the one its
 container runs, or the first one shown), its Dockerfile and context, and the
 lesson's run and exec steps on that image up to this step, so the playground
-opens on the same picture, ready to change. Context directories and symlinks
-have no playground form yet and are left out; binary files keep their size.
+opens on the same picture, ready to change. Context folders and symlinks come
+along as playground entries of their kind (so COPY copies them as the lesson
+does); binary files keep their size.
 """
 
 from __future__ import annotations
 
 import shlex
 
-from app.build.context import ContextFile
+from app.build.context import ContextDir, ContextFile, ContextSymlink
 from app.lessons.loader import Lesson, rebuilt_inputs
 from app.lessons.model import BuildStep, ExecStep, RebuildStep, RunStep, ShowStep
 
@@ -57,8 +58,15 @@ def lesson_state(lesson: Lesson, spec_index: int) -> State | None:
 
 
 def _context_items(context: dict) -> tuple[ContextItem, ...]:
+    """The lesson's context entries as playground items: files, folders and symlinks."""
     items = []
     for name, entry in sorted(context.items()):
+        if isinstance(entry, ContextDir):
+            items.append(ContextItem(name, mode=f"{entry.mode & 0o7777:04o}", kind="folder"))
+            continue
+        if isinstance(entry, ContextSymlink):
+            items.append(ContextItem(name, kind="symlink", target=entry.target))
+            continue
         if not isinstance(entry, ContextFile):
             continue
         mode = f"{entry.mode & 0o7777:04o}"

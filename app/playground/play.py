@@ -25,11 +25,12 @@ from app.lessons import player as lesson_player
 from app.lessons.loader import Lesson
 from app.lessons.model import BuildStep as BuildSpec
 from app.lessons.model import ExecStep, ImageSpec, LessonSpec, RunStep, Text
+from app.build.context import ContextDir, ContextSymlink
 from app.runtime import BuildCache, BuildError, ContextFile, DockerError, Runtime
 
 from . import narration, rebuild
 from .commands import Command, CommandError, parse_command
-from .state import State
+from .state import ContextItem, State
 
 CACHE = BuildCache(size=512)  # this process's build cache (each sandbox worker has its own)
 KERNEL = "Linux kernel 6.1"
@@ -64,8 +65,19 @@ class PlayedState:
 
 
 def context_of(state: State) -> dict:
-    return {item.name: ContextFile.text(item.text, int(item.mode, 8)) if item.text is not None
-            else ContextFile(None, item.size, int(item.mode, 8)) for item in state.context}
+    """The state's context as the build's own entries, so COPY resolves folders and symlinks
+    (followed inside the context, or copied as symlinks) exactly as a lesson's build does."""
+    return {item.name: _entry(item) for item in state.context}
+
+
+def _entry(item: ContextItem):
+    if item.kind == "folder":
+        return ContextDir(int(item.mode, 8))
+    if item.kind == "symlink":
+        return ContextSymlink(item.target)
+    if item.text is not None:
+        return ContextFile.text(item.text, int(item.mode, 8))
+    return ContextFile(None, item.size, int(item.mode, 8))
 
 
 def lesson_of(state: State) -> Lesson:
