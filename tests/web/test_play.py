@@ -7,6 +7,7 @@ import os
 import re
 import zlib
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -65,6 +66,61 @@ def test_context_files_are_added_edited_and_removed(client):
     assert state.context == (ContextItem("a", "two"), ContextItem("c.sh", "echo", mode="0755"))
 
 
+class _BuildForm(HTMLParser):
+    """The fields the Build form sends as a browser without JavaScript would: every input, textarea and
+    select in document order (a checkbox only when checked), so the test sees the page's own rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list[str]] = {}
+        self.inside, self.textarea, self.select = False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == "build-form"
+        elif self.inside and tag == "input" and attrs.get("type") != "checkbox":
+            self.fields.setdefault(attrs["name"], []).append(attrs.get("value") or "")
+        elif self.inside and tag == "textarea":
+            self.textarea = attrs["name"]
+            self.fields.setdefault(self.textarea, []).append("")
+        elif self.inside and tag == "select":
+            self.select = attrs["name"]
+        elif self.select and tag == "option" and "selected" in attrs:
+            self.fields.setdefault(self.select, []).append(attrs["value"])
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        self.textarea = None if tag == "textarea" else self.textarea
+        self.select = None if tag == "select" else self.select
+        self.inside = self.inside and tag != "form"
+
+
+def _build_form(html: str, **typed) -> dict[str, list[str]]:
+    parser = _BuildForm()
+    parser.feed(html)
+    return {**parser.fields, **{k: [v] for k, v in typed.items()}}
+
+
+def test_a_folder_and_a_symlink_are_added_listed_and_removed(client):
+    url = client.post("/play/build", data={"dockerfile": "FROM scratch\nCOPY . /c/\n", "new_kind": "folder",
+                                           "new_name": "data", "new_mode": "0700"}).headers["Location"]
+    assert "s=v2." in url
+    page = client.get(url).get_data(as_text=True)
+    url = client.post("/play/build", data=_build_form(page, new_kind="symlink", new_name="link",
+                                                      new_target="data")).headers["Location"]
+    state = decode(parse_qs(urlparse(url).query)["s"][0])
+    assert state.context == (ContextItem("data", mode="0700", kind="folder"),
+                             ContextItem("link", kind="symlink", target="data"))
+    page = client.get(url).get_data(as_text=True)
+    assert "<code>link -&gt; data</code>" in page and "<code>data/</code>" in page and "<svg" in page
+    url = client.post("/play/build", data=_build_form(page, ctx_remove="0")).headers["Location"]
+    assert decode(parse_qs(urlparse(url).query)["s"][0]).context == (ContextItem("link", kind="symlink", target="data"),)
+
+
 def test_a_state_the_form_cannot_hold_says_why(client):
     response = client.post("/play/build", data={"dockerfile": "x" * 20_000})
     assert response.status_code == 422 and "the limit is 16,384" in response.get_data(as_text=True)
@@ -102,11 +158,14 @@ def test_every_lesson_step_opens_in_the_playground_with_the_same_diagram(client,
 
 def _random_state():
     text = st.text(max_size=200)
-    item = st.builds(ContextItem, st.from_regex(r"\A[a-z][a-z0-9._-]{0,12}\Z"), text | st.none(),
-                     st.integers(0, 10**6), st.sampled_from(["0644", "0755", "600"]))
-    return st.builds(State, st.sampled_from(["FROM debian:bookworm\n", "FROM scratch\n", ""]).flatmap(
+    name = st.from_regex(r"\A[a-z][a-z0-9._-]{0,12}(/[a-z]{1,3})?\Z")
+    item = st.builds(ContextItem, name, text | st.none(), st.integers(0, 10**6), st.sampled_from(["0644", "0755", "600"]))
+    item |= st.builds(ContextItem, name, mode=st.sampled_from(["0755", "0700"]), kind=st.just("folder"))  # v2 links
+    item |= st.builds(ContextItem, name, kind=st.just("symlink"), target=st.sampled_from(
+        ["a", "../a", "/etc/passwd", ".", "a/b", "x" * 4095]) | st.text(min_size=1, max_size=20).filter(lambda t: "\0" not in t))
+    return st.builds(State, st.sampled_from(["FROM debian:bookworm\n", "FROM scratch\n", "FROM scratch\nCOPY . /c/\n", ""]).flatmap(
         lambda head: text.map(lambda tail: head + tail)), st.lists(item, max_size=3, unique_by=lambda i: i.name).map(tuple),
-        st.lists(st.sampled_from(["ls /", "echo hi > /x", "docker diff container-1", "docker rm container-1",
+        st.lists(st.sampled_from(["ls /", "echo hi > /x", "ls -l /c", "cat /c/a", "docker diff container-1", "docker rm container-1",
                                   "docker run --name a playground", "docker commit a b", "rm -rf /etc"]), max_size=4)
         .map(tuple))
 
@@ -120,7 +179,7 @@ def _tamper(text: str, data) -> str:
         return text[:i] + data.draw(st.sampled_from("A_-z09.%")) + text[i + 1:]
     if how == "json":
         raw = data.draw(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
-        return "v1." + base64.urlsafe_b64encode(zlib.compress(raw)).decode()
+        return data.draw(st.sampled_from(["v1.", "v2."])) + base64.urlsafe_b64encode(zlib.compress(raw)).decode()
     return data.draw(st.text(max_size=300))
 
 
