@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shlex
 
-from app.build.context import ContextDir, ContextFile, ContextSymlink
+from app.build.context import IMPLIED_DIR, ContextDir, ContextFile, ContextSymlink
 from app.lessons.loader import Lesson, rebuilt_inputs
 from app.lessons.model import BuildStep, ExecStep, RebuildStep, RunStep, ShowStep
 
@@ -58,9 +58,15 @@ def lesson_state(lesson: Lesson, spec_index: int) -> State | None:
 
 
 def _context_items(context: dict) -> tuple[ContextItem, ...]:
-    """The lesson's context entries as playground items: files, folders and symlinks."""
+    """The lesson's context entries as playground items: files, folders and symlinks.
+
+    A folder that holds entries and has the mode of an implied parent (0755) is left out:
+    the build's tree is the same without it (app/build/context.py ``tree``), and a context
+    read from a folder lists every directory, which would spend the link's entry limit."""
     items = []
     for name, entry in sorted(context.items()):
+        if isinstance(entry, ContextDir) and entry == IMPLIED_DIR and any(p.startswith(name + "/") for p in context):
+            continue
         if isinstance(entry, ContextDir):
             items.append(ContextItem(name, mode=f"{entry.mode & 0o7777:04o}", kind="folder"))
             continue
