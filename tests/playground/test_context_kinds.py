@@ -47,8 +47,10 @@ def test_a_lesson_with_a_symlink_and_an_empty_folder_opens_in_the_playground_wit
     for number, frame in enumerate(lesson.frames, 1):
         state, step = lesson_step_state(lesson, number)
         kinds = {item.name: item.kind for item in state.context}
-        assert kinds["src/link"] == "symlink" and kinds["src/cache"] == "folder"
+        assert kinds["src/link"] == "symlink" and kinds["src/cache"] == "folder" and kinds["src"] == "folder"
         playground = play_state(state, cache=BuildCache())
+        assert [diff_id(layer) for layer in playground.played.builds[state.tag].image.layers] == \
+            [diff_id(layer) for layer in lesson.builds[state.tag].image.layers]  # modes too, which no diagram shows
         assert lesson_player.diagram(playground.played, step, "en", "svg") == \
             lesson_player.diagram(lesson, number, "en", "svg"), f"step {number}"
 

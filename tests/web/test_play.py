@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import zlib
@@ -170,8 +171,29 @@ def _random_state():
         .map(tuple))
 
 
+def _tamper_a_row(text: str, data) -> str:
+    """A link whose checksum holds but one context row is wrong: a cell dropped, added or replaced."""
+    version, packed = text.split(".", 1)
+    body = json.loads(zlib.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))))
+    rows = body["c"] or [[]]
+    row = list(rows[data.draw(st.integers(0, len(rows) - 1))]) if isinstance(rows[0], list) else []
+    cell = st.none() | st.booleans() | st.integers(-2, 2**40) | st.text(max_size=6) | st.sampled_from(
+        ["f", "d", "l", "0755", "../x", "x" * 4096]) | st.lists(st.integers(), max_size=2)
+    how = data.draw(st.sampled_from(["drop", "add", "set"]))
+    if how == "drop" and row:
+        row.pop(data.draw(st.integers(0, len(row) - 1)))
+    elif how == "set" and row:
+        row[data.draw(st.integers(0, len(row) - 1))] = data.draw(cell)
+    else:
+        row.insert(data.draw(st.integers(0, len(row))), data.draw(cell))
+    body["c"] = [row] + rows[1:]
+    return f"{version}." + base64.urlsafe_b64encode(zlib.compress(json.dumps(body).encode())).rstrip(b"=").decode()
+
+
 def _tamper(text: str, data) -> str:
-    how = data.draw(st.sampled_from(["cut", "flip", "json", "noise"]))
+    how = data.draw(st.sampled_from(["cut", "flip", "json", "noise", "row", "row"]))
+    if how == "row":
+        return _tamper_a_row(text, data)
     if how == "cut":
         return text[: data.draw(st.integers(0, len(text)))]
     if how == "flip":
