@@ -21,8 +21,8 @@ import re
 import zlib
 from dataclasses import dataclass
 
-FORMAT = "v1"
-FORMATS = ("v1", "v2")
+FORMAT = "v1"  # the files-only format, as every link before v2 was
+FORMATS = ("v1", "v2")  # every prefix decode reads
 KINDS = ("file", "folder", "symlink")
 DEFAULT_MODE = {"file": "0644", "folder": "0755", "symlink": "0777"}  # a symlink's is always lrwxrwxrwx
 V2_TAG = {"file": "f", "folder": "d", "symlink": "l"}  # a v2 row's first cell (ls -l's letter)
