@@ -20,12 +20,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.build.context import ContextDir, ContextSymlink
 from app.dockerfile.errors import DockerfileError
 from app.lessons import player as lesson_player
 from app.lessons.loader import Lesson
 from app.lessons.model import BuildStep as BuildSpec
 from app.lessons.model import ExecStep, ImageSpec, LessonSpec, RunStep, Text
-from app.build.context import ContextDir, ContextSymlink
 from app.runtime import BuildCache, BuildError, ContextFile, DockerError, Runtime
 
 from . import narration, rebuild

@@ -6,10 +6,11 @@ link reproduces the page on any worker of any machine and nothing is kept on
 the server. The string is versioned so that a later format can still read old
 links: a context of files only is written as ``v1.`` (so every link made
 before folders and symlinks reads, and encodes, exactly as it did); a context
-with a folder or a symlink as ``v2.``, whose rows name their kind. Decoding trusts nothing: every size is bounded *before* the
-work it would cost (the encoded length before base64, the inflated length
-while inflating, so a zip bomb stops at the limit), and every refusal is a
-``StateError`` whose message names the limit. See docs/playground.md.
+with a folder or a symlink as ``v2.``, whose rows name their kind. Decoding
+trusts nothing: every size is bounded *before* the work it would cost (the
+encoded length before base64, the inflated length while inflating, so a zip
+bomb stops at the limit), and every refusal is a ``StateError`` whose message
+names the limit. See docs/playground.md.
 """
 
 from __future__ import annotations
